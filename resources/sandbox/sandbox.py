@@ -1,0 +1,104 @@
+"""`Sandbox`: one state file, one synthetic world, and the four vendor simulators over them.
+
+What belongs here: how a URL finds its simulator (by the real vendor host for in-process transports, by
+the `/hubspot`, `/lemlist`, `/explorium`, `/anthropic` mount prefixes for the socket server) and the
+process-wide cache of open sandboxes. Vendor behaviour belongs in the vendor modules.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from resources.sandbox.app import SimRequest, SimResponse, VendorSimulator, json_response
+from resources.sandbox.store import SandboxStore, default_state_path
+from resources.sandbox.world import World, generate_world
+
+#: vendor -> (module, class) of its simulator.
+SIMULATORS: dict[str, tuple[str, str]] = {
+    "explorium": ("resources.sandbox.explorium", "ExploriumSimulator"),
+    "hubspot": ("resources.sandbox.hubspot", "HubSpotSimulator"),
+    "lemlist": ("resources.sandbox.lemlist", "LemlistSimulator"),
+    "anthropic": ("resources.sandbox.claude", "AnthropicSimulator"),
+}
+
+#: The real API hosts; in-process transports keep the real base URLs, so paths arrive unchanged.
+HOSTS: dict[str, str] = {
+    "api.explorium.ai": "explorium",
+    "api.hubapi.com": "hubspot",
+    "api.lemlist.com": "lemlist",
+    "api.anthropic.com": "anthropic",
+}
+
+#: Mount prefixes of the socket server: `/lemlist/api/campaigns` reaches lemlist's `/api/campaigns`.
+MOUNTS: dict[str, str] = {
+    "/explorium": "explorium",
+    "/hubspot": "hubspot",
+    "/lemlist": "lemlist",
+    "/anthropic": "anthropic",
+}
+
+
+class Sandbox:
+    """The four simulators over one state file."""
+
+    def __init__(self, store: SandboxStore) -> None:
+        self.store = store
+        self.world: World = generate_world(store.seed, store.size)
+        self._simulators: dict[str, VendorSimulator] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def at(cls, path: str | os.PathLike[str] | None = None, *, seed: int | None = None,
+           size: int | None = None) -> Sandbox:
+        """The process-wide sandbox for a state file (opened once per process and path)."""
+        resolved = Path(path) if path is not None else default_state_path()
+        key = str(resolved.resolve())
+        with _open_lock:
+            sandbox = _open.get(key)
+            if sandbox is None:
+                sandbox = cls(SandboxStore(resolved, seed=seed, size=size))
+                _open[key] = sandbox
+            return sandbox
+
+    def simulator(self, vendor: str) -> VendorSimulator:
+        with self._lock:
+            sim = self._simulators.get(vendor)
+            if sim is None:
+                module, name = SIMULATORS[vendor]
+                sim = getattr(importlib.import_module(module), name)(self)
+                self._simulators[vendor] = sim
+            return sim
+
+    def resolve(self, url: str) -> tuple[str, str] | None:
+        """(vendor, vendor path) for a URL: by real host, else by mount prefix."""
+        parts = urlsplit(url)
+        vendor = HOSTS.get(parts.hostname or "")
+        if vendor:
+            return vendor, parts.path or "/"
+        return resolve_mount(parts.path)
+
+    def handle(self, vendor: str, req: SimRequest) -> SimResponse:
+        return self.simulator(vendor).handle(req)
+
+    def handle_url(self, url: str, req: SimRequest) -> SimResponse:
+        found = self.resolve(url)
+        if found is None:
+            return json_response({"message": f"the sandbox serves no vendor at {url}"}, 404)
+        vendor, path = found
+        req.path = path
+        return self.handle(vendor, req)
+
+
+def resolve_mount(path: str) -> tuple[str, str] | None:
+    for prefix, vendor in MOUNTS.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return vendor, path[len(prefix):] or "/"
+    return None
+
+
+_open_lock = threading.Lock()
+_open: dict[str, Sandbox] = {}

@@ -1,0 +1,68 @@
+"""In-process transports: the real httpx (and the Anthropic SDK's httpx2) clients talking to the sandbox.
+
+What belongs here: turning a client's request into a `SimRequest`, the simulator's answer into the client
+library's response, and a hang (the timeout fault) into the library's own `ReadTimeout`, so client code
+cannot tell the sandbox from the network. No vendor logic.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import httpx2
+
+from resources.sandbox.app import CaseInsensitiveDict, SimRequest, SimResponse
+from resources.sandbox.sandbox import Sandbox
+
+
+def _sim_request(method: str, url: Any, headers: Any, body: bytes, extensions: dict[str, Any]) -> SimRequest:
+    timeout = (extensions or {}).get("timeout") or {}
+    query = url.query
+    return SimRequest(
+        method=method,
+        path=url.path,
+        query_string=query.decode() if isinstance(query, bytes) else str(query),
+        headers=CaseInsensitiveDict(dict(headers.items())),
+        body=body,
+        read_timeout=timeout.get("read"),
+    )
+
+
+def _hang(response: SimResponse, read_timeout: float | None) -> None:
+    """Wait out a hanging response the way a socket would: until the client's read timeout."""
+    wait = response.hang_seconds or 0.0
+    if read_timeout is not None:
+        wait = min(wait, read_timeout)
+    time.sleep(wait)
+
+
+class SandboxTransport(httpx.BaseTransport):
+    """`httpx.Client(transport=SandboxTransport(sandbox))` sends every request to the sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        sim = _sim_request(request.method, request.url, request.headers, request.read(), request.extensions)
+        response = self.sandbox.handle_url(str(request.url), sim)
+        if response.hang_seconds is not None:
+            _hang(response, sim.read_timeout)
+            raise httpx.ReadTimeout("sandbox: the server did not answer in time", request=request)
+        return httpx.Response(response.status, headers=response.headers, content=response.body, request=request)
+
+
+class SandboxTransport2(httpx2.BaseTransport):
+    """The same for httpx2, the HTTP library of the `anthropic` SDK 2.x."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        sim = _sim_request(request.method, request.url, request.headers, request.read(), request.extensions)
+        response = self.sandbox.handle_url(str(request.url), sim)
+        if response.hang_seconds is not None:
+            _hang(response, sim.read_timeout)
+            raise httpx2.ReadTimeout("sandbox: the server did not answer in time", request=request)
+        return httpx2.Response(response.status, headers=response.headers, content=response.body, request=request)
