@@ -10,7 +10,8 @@ Libraries, and why:
   (exponential backoff with full jitter, but never shorter than a `Retry-After`) without a hand-rolled loop.
 - pyrate-limiter (v4, in-memory sliding-window bucket) is the client-side limiter. One `Limiter` per vendor
   limit lives in a process-wide registry, so every thread and every client instance of a process shares it.
-  It blocks until a slot is free, which keeps a burst just under the vendor's window instead of provoking 429s.
+  It blocks until a slot is free, which keeps a burst just under the vendor's window instead of
+  provoking 429s.
   Limits across processes (parallel Dagster runs) are bounded by Dagster concurrency pools, not here.
 """
 
@@ -76,7 +77,10 @@ class HttpPolicy:
 
     def timeout(self) -> httpx.Timeout:
         return httpx.Timeout(
-            connect=self.connect_timeout, read=self.read_timeout, write=self.write_timeout, pool=self.pool_timeout
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=self.write_timeout,
+            pool=self.pool_timeout,
         )
 
 
@@ -122,7 +126,9 @@ class _WaitPolicy(tenacity.wait.wait_base):
     """Full-jitter exponential backoff, but never shorter than what the vendor asked for."""
 
     def __init__(self, policy: HttpPolicy) -> None:
-        self._jitter = tenacity.wait_random_exponential(multiplier=policy.backoff_base, max=policy.backoff_max)
+        self._jitter = tenacity.wait_random_exponential(
+            multiplier=policy.backoff_base, max=policy.backoff_max
+        )
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> float:
         backoff = self._jitter(retry_state)
@@ -280,7 +286,12 @@ class VendorHttpClient:
             self.stats.retry_wait_seconds += wait
 
         return call_with_retries(
-            attempt, policy=self.policy, vendor=self.vendor, endpoint=name, sleep=self._sleep, on_retry=on_retry
+            attempt,
+            policy=self.policy,
+            vendor=self.vendor,
+            endpoint=name,
+            sleep=self._sleep,
+            on_retry=on_retry,
         )
 
     # --- hooks -----------------------------------------------------------------------------------
@@ -304,7 +315,9 @@ class VendorHttpClient:
             "body": _safe_body(response),
         }
         if status == 401:
-            return AuthenticationError(f"credentials refused: {message}", variable=self.key_variable, **common)
+            return AuthenticationError(
+                f"credentials refused: {message}", variable=self.key_variable, **common
+            )
         if status == 403:
             return AuthenticationError(f"forbidden: {message}", variable=self.key_variable, **common)
         if status == 404:

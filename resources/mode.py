@@ -44,7 +44,8 @@ def check_live_environment(environ: Mapping[str, str] | None = None) -> None:
     missing = [key for key, _ in VENDOR_VARIABLES.values() if not (env.get(key) or "").strip()]
     if missing:
         raise ConfigurationError(
-            f"{MODE_VARIABLE}=live needs these environment variables, which are not set: {', '.join(missing)}. "
+            f"{MODE_VARIABLE}=live needs these environment variables, which are not set: "
+            f"{', '.join(missing)}. "
             f"Set them (see .env.example), or unset {MODE_VARIABLE} to run against the offline sandbox."
         )
 

@@ -1,4 +1,5 @@
-"""`VendorResource`: what the four Dagster resources share (credentials, base URL, timeouts, retries, sandbox).
+"""`VendorResource`: what the four Dagster resources share (credentials, base URL, timeouts, retries,
+sandbox).
 
 What belongs here: the configuration fields common to every vendor resource and how they become an
 `HttpPolicy` and a transport. Each vendor's resource (in its package) adds its rate limits and builds its

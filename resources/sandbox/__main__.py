@@ -1,11 +1,11 @@
 """Command line of the sandbox: `python -m resources.sandbox serve --port 8765`, and tools for its state.
 
-    serve     run the four simulators as a local HTTP server
-    usage     calls, credits and tokens per vendor endpoint, as JSON
-    faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=200`
-    clear     switch every fault off
-    advance   move the sandbox clock forward, e.g. `advance --hours 24`
-    reset     forget every simulated object and the usage ledger (seed, size and epoch stay)
+serve     run the four simulators as a local HTTP server
+usage     calls, credits and tokens per vendor endpoint, as JSON
+faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=200`
+clear     switch every fault off
+advance   move the sandbox clock forward, e.g. `advance --hours 24`
+reset     forget every simulated object and the usage ledger (seed, size and epoch stay)
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ def _value(raw: str) -> float | int | str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m resources.sandbox", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m resources.sandbox",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--state", default=None, help=f"state file (default {default_state_path()})")
     parser.add_argument("--seed", type=int, default=None, help="world seed (only for a new state file)")
-    parser.add_argument("--size", type=int, default=None, help="number of companies (only for a new state file)")
+    parser.add_argument(
+        "--size", type=int, default=None, help="number of companies (only for a new state file)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -60,7 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         server = SandboxServer(sandbox, args.host, args.port)
         logging.getLogger(__name__).info(
             "sandbox (seed %s, %s companies, state %s) serving on %s: /hubspot /lemlist/api /explorium/v1 "
-            "/anthropic", store.seed, store.size, store.path, server.url)
+            "/anthropic",
+            store.seed,
+            store.size,
+            store.path,
+            server.url,
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -207,7 +207,9 @@ class VendorSimulator:
         return {}
 
     def too_many_requests(self, req: SimRequest, state: BucketState, retry_after: float) -> SimResponse:
-        return json_response({"message": "rate limited"}, 429, {"retry-after": str(max(1, round(retry_after)))})
+        return json_response(
+            {"message": "rate limited"}, 429, {"retry-after": str(max(1, round(retry_after)))}
+        )
 
     def server_error(self, req: SimRequest, status: int) -> SimResponse:
         return json_response({"message": "internal error"}, status)
@@ -271,7 +273,9 @@ class VendorSimulator:
 
         states: list[BucketState] = []
         for bucket in self.buckets(req, endpoint):
-            allowed, remaining, reset = self.store.hit(f"{self.vendor}:{bucket.name}:{key}", bucket.limit, bucket.window)
+            allowed, remaining, reset = self.store.hit(
+                f"{self.vendor}:{bucket.name}:{key}", bucket.limit, bucket.window
+            )
             state = BucketState(bucket, allowed, remaining, reset)
             states.append(state)
             if not allowed:

@@ -52,8 +52,9 @@ class Sandbox:
         self._lock = threading.Lock()
 
     @classmethod
-    def at(cls, path: str | os.PathLike[str] | None = None, *, seed: int | None = None,
-           size: int | None = None) -> Sandbox:
+    def at(
+        cls, path: str | os.PathLike[str] | None = None, *, seed: int | None = None, size: int | None = None
+    ) -> Sandbox:
         """The process-wide sandbox for a state file (opened once per process and path)."""
         resolved = Path(path) if path is not None else default_state_path()
         key = str(resolved.resolve())
@@ -96,7 +97,7 @@ class Sandbox:
 def resolve_mount(path: str) -> tuple[str, str] | None:
     for prefix, vendor in MOUNTS.items():
         if path == prefix or path.startswith(prefix + "/"):
-            return vendor, path[len(prefix):] or "/"
+            return vendor, path[len(prefix) :] or "/"
     return None
 
 

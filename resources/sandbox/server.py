@@ -26,7 +26,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "sales-sandbox/1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: object) -> None:
             logger.debug("%s " + format, self.address_string(), *args)
 
         def _serve(self) -> None:
@@ -38,7 +38,9 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 return
             found = resolve_mount(parts.path)
             if found is None:
-                payload = {"message": "unknown mount; use /hubspot, /lemlist/api, /explorium/v1 or /anthropic"}
+                payload = {
+                    "message": "unknown mount; use /hubspot, /lemlist/api, /explorium/v1 or /anthropic"
+                }
                 self._send(404, json.dumps(payload).encode(), {"content-type": "application/json"})
                 return
             vendor, path = found
@@ -58,8 +60,12 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             if path == "/_sandbox/usage":
                 data: object = [asdict(u) for u in sandbox.store.usage()]
             else:
-                data = {"ok": True, "seed": sandbox.store.seed, "size": sandbox.store.size,
-                        "now": sandbox.store.now().isoformat()}
+                data = {
+                    "ok": True,
+                    "seed": sandbox.store.seed,
+                    "size": sandbox.store.size,
+                    "now": sandbox.store.now().isoformat(),
+                }
             return json.dumps(data).encode(), {"content-type": "application/json"}
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:

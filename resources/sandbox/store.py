@@ -101,7 +101,9 @@ def default_state_path() -> Path:
 class SandboxStore:
     """One sandbox state file. Safe to share between threads; each thread gets its own connection."""
 
-    def __init__(self, path: str | os.PathLike[str], *, seed: int | None = None, size: int | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, seed: int | None = None, size: int | None = None
+    ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -122,7 +124,7 @@ class SandboxStore:
                 db.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", stored.items())
         self.seed = int(stored["seed"])
         self.size = int(stored["size"])
-        if seed is not None and seed != self.seed or size is not None and size != self.size:
+        if (seed is not None and seed != self.seed) or (size is not None and size != self.size):
             raise ValueError(
                 f"sandbox state {self.path} was made with seed={self.seed} size={self.size}; "
                 f"asked for seed={seed} size={size}. Use another state file or `reset`."
@@ -185,7 +187,7 @@ class SandboxStore:
         return self.now()
 
     def set_epoch(self, epoch: datetime) -> None:
-        """Re-anchor the world's event schedule (signals, form submissions). Tests use this for fixed dates."""
+        """Re-anchor the world's event schedule (signals, form submissions); tests use it for fixed dates."""
         self.set_meta("epoch", epoch.astimezone(UTC).isoformat())
         self.epoch = epoch.astimezone(UTC)
 
@@ -196,9 +198,11 @@ class SandboxStore:
         return json.loads(row[0]) if row else None
 
     def find(self, ns: str, key: str) -> list[dict[str, Any]]:
-        rows = self._conn().execute(
-            "SELECT data FROM records WHERE ns = ? AND k = ? ORDER BY created, id", (ns, key)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT data FROM records WHERE ns = ? AND k = ? ORDER BY created, id", (ns, key))
+            .fetchall()
+        )
         return [json.loads(r[0]) for r in rows]
 
     def find_one(self, ns: str, key: str) -> dict[str, Any] | None:
@@ -210,7 +214,8 @@ class SandboxStore:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO records (ns, id, k, data, created, updated) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (ns, id) DO UPDATE SET k = excluded.k, data = excluded.data, updated = excluded.updated",
+                "ON CONFLICT (ns, id) DO UPDATE SET k = excluded.k, data = excluded.data, "
+                "updated = excluded.updated",
                 (ns, id, key, json.dumps(data, default=str), now, now),
             )
 
@@ -219,9 +224,11 @@ class SandboxStore:
             return db.execute("DELETE FROM records WHERE ns = ? AND id = ?", (ns, id)).rowcount > 0
 
     def all(self, ns: str) -> list[dict[str, Any]]:
-        rows = self._conn().execute(
-            "SELECT data FROM records WHERE ns = ? ORDER BY created, id", (ns,)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT data FROM records WHERE ns = ? ORDER BY created, id", (ns,))
+            .fetchall()
+        )
         return [json.loads(r[0]) for r in rows]
 
     def count(self, ns: str) -> int:
@@ -264,7 +271,8 @@ class SandboxStore:
             db.execute(
                 "INSERT INTO usage (vendor, endpoint, calls, errors, credits, input_tokens, output_tokens, "
                 "cache_read_tokens, cache_write_tokens) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (vendor, endpoint) DO UPDATE SET calls = calls + 1, errors = errors + excluded.errors, "
+                "ON CONFLICT (vendor, endpoint) DO UPDATE SET calls = calls + 1, "
+                "errors = errors + excluded.errors, "
                 "credits = credits + excluded.credits, input_tokens = input_tokens + excluded.input_tokens, "
                 "output_tokens = output_tokens + excluded.output_tokens, "
                 "cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, "
@@ -295,13 +303,22 @@ class SandboxStore:
         """Add spend to an endpoint's row without counting a call (spend known after the response)."""
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO usage (vendor, endpoint) VALUES (?, ?) ON CONFLICT DO NOTHING", (vendor, endpoint)
+                "INSERT INTO usage (vendor, endpoint) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (vendor, endpoint),
             )
             db.execute(
                 "UPDATE usage SET credits = credits + ?, input_tokens = input_tokens + ?, "
                 "output_tokens = output_tokens + ?, cache_read_tokens = cache_read_tokens + ?, "
                 "cache_write_tokens = cache_write_tokens + ? WHERE vendor = ? AND endpoint = ?",
-                (credits, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, vendor, endpoint),
+                (
+                    credits,
+                    input_tokens,
+                    output_tokens,
+                    cache_read_tokens,
+                    cache_write_tokens,
+                    vendor,
+                    endpoint,
+                ),
             )
 
     def usage(self, vendor: str | None = None) -> list[Usage]:
@@ -390,9 +407,7 @@ class SandboxStore:
         start = now - window_seconds
         with self.transaction() as db:
             db.execute("DELETE FROM hits WHERE bucket = ? AND ts <= ?", (bucket, start))
-            rows = db.execute(
-                "SELECT COUNT(*), MIN(ts) FROM hits WHERE bucket = ?", (bucket,)
-            ).fetchone()
+            rows = db.execute("SELECT COUNT(*), MIN(ts) FROM hits WHERE bucket = ?", (bucket,)).fetchone()
             used, oldest = int(rows[0]), rows[1]
             if used >= limit:
                 reset = (oldest + window_seconds - now) if oldest is not None else window_seconds
@@ -405,5 +420,5 @@ class SandboxStore:
         """Forget every simulated object, usage row, fault and hit; keep seed, size and epoch."""
         with self.transaction() as db:
             for table in ("records", "sequences", "usage", "faults", "hits"):
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM meta WHERE name LIKE 'once:%'")

@@ -50,7 +50,9 @@ class SandboxTransport(httpx.BaseTransport):
         if response.hang_seconds is not None:
             _hang(response, sim.read_timeout)
             raise httpx.ReadTimeout("sandbox: the server did not answer in time", request=request)
-        return httpx.Response(response.status, headers=response.headers, content=response.body, request=request)
+        return httpx.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )
 
 
 class SandboxTransport2(httpx2.BaseTransport):
@@ -65,4 +67,6 @@ class SandboxTransport2(httpx2.BaseTransport):
         if response.hang_seconds is not None:
             _hang(response, sim.read_timeout)
             raise httpx2.ReadTimeout("sandbox: the server did not answer in time", request=request)
-        return httpx2.Response(response.status, headers=response.headers, content=response.body, request=request)
+        return httpx2.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )

@@ -1,0 +1,193 @@
+"""`sales-pipeline`: bring the product up on its embedded default, or run its main jobs once.
+
+    sales-pipeline up     Dagster UI + daemon (schedules, sensors, run queue) on local storage under
+                          ./.dagster_home, against the sandbox unless SALES_MODE=live, and the start-up jobs
+                          submitted once so the UI has data from the first minute.
+    sales-pipeline run    the start-up jobs once, in this process, recorded in the same local instance.
+
+What belongs here: process wiring (instance home, the `dagster dev` child, waiting for the webserver,
+submitting runs). Nothing about assets or vendors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+logger = logging.getLogger("sales_pipeline")
+
+LOCAL_INSTANCE_YAML = """\
+# The embedded default instance, written by `sales-pipeline up`: runs, events and schedules in SQLite
+# under this folder (persistent between starts), the run queue, and concurrency pools. The production
+# instance (Postgres) is the dagster.yaml at the top of the repository.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 2
+  runs:
+    max_concurrent_runs: 4
+"""
+
+
+def instance_home(explicit: str | None = None) -> Path:
+    """DAGSTER_HOME for the local default: the flag, else $DAGSTER_HOME, else ./.dagster_home."""
+    home = Path(explicit or os.environ.get("DAGSTER_HOME") or Path.cwd() / ".dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(LOCAL_INSTANCE_YAML)
+    return home
+
+
+def _wait_for_webserver(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"dagster dev exited with code {process.returncode} before the UI came up")
+        try:
+            with urllib.request.urlopen(f"{url}/server_info", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(1.0)
+    raise SystemExit(f"the Dagster UI did not answer at {url} within {timeout:.0f} s")
+
+
+def _submit_startup_runs(host: str, port: int, timeout: float) -> list[str]:
+    from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
+
+    from sales_assets.definitions import STARTUP_JOBS
+
+    client = DagsterGraphQLClient(host, port_number=port, timeout=60)
+    run_ids: list[str] = []
+    deadline = time.monotonic() + timeout
+    for job in STARTUP_JOBS:
+        while True:
+            try:
+                run_ids.append(client.submit_job_execution(job))
+                break
+            except DagsterGraphQLClientError as exc:
+                # The code location may still be loading right after the webserver answers.
+                if time.monotonic() > deadline:
+                    raise
+                logger.info("waiting for the code location before submitting %s (%s)", job, exc)
+                time.sleep(2.0)
+    return run_ids
+
+
+def _wait_for_runs(host: str, port: int, run_ids: list[str], timeout: float) -> int:
+    """Wait until the daemon has run every submitted run; 0 if all succeeded."""
+    from dagster import DagsterRunStatus
+    from dagster_graphql import DagsterGraphQLClient
+
+    client = DagsterGraphQLClient(host, port_number=port, timeout=60)
+    done = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
+    deadline = time.monotonic() + timeout
+    statuses: dict[str, DagsterRunStatus] = {}
+    while time.monotonic() < deadline:
+        statuses = {run_id: client.get_run_status(run_id) for run_id in run_ids}
+        if all(status in done for status in statuses.values()):
+            break
+        time.sleep(2.0)
+    for run_id, status in statuses.items():
+        logger.info("run %s: %s", run_id, status.value)
+    return 0 if statuses and all(s == DagsterRunStatus.SUCCESS for s in statuses.values()) else 1
+
+
+def up(args: argparse.Namespace) -> int:
+    home = instance_home(args.home)
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    url = f"http://{args.host}:{args.port}"
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "sales_assets.definitions",
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
+    logger.info("starting Dagster (instance %s, mode %s)", home, os.environ.get("SALES_MODE", "sandbox"))
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+
+    def stop(*_: object) -> None:
+        # dagster dev's children can ignore SIGTERM when started without a terminal: stop the whole group.
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    try:
+        _wait_for_webserver(url, process, timeout=args.timeout)
+        run_ids: list[str] = []
+        if not args.no_startup_runs:
+            run_ids = _submit_startup_runs(args.host, args.port, timeout=args.timeout)
+            for run_id in run_ids:
+                logger.info("submitted start-up run %s: %s/runs/%s", run_id, url, run_id)
+        logger.info("Dagster UI: %s (Ctrl-C to stop)", url)
+        if args.exit_after_startup:
+            return _wait_for_runs(args.host, args.port, run_ids, timeout=args.timeout)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    home = instance_home(args.home)
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    from sales_assets.definitions import STARTUP_JOBS, defs
+
+    failed = 0
+    with dg.DagsterInstance.get() as instance:
+        for name in STARTUP_JOBS:
+            result = defs.resolve_job_def(name).execute_in_process(instance=instance, raise_on_error=False)
+            logger.info("%s: %s (run %s)", name, "succeeded" if result.success else "FAILED", result.run_id)
+            failed += not result.success
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    parser = argparse.ArgumentParser(
+        prog="sales-pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--home", default=None, help="DAGSTER_HOME (default ./.dagster_home)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up_parser = sub.add_parser("up", help="Dagster UI + daemon on local storage, start-up jobs run once")
+    up_parser.add_argument("--host", default="127.0.0.1")
+    up_parser.add_argument("--port", type=int, default=3000)
+    up_parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the UI")
+    up_parser.add_argument("--no-startup-runs", action="store_true", help="do not submit the start-up jobs")
+    up_parser.add_argument(
+        "--exit-after-startup",
+        action="store_true",
+        help="wait for the start-up runs, then stop (exit code 0 if they succeeded)",
+    )
+    sub.add_parser("run", help="run the start-up jobs once in this process")
+    args = parser.parse_args(argv)
+    return up(args) if args.command == "up" else run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

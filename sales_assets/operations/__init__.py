@@ -1,0 +1,1 @@
+"""Assets about the vendors themselves: are they reachable, with what credentials, and what is left."""
