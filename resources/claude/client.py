@@ -1,0 +1,453 @@
+"""`ClaudeClient`: the official `anthropic` SDK under our one HTTP policy.
+
+What belongs here: building the SDK client, sending Messages and Message Batches requests through the
+shared limiter and retry loop (`resources.http`), mapping SDK exceptions onto our error tree, and turning
+SDK objects into the pydantic models of `models.py`. Prompts belong to the assets; prices to `pricing.py`.
+
+The SDK runs with `max_retries=0`: retries and rate limiting belong to `resources.http`, so the four
+vendors share one policy and one set of call statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import anthropic
+import httpx2
+from pydantic import BaseModel, ValidationError
+
+from resources.claude.models import BatchRequest, BatchResult, MessageBatch, MessageResult, Usage
+from resources.claude.pricing import cost_usd, price_for
+from resources.errors import (
+    AuthenticationError,
+    InsufficientCreditsError,
+    NotFoundError,
+    RateLimitedError,
+    RecordValidationError,
+    ServerError,
+    VendorError,
+)
+from resources.http import CallStats, HttpPolicy, RateLimit, acquire, call_with_retries, parse_retry_after
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+
+#: Facts ran out here: the reference gives the rate-limit headers but no numbers, and limits depend on the
+#: account's usage tier. We assume a Tier-1-like 50 requests per minute, over a 61 s window so that clock
+#: skew never lets the client run ahead of the server's 60 s window. `AnthropicResource` makes it
+#: configurable.
+DEFAULT_LIMIT = RateLimit("anthropic", 50, 61.0)
+
+Messages = str | Sequence[Mapping[str, Any]]
+
+
+class ClaudeClient:
+    """Claude Messages and Message Batches, with our retries, limiter, error tree and cost accounting."""
+
+    vendor: ClassVar[str] = "anthropic"
+    key_variable: ClassVar[str] = "ANTHROPIC_API_KEY"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        policy: HttpPolicy,
+        limits: Sequence[RateLimit] = (DEFAULT_LIMIT,),
+        base_url: str | None = None,
+        transport: httpx2.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.policy = policy
+        self.limits = tuple(limits)
+        self.stats = CallStats.empty()
+        self._sleep = sleep
+        http_client = anthropic.DefaultHttpxClient(transport=transport) if transport is not None else None
+        # base_url is always explicit: left out, the SDK would read ANTHROPIC_BASE_URL behind our back.
+        self._sdk = anthropic.Anthropic(
+            api_key=api_key,
+            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+            max_retries=0,
+            timeout=anthropic.Timeout(policy.read_timeout, connect=policy.connect_timeout),
+            http_client=http_client,
+        )
+
+    @property
+    def sdk(self) -> anthropic.Anthropic:
+        """The underlying SDK client (no retries of its own), for calls this class does not wrap."""
+        return self._sdk
+
+    def close(self) -> None:
+        self._sdk.close()
+
+    def __enter__(self) -> ClaudeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- Messages ---------------------------------------------------------------------------------
+
+    def message_params(
+        self,
+        *,
+        model: str,
+        system: str | Sequence[Mapping[str, Any]] | None,
+        messages: Messages,
+        max_tokens: int,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: Mapping[str, Any] | None = None,
+        output_schema: type[BaseModel] | Mapping[str, Any] | None = None,
+        cache_system: bool = True,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The Messages API create params for these arguments (what `create_message` sends, and what a
+        `BatchRequest` carries). Raises `UnknownModelError` for a model without a price, before any spend."""
+        price_for(model)
+        params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": _messages(messages)}
+        if system:
+            if isinstance(system, str):
+                block: dict[str, Any] = {"type": "text", "text": system}
+                if cache_system:
+                    block["cache_control"] = {"type": "ephemeral"}
+                params["system"] = [block]
+            else:
+                params["system"] = [dict(b) for b in system]
+        if tools:
+            params["tools"] = [dict(t) for t in tools]
+        if tool_choice:
+            params["tool_choice"] = dict(tool_choice)
+        if output_schema is not None:
+            params["output_config"] = {
+                "format": {"type": "json_schema", "schema": json_schema(output_schema)}
+            }
+        if metadata:
+            params["metadata"] = dict(metadata)
+        return params
+
+    def create_message(
+        self,
+        *,
+        model: str,
+        system: str | Sequence[Mapping[str, Any]] | None,
+        messages: Messages,
+        max_tokens: int,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: Mapping[str, Any] | None = None,
+        output_schema: type[BaseModel] | Mapping[str, Any] | None = None,
+        cache_system: bool = True,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> MessageResult:
+        """Send one message (`POST /v1/messages`). A string `system` is sent as one text block marked for
+        prompt caching when `cache_system`; `output_schema` asks for JSON output (`output_config.format`)."""
+        params = self.message_params(
+            model=model,
+            system=system,
+            messages=messages,
+            max_tokens=max_tokens,
+            tools=tools,
+            tool_choice=tool_choice,
+            output_schema=output_schema,
+            cache_system=cache_system,
+            metadata=metadata,
+        )
+        message = self._call("POST /v1/messages", lambda: self._sdk.messages.create(**params))
+        return to_result(message.model_dump(mode="json"), request_id=getattr(message, "_request_id", None))
+
+    def parse_message(
+        self,
+        *,
+        model: str,
+        system: str | Sequence[Mapping[str, Any]] | None,
+        messages: Messages,
+        max_tokens: int,
+        output_model: type[T],
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: Mapping[str, Any] | None = None,
+        cache_system: bool = True,
+        metadata: Mapping[str, Any] | None = None,
+        record_id: str | None = None,
+    ) -> tuple[T, MessageResult]:
+        """Ask for JSON matching `output_model` and validate it.
+
+        Raises `RecordValidationError` (with `record_id`) when the answer is not valid JSON for the model,
+        so the caller can retry once and then record the row as failed.
+        """
+        result = self.create_message(
+            model=model,
+            system=system,
+            messages=messages,
+            max_tokens=max_tokens,
+            tools=tools,
+            tool_choice=tool_choice,
+            output_schema=None if tool_choice else output_model,
+            cache_system=cache_system,
+            metadata=metadata,
+        )
+        return self.parse_output(result, output_model, record_id=record_id), result
+
+    def parse_output(
+        self, result: MessageResult, output_model: type[T], *, record_id: str | None = None
+    ) -> T:
+        """Validate a result's JSON against `output_model` (also for batch results)."""
+        common: dict[str, Any] = {
+            "vendor": self.vendor,
+            "endpoint": "POST /v1/messages",
+            "correlation_id": result.request_id or result.id,
+            "body": result.text[:2000],
+            "record_id": record_id,
+        }
+        if result.stop_reason in ("max_tokens", "refusal", "model_context_window_exceeded"):
+            raise RecordValidationError(
+                f"answer stopped early ({result.stop_reason}); no usable JSON", **common
+            )
+        if result.parsed is None:
+            raise RecordValidationError(f"answer is not valid JSON for {output_model.__name__}", **common)
+        try:
+            return output_model.model_validate(result.parsed)
+        except ValidationError as exc:
+            raise RecordValidationError(
+                f"answer does not fit {output_model.__name__}: {exc.error_count()} error(s): "
+                f"{_short_errors(exc)}",
+                **common,
+            ) from exc
+
+    def count_tokens(
+        self,
+        *,
+        model: str,
+        system: str | Sequence[Mapping[str, Any]] | None,
+        messages: Messages,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+    ) -> int:
+        """Input tokens a request would use (`POST /v1/messages/count_tokens`)."""
+        params = self.message_params(model=model, system=system, messages=messages, max_tokens=1, tools=tools)
+        params.pop("max_tokens")
+        counted = self._call(
+            "POST /v1/messages/count_tokens", lambda: self._sdk.messages.count_tokens(**params)
+        )
+        return int(counted.input_tokens)
+
+    def list_models(self) -> list[str]:
+        """The model ids the API serves (`GET /v1/models`, first page)."""
+        page = self._call("GET /v1/models", lambda: self._sdk.models.list(limit=1000))
+        return [m.id for m in page.data]
+
+    # --- Message Batches -------------------------------------------------------------------------
+
+    def create_batch(self, requests: Sequence[BatchRequest]) -> MessageBatch:
+        """Submit a Message Batch (`POST /v1/messages/batches`); results come at 50% of the price."""
+        if not requests:
+            raise ValueError("a Message Batch needs at least one request")
+        ids = [r.custom_id for r in requests]
+        if len(set(ids)) != len(ids):
+            raise ValueError("custom_id must be unique within a Message Batch")
+        payload = [{"custom_id": r.custom_id, "params": r.params} for r in requests]
+        batch = self._call(
+            "POST /v1/messages/batches", lambda: self._sdk.messages.batches.create(requests=payload)
+        )
+        return MessageBatch.model_validate(batch.model_dump(mode="json"))
+
+    def get_batch(self, batch_id: str) -> MessageBatch:
+        """One Message Batch (`GET /v1/messages/batches/{id}`)."""
+        batch = self._call(
+            "GET /v1/messages/batches/{id}", lambda: self._sdk.messages.batches.retrieve(batch_id)
+        )
+        return MessageBatch.model_validate(batch.model_dump(mode="json"))
+
+    def cancel_batch(self, batch_id: str) -> MessageBatch:
+        """Ask to cancel a Message Batch (`POST /v1/messages/batches/{id}/cancel`)."""
+        batch = self._call(
+            "POST /v1/messages/batches/{id}/cancel", lambda: self._sdk.messages.batches.cancel(batch_id)
+        )
+        return MessageBatch.model_validate(batch.model_dump(mode="json"))
+
+    def list_batches(self, *, limit: int = 20) -> list[MessageBatch]:
+        """The most recent Message Batches (`GET /v1/messages/batches`, first page)."""
+        page = self._call("GET /v1/messages/batches", lambda: self._sdk.messages.batches.list(limit=limit))
+        return [MessageBatch.model_validate(b.model_dump(mode="json")) for b in page.data]
+
+    def wait_for_batch(
+        self, batch_id: str, *, poll_seconds: float = 30.0, timeout: float = 86_400.0
+    ) -> MessageBatch:
+        """Poll a batch until it has ended. Raises `ServerError` when `timeout` seconds pass first
+        (retryable: a later run can pick the batch up again by id)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            batch = self.get_batch(batch_id)
+            if batch.ended:
+                return batch
+            if time.monotonic() >= deadline:
+                raise ServerError(
+                    f"batch {batch_id} still {batch.processing_status} after {timeout:.0f}s",
+                    vendor=self.vendor,
+                    endpoint="GET /v1/messages/batches/{id}",
+                )
+            logger.info("batch %s %s: %s", batch_id, batch.processing_status, batch.request_counts)
+            self._sleep(poll_seconds)
+
+    def batch_results(self, batch_id: str) -> list[BatchResult]:
+        """Every result of an ended batch (`GET .../results`, JSONL), in file order; match on custom_id."""
+
+        def fetch() -> list[Any]:
+            # results() retrieves the batch first (for results_url), so this attempt is two requests.
+            acquire(self.limits)
+            return list(self._sdk.messages.batches.results(batch_id))
+
+        lines = self._call("GET /v1/messages/batches/{id}/results", fetch)
+        results: list[BatchResult] = []
+        for line in lines:
+            data = line.model_dump(mode="json")
+            result = data.get("result") or {}
+            kind = str(result.get("type"))
+            if kind == "succeeded":
+                results.append(
+                    BatchResult(
+                        custom_id=data["custom_id"],
+                        succeeded=True,
+                        result_type=kind,
+                        message=to_result(result["message"], batch=True),
+                    )
+                )
+                continue
+            error = None
+            if kind == "errored":
+                inner = (result.get("error") or {}).get("error") or {}
+                error = f"{inner.get('type', 'error')}: {inner.get('message', '')}".strip()
+            results.append(
+                BatchResult(
+                    custom_id=data["custom_id"], succeeded=False, result_type=kind, error=error or kind
+                )
+            )
+        return results
+
+    # --- the policy -------------------------------------------------------------------------------
+
+    def _call(self, endpoint: str, send: Callable[[], Any]) -> Any:
+        def attempt() -> Any:
+            acquire(self.limits)
+            self.stats.calls[endpoint] += 1
+            try:
+                return send()
+            except anthropic.APIError as exc:
+                raise self._error(exc, endpoint) from exc
+
+        def on_retry(exc: VendorError, wait: float) -> None:
+            self.stats.retries[endpoint] += 1
+            self.stats.retry_wait_seconds += wait
+
+        return call_with_retries(
+            attempt,
+            policy=self.policy,
+            vendor=self.vendor,
+            endpoint=endpoint,
+            sleep=self._sleep,
+            on_retry=on_retry,
+        )
+
+    def _error(self, exc: anthropic.APIError, endpoint: str) -> VendorError:
+        if isinstance(exc, anthropic.APIConnectionError):  # APITimeoutError included
+            return ServerError(f"{type(exc).__name__}: {exc}", vendor=self.vendor, endpoint=endpoint)
+        if not isinstance(exc, anthropic.APIStatusError):
+            return ServerError(f"{type(exc).__name__}: {exc}", vendor=self.vendor, endpoint=endpoint)
+        message = f"{exc.type or 'error'}: {exc.api_message or exc.message}"
+        common: dict[str, Any] = {
+            "vendor": self.vendor,
+            "endpoint": endpoint,
+            "status_code": exc.status_code,
+            "correlation_id": exc.request_id,
+            "body": exc.body,
+        }
+        if isinstance(exc, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
+            return AuthenticationError(
+                f"credentials refused ({message})", variable=self.key_variable, **common
+            )
+        if isinstance(exc, anthropic.RateLimitError):
+            return RateLimitedError(message, retry_after=_retry_after(exc.response.headers), **common)
+        if isinstance(exc, anthropic.NotFoundError):
+            return NotFoundError(message, **common)
+        if exc.status_code == 402:
+            return InsufficientCreditsError(message, **common)
+        if exc.status_code == 408 or exc.status_code >= 500:
+            # InternalServerError covers 500 api_error and 529 overloaded_error (OverloadedError).
+            return ServerError(message, retry_after=_retry_after(exc.response.headers), **common)
+        return RecordValidationError(message, **common)
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def json_schema(output_schema: type[BaseModel] | Mapping[str, Any]) -> dict[str, Any]:
+    """The `output_config.format.schema` for a pydantic model or a JSON schema dict.
+
+    Goes through the SDK's `transform_schema`, as `messages.parse()` does: it closes objects
+    (`additionalProperties: false`) and moves keywords structured outputs do not enforce (lengths, bounds)
+    into the description, so our pydantic validation after parsing stays the guarantee.
+    """
+    if isinstance(output_schema, Mapping):
+        return anthropic.transform_schema(dict(output_schema))
+    return anthropic.transform_schema(output_schema)
+
+
+def to_result(
+    message: Mapping[str, Any], *, batch: bool = False, request_id: str | None = None
+) -> MessageResult:
+    """A Messages API message (as JSON) as a `MessageResult`, with its cost."""
+    content = [dict(block) for block in message.get("content") or []]
+    text = "".join(str(b.get("text") or "") for b in content if b.get("type") == "text")
+    parsed: Any = next((b.get("input") for b in content if b.get("type") == "tool_use"), None)
+    if parsed is None:
+        parsed = _json_or_none(text)
+    usage = Usage.model_validate(message.get("usage") or {})
+    model = str(message.get("model") or "")
+    return MessageResult(
+        id=str(message.get("id") or ""),
+        model=model,
+        text=text,
+        parsed=parsed,
+        stop_reason=message.get("stop_reason"),
+        content=content,
+        usage=usage,
+        cost_usd=cost_usd(model, usage, batch=batch),
+        batch=batch,
+        request_id=request_id,
+    )
+
+
+def _json_or_none(text: str) -> Any:
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "{[":
+        return None
+    try:
+        return json.loads(stripped)
+    except ValueError:
+        return None
+
+
+def _messages(messages: Messages) -> list[dict[str, Any]]:
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    return [dict(m) for m in messages]
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait: `retry-after-ms` (what the SDK prefers) or `retry-after`."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    return parse_retry_after(headers.get("retry-after"))
+
+
+def _short_errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()[:5]
+    )

@@ -1,0 +1,45 @@
+"""`AnthropicResource`: the Dagster resource that hands assets a `ClaudeClient`.
+
+What belongs here: Claude's configuration (rate limit, which model does what) and building the client,
+in-process against the sandbox (httpx2 transport) when `sandbox_state` is set.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from resources.claude.client import DEFAULT_LIMIT, ClaudeClient
+from resources.http import RateLimit
+from resources.vendor_resource import VendorResource
+
+
+class AnthropicResource(VendorResource):
+    """Claude through the official SDK. Bind `api_key` to `dg.EnvVar("ANTHROPIC_API_KEY")`."""
+
+    requests_per_minute: int = Field(
+        default=DEFAULT_LIMIT.requests,
+        description="Client-side request limit. Anthropic's limits depend on the account's usage tier; the "
+        "default assumes Tier 1 (50 RPM). Raise it to your tier's limit.",
+    )
+    fast_model: str = Field(
+        default="claude-haiku-4-5", description="Model for routine work (classification, short extraction)."
+    )
+    copy_model: str = Field(default="claude-sonnet-4-5", description="Model for writing copy (emails).")
+
+    def create_client(self) -> ClaudeClient:
+        transport = None
+        sandbox = self.sandbox()
+        if sandbox is not None:
+            from resources.sandbox.transport import SandboxTransport2
+
+            transport = SandboxTransport2(sandbox)
+        return ClaudeClient(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            policy=self.http_policy(),
+            limits=[RateLimit("anthropic", self.requests_per_minute, DEFAULT_LIMIT.per_seconds)],
+            transport=transport,
+        )
+
+    def get_client(self) -> ClaudeClient:
+        return super().get_client()
