@@ -1,0 +1,262 @@
+"""Scores, as vectorised pandas over whole frames: ICP (fit, intent, reachability, freshness), contact score
+and data quality. Every component stays a column, so a person can see why a row scored what it did.
+
+What belongs here: pure functions of frames and an `IcpProfile` (DESIGN section 4). No vendor calls and no
+Dagster: the assets fetch, these functions score, the gates decide. Row loops are avoided on purpose: the
+benchmark in `benchmarks/scoring.py` scores a million contacts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from sales_assets.outbound.icp import IcpProfile
+
+EMPLOYEE_ORDER = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"]
+REVENUE_ORDER = [
+    "0-500K",
+    "500K-1M",
+    "1M-5M",
+    "5M-10M",
+    "10M-25M",
+    "25M-75M",
+    "75M-200M",
+    "200M-500M",
+    "500M-1B",
+    "1B-10B",
+    "10B-100B",
+    "100B-1T",
+    "1T-10T",
+    "10T+",
+]
+
+#: Seniority score by Explorium job level (DESIGN: C-level 1.0, VP 0.9, Director 0.8, Manager 0.6, IC 0.4).
+SENIORITY_SCORE: dict[str, float] = {
+    "c-suite": 1.0,
+    "cxo": 1.0,
+    "owner": 1.0,
+    "founder": 1.0,
+    "president": 1.0,
+    "partner": 0.9,
+    "vice president": 0.9,
+    "vp": 0.9,
+    "director": 0.8,
+    "senior manager": 0.7,
+    "manager": 0.6,
+    "senior non-managerial": 0.4,
+    "senior": 0.4,
+    "non-managerial": 0.4,
+    "junior": 0.3,
+    "entry": 0.3,
+    "advisor": 0.4,
+    "board member": 0.6,
+    "freelancer": 0.2,
+}
+
+#: Provider confidence in the email, for data quality and reachability.
+EMAIL_CONFIDENCE: dict[str, float] = {"valid": 1.0, "catch-all": 0.5, "unknown": 0.3, "invalid": 0.0}
+
+_WORD = re.compile(r"[a-z0-9]+")
+_TITLE_ALIASES = {
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "evp": "executive vice president",
+    "cro": "chief revenue officer",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cio": "chief information officer",
+    "cto": "chief technology officer",
+    "cmo": "chief marketing officer",
+    "ceo": "chief executive officer",
+    "cdo": "chief data officer",
+    "ops": "operations",
+    "dir": "director",
+    "mgr": "manager",
+    "revops": "revenue operations",
+    "it": "information technology",
+}
+_STOP = {"of", "and", "the", "for", "&", "head"}
+
+
+def _ordinal_match(values: pd.Series, wanted: Sequence[str], order: Sequence[str]) -> pd.Series:
+    """1.0 inside the wanted ranges, 0.5 one step outside, 0.0 otherwise or unknown."""
+    if not wanted:
+        return pd.Series(1.0, index=values.index)
+    position = {v: i for i, v in enumerate(order)}
+    wanted_pos = np.array(sorted(position[w] for w in wanted if w in position))
+    pos = values.map(position)
+    known = pos.notna().to_numpy()
+    distance = np.full(len(values), np.inf)
+    if known.any() and wanted_pos.size:
+        p = pos[known].to_numpy(dtype=float)[:, None]
+        distance[known] = np.abs(p - wanted_pos[None, :]).min(axis=1)
+    return pd.Series(np.select([distance == 0, distance == 1], [1.0, 0.5], 0.0), index=values.index)
+
+
+def fit_components(companies: pd.DataFrame, profile: IcpProfile) -> pd.DataFrame:
+    """Fit parts and the weighted fit score for companies with `industry`, `employees_range`,
+    `revenue_range`, `country_code` and `tech_stack` (a list per row)."""
+    industries = {i.lower() for i in profile.industries}
+    out = pd.DataFrame(index=companies.index)
+    out["fit_industry"] = companies["industry"].fillna("").str.lower().isin(industries).astype(float)
+    out["fit_employees"] = _ordinal_match(
+        companies["employees_range"], profile.employee_ranges, EMPLOYEE_ORDER
+    )
+    out["fit_revenue"] = _ordinal_match(companies["revenue_range"], profile.revenue_ranges, REVENUE_ORDER)
+    out["fit_geography"] = (
+        companies["country_code"].fillna("").str.lower().isin(profile.countries).astype(float)
+    )
+    if profile.technologies:
+        wanted = {t.lower() for t in profile.technologies}
+        stacks = companies["tech_stack"].explode()
+        hits = stacks.dropna().str.lower().isin(wanted)
+        overlap = hits.groupby(level=0).sum().reindex(companies.index, fill_value=0)
+        # Three shared technologies are a full match: a stack rarely holds every tool a profile lists.
+        out["fit_technology"] = (overlap / min(3, len(wanted))).clip(upper=1.0).astype(float)
+    else:
+        out["fit_technology"] = 1.0
+    w = profile.fit_weights
+    out["fit_score"] = (
+        w.industry * out["fit_industry"]
+        + w.employees * out["fit_employees"]
+        + w.revenue * out["fit_revenue"]
+        + w.technology * out["fit_technology"]
+        + w.geography * out["fit_geography"]
+    )
+    return out
+
+
+def intent_components(
+    signals: pd.DataFrame, index: pd.Index, profile: IcpProfile, as_of: datetime
+) -> pd.DataFrame:
+    """Intent and freshness per company from its signals (`business_id`, `kind`, `occurred_at`).
+
+    Intent combines the weights of the signals inside the freshness window as a noisy-OR
+    (1 - prod(1 - w)): one strong signal counts almost fully, more signals add with diminishing returns.
+    Signal kinds the profile names in `intent_signals` count fully, other kinds at half weight.
+    Freshness is 1 for a signal today, falling linearly to 0 at `freshness_days`.
+    """
+    out = pd.DataFrame(index=index)
+    out["intent_score"] = 0.0
+    out["freshness_score"] = 0.0
+    out["signal_count"] = 0
+    out["top_signal"] = None
+    out["latest_signal_at"] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
+    if signals.empty:
+        return out
+    frame = signals.copy()
+    occurred = pd.to_datetime(frame["occurred_at"], utc=True)
+    age_days = (pd.Timestamp(as_of).tz_convert("UTC") - occurred).dt.total_seconds() / 86_400
+    frame = frame[(age_days >= 0) & (age_days <= profile.freshness_days)].assign(
+        age_days=age_days, occurred_at=occurred
+    )
+    if frame.empty:
+        return out
+    weights = profile.signal_weights.model_dump()
+    emphasis = set(profile.intent_signals)
+    base = frame["kind"].map(weights).fillna(0.0)
+    factor = np.where(frame["kind"].isin(emphasis) | (not emphasis), 1.0, 0.5)
+    frame["weight"] = base * factor
+    frame["log_miss"] = np.log1p(-frame["weight"].clip(upper=0.999_999))
+    grouped = frame.groupby("business_id")
+    intent = 1.0 - np.exp(grouped["log_miss"].sum())
+    newest = grouped["age_days"].min()
+    top = frame.sort_values(["weight", "age_days"], ascending=[False, True]).drop_duplicates("business_id")
+    out.loc[intent.index.intersection(index), "intent_score"] = intent
+    out.loc[newest.index.intersection(index), "freshness_score"] = (
+        1.0 - newest / profile.freshness_days
+    ).clip(0, 1)
+    out.loc[newest.index.intersection(index), "signal_count"] = grouped.size()
+    top = top.set_index("business_id")
+    shared = top.index.intersection(index)
+    out.loc[shared, "top_signal"] = top.loc[shared, "kind"]
+    out.loc[shared, "latest_signal_at"] = grouped["occurred_at"].max().loc[shared]
+    return out
+
+
+def icp_score(components: pd.DataFrame, profile: IcpProfile) -> pd.Series:
+    """The weighted ICP score from `fit_score`, `intent_score`, `reachability_score`, `freshness_score`."""
+    w = profile.weights
+    return (
+        w.fit * components["fit_score"]
+        + w.intent * components["intent_score"]
+        + w.reachability * components["reachability_score"]
+        + w.freshness * components["freshness_score"]
+    ).round(4)
+
+
+def normalize_title(title: pd.Series) -> pd.Series:
+    """Lowercase word sets, abbreviations spelled out ("VP Sales" -> {"vice", "president", "sales"})."""
+
+    def words(text: str) -> frozenset[str]:
+        tokens = []
+        for token in _WORD.findall(text.lower()):
+            tokens.extend(_TITLE_ALIASES.get(token, token).split())
+        return frozenset(t for t in tokens if t not in _STOP)
+
+    uniques = title.fillna("").astype(str).unique()
+    lookup = {u: words(u) for u in uniques}
+    return title.fillna("").astype(str).map(lookup)
+
+
+def title_match(titles: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    """Best overlap (Dice coefficient of word sets) between each title and any wanted title, 0..1.
+
+    Computed once per distinct title and mapped back, so a million rows cost as much as their few
+    thousand distinct titles.
+    """
+    targets = [w for w in normalize_title(pd.Series(list(wanted))) if w]
+    uniques = pd.Series(titles.fillna("").astype(str).unique())
+    sets = normalize_title(uniques)
+    scores = {}
+    for raw, words in zip(uniques, sets, strict=True):
+        best = 0.0
+        for target in targets:
+            if words and target:
+                best = max(best, 2 * len(words & target) / (len(words) + len(target)))
+        scores[raw] = best
+    return titles.fillna("").astype(str).map(scores).astype(float)
+
+
+def contact_components(contacts: pd.DataFrame, profile: IcpProfile) -> pd.DataFrame:
+    """Contact score parts from `job_title`, `job_level`, `email_status`, `linkedin_url`."""
+    out = pd.DataFrame(index=contacts.index)
+    out["title_score"] = title_match(contacts["job_title"], profile.titles)
+    out["seniority_score"] = contacts["job_level"].fillna("").str.lower().map(SENIORITY_SCORE).fillna(0.4)
+    out["email_score"] = (contacts["email_status"] == "valid").astype(float)
+    out["linkedin_score"] = contacts["linkedin_url"].fillna("").str.len().gt(0).astype(float)
+    w = profile.contact_weights
+    out["contact_score"] = (
+        w.title * out["title_score"]
+        + w.seniority * out["seniority_score"]
+        + w.verified_email * out["email_score"]
+        + w.linkedin * out["linkedin_score"]
+    ).round(4)
+    return out
+
+
+CONTACT_FIELDS = ["email", "first_name", "last_name", "job_title", "linkedin_url", "phone"]
+COMPANY_FIELDS = ["company_name", "domain", "industry", "employees_range", "revenue_range", "country_code"]
+
+
+def _filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    present = [c for c in columns if c in frame]
+    if not present:
+        return pd.Series(0.0, index=frame.index)
+    block = frame[present]
+    filled = block.notna() & block.astype(str).apply(lambda col: col.str.strip().ne("")).to_numpy()
+    return filled.sum(axis=1) / len(columns)
+
+
+def data_quality(contacts: pd.DataFrame) -> pd.Series:
+    """Contact fields 40 + company fields 40 + provider confidence 20, over 100, as 0..1."""
+    confidence = contacts["email_status"].map(EMAIL_CONFIDENCE).fillna(0.0)
+    score = (
+        0.4 * _filled(contacts, CONTACT_FIELDS) + 0.4 * _filled(contacts, COMPANY_FIELDS) + 0.2 * confidence
+    )
+    return score.round(4)
