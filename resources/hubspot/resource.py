@@ -1,0 +1,62 @@
+"""`HubSpotResource`: the Dagster resource that hands assets a `HubSpotClient`.
+
+What belongs here: HubSpot's configuration on top of the shared `VendorResource` fields (its rate-limit tier,
+the search limit, the portal) and how the client is built. Endpoints belong in `client.py`.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from resources.http import RateLimit
+from resources.hubspot.client import DEFAULT_BASE_URL, DEFAULT_LIMIT, DEFAULT_SEARCH_LIMIT, HubSpotClient
+from resources.vendor_resource import VendorResource
+
+
+class HubSpotResource(VendorResource):
+    """HubSpot CRM: contacts, companies, associations, tasks, notes, properties, owners, form submissions.
+
+    Bind `api_key` to `dg.EnvVar("HUBSPOT_ACCESS_TOKEN")`: a private-app token or service key, sent as Bearer.
+    """
+
+    requests_per_10s: int = Field(
+        default=190,
+        description="Client-side burst limit per 10 s. HubSpot allows 190 on Professional and Enterprise, "
+        "100 on Free and Starter, 250 per API limit increase pack.",
+    )
+    search_requests_per_second: int = Field(
+        default=4,
+        description="Client-side limit of the search endpoints (HubSpot: 5/s per current docs, 4/s per the "
+        "older changelog; 4 is the defensive reading).",
+    )
+    portal_id: int | None = Field(
+        default=None,
+        description="The HubSpot account (portal) id, for links and public form endpoints; "
+        "`account_info()` returns it when unset.",
+    )
+
+    def rate_limits(self) -> tuple[list[RateLimit], list[RateLimit]]:
+        """(limits on every call, extra limits on search calls)."""
+        general = DEFAULT_LIMIT
+        if self.requests_per_10s != DEFAULT_LIMIT.requests:
+            general = RateLimit(DEFAULT_LIMIT.name, self.requests_per_10s, DEFAULT_LIMIT.per_seconds)
+        search = DEFAULT_SEARCH_LIMIT
+        if self.search_requests_per_second != DEFAULT_SEARCH_LIMIT.requests:
+            search = RateLimit(
+                DEFAULT_SEARCH_LIMIT.name, self.search_requests_per_second, DEFAULT_SEARCH_LIMIT.per_seconds
+            )
+        return [general], [search]
+
+    def create_client(self) -> HubSpotClient:
+        limits, search_limits = self.rate_limits()
+        return HubSpotClient(
+            self.api_key,
+            base_url=self.base_url or DEFAULT_BASE_URL,
+            policy=self.http_policy(),
+            limits=limits,
+            search_limits=search_limits,
+            transport=self.httpx_transport(),
+        )
+
+    def get_client(self) -> HubSpotClient:
+        return super().get_client()  # type: ignore[no-any-return]
