@@ -29,6 +29,8 @@ SIMULATORS: dict[str, tuple[str, str]] = {
 HOSTS: dict[str, str] = {
     "api.explorium.ai": "explorium",
     "api.hubapi.com": "hubspot",
+    # HubSpot's public form-submission endpoint lives on its own host.
+    "api.hsforms.com": "hubspot",
     "api.lemlist.com": "lemlist",
     "api.anthropic.com": "anthropic",
 }

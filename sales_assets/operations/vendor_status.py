@@ -5,8 +5,8 @@ An authentication failure fails the asset loudly (it is systemic: every later ru
 vendor error is recorded on that vendor's row, and the asset still materializes.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
+# definition time to find the context and the resources.
 import time
 from collections.abc import Callable
 from typing import Any
@@ -73,7 +73,7 @@ def vendor_status(
     def anthropic_probe() -> str:
         client = anthropic.get_client()
         tokens = client.count_tokens(
-            model=anthropic.fast_model, messages=[{"role": "user", "content": "ping"}]
+            model=anthropic.fast_model, system=None, messages=[{"role": "user", "content": "ping"}]
         )
         return f"{anthropic.fast_model} reachable ({tokens} tokens counted)"
 

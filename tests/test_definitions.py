@@ -1,0 +1,91 @@
+"""The code location loads, validates with Dagster's own CLI, and its assets run against the sandbox."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from resources.mode import build_vendor_resources
+from resources.sandbox import Sandbox
+from sales_assets.definitions import STARTUP_JOBS, build_definitions, defs
+from sales_assets.operations.vendor_status import vendor_status
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_definitions_load_and_name_their_jobs() -> None:
+    dg.Definitions.validate_loadable(defs)
+    for job in STARTUP_JOBS:
+        assert defs.resolve_job_def(job) is not None
+    assert set(defs.resources) >= {"explorium", "hubspot", "lemlist", "anthropic"}
+
+
+def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "SANDBOX_STATE": str(tmp_path / "state.sqlite")}
+    env.pop("SALES_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "sales_assets.definitions"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_live_mode_without_keys_refuses_to_load(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_ACCESS_TOKEN"))}
+    env.update({"SALES_MODE": "live", "DAGSTER_HOME": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-c", "import sales_assets.definitions"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    for name in ("EXPLORIUM_API_KEY", "HUBSPOT_ACCESS_TOKEN", "LEMLIST_API_KEY", "ANTHROPIC_API_KEY"):
+        assert name in result.stderr
+
+
+def test_vendor_status_materializes_against_the_sandbox(sandbox_path: Path) -> None:
+    resources = build_vendor_resources(environ={}, sandbox_state=sandbox_path)
+    result = dg.materialize([vendor_status], resources=resources)
+    assert result.success
+    frame = result.output_for_node("vendor_status")
+    assert list(frame["vendor"]) == ["explorium", "hubspot", "lemlist", "anthropic"]
+    assert frame["ok"].all()
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["vendors_ok"].value == 4
+    assert metadata["explorium_credits_remaining"].value > 0
+    # One authenticated call per vendor, read from the sandbox's own ledger.
+    store = Sandbox.at(sandbox_path).store
+    assert {v: store.totals(v).calls for v in ("explorium", "hubspot", "lemlist", "anthropic")} == {
+        "explorium": 1,
+        "hubspot": 1,
+        "lemlist": 1,
+        "anthropic": 1,
+    }
+
+
+def test_refused_credentials_fail_the_asset_naming_the_variable(sandbox_path: Path) -> None:
+    resources = build_vendor_resources(environ={}, sandbox_state=sandbox_path)
+    resources["hubspot"] = type(resources["hubspot"])(api_key="wrong", sandbox_state=str(sandbox_path))
+    result = dg.materialize([vendor_status], resources=resources, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "HUBSPOT_ACCESS_TOKEN" in str(failure.event_specific_data.error)
+
+
+@pytest.mark.parametrize("job", STARTUP_JOBS)
+def test_startup_jobs_run_in_process(job: str, sandbox_path: Path) -> None:
+    local = build_definitions(resources=build_vendor_resources(environ={}, sandbox_state=sandbox_path))
+    assert local.resolve_job_def(job).execute_in_process().success

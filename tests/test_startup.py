@@ -1,0 +1,63 @@
+"""Command (a) of the README, for real: `sales-pipeline up` brings up the UI and daemon on local storage,
+the start-up runs go through the daemon's queue and succeed; `sales-pipeline run` does the same in process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SALES_MODE", "SANDBOX_STATE")}
+    env["DAGSTER_HOME"] = str(home)
+    return env
+
+
+def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    port = _free_port()
+    result = subprocess.run(
+        [sys.executable, "-m", "sales_assets.cli", "up", "--port", str(port), "--exit-after-startup",
+         "--timeout", "240"],
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert (home / "dagster.yaml").exists()
+    assert (home / "sandbox" / "state.sqlite").exists()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        assert runs and all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+
+
+def test_run_executes_the_startup_jobs_in_process(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-m", "sales_assets.cli", "run"],
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "succeeded" in result.stderr
