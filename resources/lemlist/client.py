@@ -1,0 +1,471 @@
+"""`LemlistClient`: the lemlist REST API (https://api.lemlist.com/api) over the shared HTTP policy.
+
+What belongs here: lemlist's paths, query parameters, pagination walks and error-body reading, returning
+the pydantic models of `models.py`. Retries, timeouts and the limiter come from `resources.http`; the
+Dagster resource that builds this client is in `resource.py`.
+
+lemlist quirks handled here:
+- Auth is HTTP Basic with an EMPTY user name and the key as password (not a bearer token).
+- One limit, 20 requests per 2 seconds per key, on every route.
+- Error bodies are mostly text/plain (`Campaign not found`, `Bad params: ...`), sometimes JSON
+  `{error, message}`; both are read.
+- `X-RateLimit-Reset` is a JavaScript date string, not seconds: `Retry-After` is read first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from resources.errors import AuthenticationError, NotFoundError, RecordValidationError, VendorError
+from resources.http import HttpPolicy, RateLimit, VendorHttpClient, parse_retry_after
+from resources.lemlist.models import (
+    Activity,
+    Campaign,
+    CampaignLead,
+    CampaignState,
+    CampaignStats,
+    CampaignStatsBatch,
+    InboxMessage,
+    Lead,
+    LeadAddResult,
+    LeadInCampaign,
+    LeadInput,
+    Team,
+    Unsubscribe,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.lemlist.com/api"
+#: Documented as 20 requests per 2 s per key; the window is widened a little so that a burst timed on the
+#: client never lands as 21 requests inside the server's 2 s.
+DEFAULT_LIMIT = RateLimit("lemlist", 20, 2.05)
+PAGE_SIZE = 100
+CAMPAIGN_LEADS_MAX = 500
+STATS_BATCH_MAX = 100
+
+DateLike = datetime | str | int | float
+
+
+class LemlistClient(VendorHttpClient):
+    """Typed access to the lemlist endpoints the pipeline uses."""
+
+    vendor = "lemlist"
+    key_variable = "LEMLIST_API_KEY"
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        policy: HttpPolicy | None = None,
+        limits: Sequence[RateLimit] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            policy=policy or HttpPolicy(),
+            limits=(DEFAULT_LIMIT,) if limits is None else limits,
+            auth=("", api_key),
+            transport=transport,
+            sleep=sleep,
+        )
+
+    # --- team and campaigns -------------------------------------------------------------------
+
+    def team(self) -> Team:
+        """The team the key belongs to (also the cheapest auth check)."""
+        return Team.model_validate(self._get("/team", endpoint="GET /team"))
+
+    def list_campaigns(self, *, status: str | None = None) -> list[Campaign]:
+        """Every campaign of the team, optionally of one status (running, draft, paused, ended, ...)."""
+        rows = self._walk_offset(
+            "/campaigns", endpoint="GET /campaigns", params={"status": status}, list_key="campaigns"
+        )
+        return [Campaign.model_validate(r) for r in rows]
+
+    def get_campaign(self, campaign_id: str) -> Campaign:
+        """One campaign; `NotFoundError` when lemlist answers `Campaign not found`."""
+        data = self._get(f"/campaigns/{_seg(campaign_id)}", endpoint="GET /campaigns/{campaignId}")
+        return Campaign.model_validate(data)
+
+    def create_campaign(self, name: str, *, timezone: str | None = None) -> Campaign:
+        """Create a campaign (`timezone` is IANA; lemlist defaults to Europe/Paris)."""
+        body: dict[str, Any] = {"name": name}
+        if timezone:
+            body["timezone"] = timezone
+        data = self._send("POST", "/campaigns", endpoint="POST /campaigns", json=body)
+        return Campaign.model_validate(data)
+
+    def start_campaign(self, campaign_id: str) -> CampaignState:
+        """Start (or resume) sending a campaign."""
+        data = self._send(
+            "POST", f"/campaigns/{_seg(campaign_id)}/start", endpoint="POST /campaigns/{campaignId}/start"
+        )
+        return CampaignState.model_validate(data)
+
+    def pause_campaign(self, campaign_id: str) -> CampaignState:
+        """Pause a campaign: nothing new is sent until it is started again."""
+        data = self._send(
+            "POST", f"/campaigns/{_seg(campaign_id)}/pause", endpoint="POST /campaigns/{campaignId}/pause"
+        )
+        return CampaignState.model_validate(data)
+
+    # --- leads ---------------------------------------------------------------------------------
+
+    def add_lead(self, campaign_id: str, lead: LeadInput, *, deduplicate: bool = True) -> LeadAddResult:
+        """Add one lead to a campaign (lemlist has no bulk add). Adding an email already in the same
+        campaign returns that lead. With `deduplicate`, an email already in another campaign of the team
+        is skipped (`status="skipped_duplicate"`); an unsubscribed email is `skipped_unsubscribed`."""
+        endpoint = "POST /campaigns/{campaignId}/leads/"
+        try:
+            data = self._send(
+                "POST",
+                f"/campaigns/{_seg(campaign_id)}/leads/",
+                endpoint=endpoint,
+                json=lead.to_body(),
+                params={"deduplicate": _bool(deduplicate)},
+            )
+        except RecordValidationError as exc:
+            skipped = _skip_reason(exc)
+            if skipped is None:
+                raise
+            logger.info("lemlist: lead %s not added to %s: %s", lead.email, campaign_id, exc.message)
+            return LeadAddResult(email=lead.email, status=skipped, message=exc.message)
+        return LeadAddResult(email=lead.email, status="added", lead=Lead.model_validate(data))
+
+    def update_lead(self, campaign_id: str, lead_id: str, *, fields: dict[str, str]) -> Lead:
+        """Update standard fields or custom variables of a lead in a campaign (body must not be empty)."""
+        data = self._send(
+            "PATCH",
+            f"/campaigns/{_seg(campaign_id)}/leads/{_seg(lead_id)}",
+            endpoint="PATCH /campaigns/{campaignId}/leads/{leadId}",
+            json=fields,
+        )
+        return Lead.model_validate(data)
+
+    def list_campaign_leads(
+        self, campaign_id: str, *, state: str | None = None, limit: int = CAMPAIGN_LEADS_MAX
+    ) -> list[CampaignLead]:
+        """Leads of a campaign (`{_id, contactId, state}`). lemlist pages this route by `limit` only
+        (max 500): campaigns with more leads are read through the activities or the leads export."""
+        data = self._get(
+            f"/campaigns/{_seg(campaign_id)}/leads/",
+            endpoint="GET /campaigns/{campaignId}/leads/",
+            params={"state": state, "limit": min(limit, CAMPAIGN_LEADS_MAX)},
+        )
+        return [CampaignLead.model_validate(r) for r in _rows(data, "leads")]
+
+    def get_lead(self, email: str) -> list[LeadInCampaign]:
+        """The lead in every campaign it belongs to (empty when lemlist does not know the email)."""
+        try:
+            data = self._get(
+                f"/leads/{_seg(email)}", endpoint="GET /leads/{email}", params={"version": "v2"}
+            )
+        except NotFoundError:
+            return []
+        rows = data if isinstance(data, list) else [data]
+        return [LeadInCampaign.model_validate(r) for r in rows]
+
+    def pause_lead(self, lead: str, *, campaign_id: str | None = None) -> list[Lead]:
+        """Pause a lead (id or email) in one campaign, or in all of them without `campaign_id`."""
+        return self._lead_action("/leads/pause/", "POST /leads/pause/{leadIdOrEmail}", lead, campaign_id)
+
+    def resume_lead(self, lead: str, *, campaign_id: str | None = None) -> list[Lead]:
+        """Resume a paused lead (id or email) in one campaign, or in all of them."""
+        return self._lead_action("/leads/start/", "POST /leads/start/{leadIdOrEmail}", lead, campaign_id)
+
+    def mark_interested(self, lead: str, *, campaign_id: str | None = None) -> list[Lead]:
+        """Mark a lead (id or email) interested in one campaign, or in all of them."""
+        return self._interest(lead, campaign_id, "interested")
+
+    def mark_not_interested(self, lead: str, *, campaign_id: str | None = None) -> list[Lead]:
+        """Mark a lead (id or email) not interested in one campaign, or in all of them."""
+        return self._interest(lead, campaign_id, "notinterested")
+
+    def unsubscribe_lead(self, campaign_id: str, email: str) -> Lead:
+        """Unsubscribe a lead: it stops receiving emails from the campaign (the lead stays)."""
+        data = self._send(
+            "DELETE",
+            f"/campaigns/{_seg(campaign_id)}/leads/{_seg(email)}",
+            endpoint="DELETE /campaigns/{campaignId}/leads/{leadIdOrEmail}",
+        )
+        return Lead.model_validate(data)
+
+    def delete_lead(self, campaign_id: str, lead: str) -> Lead:
+        """Remove a lead (id or email) and its statistics from a campaign (`action=remove`)."""
+        data = self._send(
+            "DELETE",
+            f"/campaigns/{_seg(campaign_id)}/leads/{_seg(lead)}",
+            endpoint="DELETE /campaigns/{campaignId}/leads/{leadIdOrEmail}",
+            params={"action": "remove"},
+        )
+        return Lead.model_validate(data)
+
+    # --- activities ----------------------------------------------------------------------------
+
+    def activities(
+        self,
+        *,
+        type: str | None = None,
+        campaign_id: str | None = None,
+        lead_id: str | None = None,
+        min_date: DateLike | None = None,
+        max_date: DateLike | None = None,
+    ) -> list[Activity]:
+        """Every activity matching the filters, walking offset pages of 100 until a short page."""
+        params = {
+            "version": "v2",
+            "type": type,
+            "campaignId": campaign_id,
+            "leadId": lead_id,
+            "minDate": _iso(min_date),
+            "maxDate": _iso(max_date),
+        }
+        rows = self._walk_offset("/activities", endpoint="GET /activities", params=params)
+        return [Activity.model_validate(r) for r in rows]
+
+    # --- unsubscribes --------------------------------------------------------------------------
+
+    def unsubscribes(self) -> list[Unsubscribe]:
+        """The team's whole unsubscribe list (emails and `@domain` entries)."""
+        rows = self._walk_offset("/unsubscribes", endpoint="GET /unsubscribes", params={})
+        return [Unsubscribe.model_validate(r) for r in rows]
+
+    def add_unsubscribe(self, email_or_domain: str) -> Unsubscribe:
+        """Put an email, or a whole domain written `@example.com`, on the unsubscribe list."""
+        data = self._send(
+            "POST", f"/unsubscribes/{_seg(email_or_domain)}", endpoint="POST /unsubscribes/{value}"
+        )
+        return Unsubscribe.model_validate(data)
+
+    def is_unsubscribed(self, email: str) -> bool:
+        """Whether the email is on the team's unsubscribe list."""
+        try:
+            self._get(f"/unsubscribes/{_seg(email)}", endpoint="GET /unsubscribes/{value}")
+        except NotFoundError:
+            return False
+        return True
+
+    # --- stats and inbox -----------------------------------------------------------------------
+
+    def campaign_stats(self, campaign_id: str, *, start: DateLike, end: DateLike) -> CampaignStats:
+        """Counters of one campaign between `start` and `end` (both required by lemlist)."""
+        data = self._get(
+            f"/v2/campaigns/{_seg(campaign_id)}/stats",
+            endpoint="GET /v2/campaigns/{campaignId}/stats",
+            params={"startDate": _iso(start), "endDate": _iso(end)},
+        )
+        stats = CampaignStats.model_validate(data)
+        if stats.campaign_id is None:
+            stats.campaign_id = campaign_id
+        return stats
+
+    def campaign_stats_batch(
+        self, campaign_ids: Iterable[str], *, start: DateLike, end: DateLike
+    ) -> CampaignStatsBatch:
+        """Counters of many campaigns, 100 ids per call; per-campaign failures land in `errors`."""
+        ids = list(dict.fromkeys(campaign_ids))
+        merged = CampaignStatsBatch()
+        for i in range(0, len(ids), STATS_BATCH_MAX):
+            data = self._send(
+                "POST",
+                "/v2/campaigns/stats/batch",
+                endpoint="POST /v2/campaigns/stats/batch",
+                json={
+                    "campaignIds": ids[i : i + STATS_BATCH_MAX],
+                    "startDate": _iso(start),
+                    "endDate": _iso(end),
+                },
+            )
+            part = CampaignStatsBatch.model_validate(data)
+            merged.results.extend(part.results)
+            merged.errors.extend(part.errors)
+        return merged
+
+    def inbox_messages(self, contact_id: str) -> list[InboxMessage]:
+        """The conversation with a contact: sent emails and replies, with bodies. The activities API
+        carries no reply text; this is where reply bodies are read."""
+        out: list[InboxMessage] = []
+        skip = 0
+        while True:
+            data = self._get(
+                f"/inbox/{_seg(contact_id)}",
+                endpoint="GET /inbox/{contactId}",
+                params={"limit": PAGE_SIZE, "skip": skip},
+            )
+            rows = _rows(data, "data")
+            out.extend(InboxMessage.model_validate(r) for r in rows)
+            pagination = data.get("pagination") if isinstance(data, dict) else None
+            if len(rows) < PAGE_SIZE or (isinstance(pagination, dict) and not pagination.get("nextPage")):
+                return out
+            skip += len(rows)
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def _get(self, path: str, *, endpoint: str, params: dict[str, Any] | None = None) -> Any:
+        return self._send("GET", path, endpoint=endpoint, params=params)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        endpoint: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        response = self.request(method, path, endpoint=endpoint, json=json, params=params)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            # A few lemlist routes answer 200 with a plain string ("Variables unsubscribed").
+            return response.text
+
+    def _walk_offset(
+        self, path: str, *, endpoint: str, params: dict[str, Any], list_key: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Offset pagination: `offset += limit` until a page shorter than the limit."""
+        out: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            data = self._get(path, endpoint=endpoint, params={**params, "offset": offset, "limit": PAGE_SIZE})
+            rows = _rows(data, list_key)
+            out.extend(rows)
+            if len(rows) < PAGE_SIZE:
+                return out
+            offset += PAGE_SIZE
+
+    def _lead_action(self, prefix: str, endpoint: str, lead: str, campaign_id: str | None) -> list[Lead]:
+        data = self._send(
+            "POST", f"{prefix}{_seg(lead)}", endpoint=endpoint, params={"campaignId": campaign_id}
+        )
+        rows = data if isinstance(data, list) else [data]
+        return [Lead.model_validate(r) for r in rows if isinstance(r, dict)]
+
+    def _interest(self, lead: str, campaign_id: str | None, verb: str) -> list[Lead]:
+        if campaign_id:
+            data = self._send(
+                "POST",
+                f"/campaigns/{_seg(campaign_id)}/leads/{_seg(lead)}/{verb}",
+                endpoint=f"POST /campaigns/{{campaignId}}/leads/{{leadIdOrEmail}}/{verb}",
+            )
+        else:
+            data = self._send(
+                "POST", f"/leads/{verb}/{_seg(lead)}", endpoint=f"POST /leads/{verb}/{{leadIdOrEmail}}"
+            )
+        rows = data if isinstance(data, list) else [data]
+        return [Lead.model_validate(r) for r in rows if isinstance(r, dict)]
+
+    # --- policy hooks --------------------------------------------------------------------------
+
+    def _error_details(self, response: httpx.Response) -> tuple[str, str | None]:
+        """lemlist error bodies: a text/plain sentence, or JSON `{error, message}` / `{ok: false, message}`
+        / `{success: false, error: {code, message}}`."""
+        text = response.text.strip()
+        if "json" in response.headers.get("content-type", "") or text.startswith(("{", '"')):
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if isinstance(body, str):
+                return body[:500], None
+            if isinstance(body, dict):
+                error = body.get("error")
+                if isinstance(error, dict):
+                    error = error.get("message") or error.get("code")
+                message = body.get("message")
+                parts = [str(p) for p in (error, message) if p]
+                if parts:
+                    return ": ".join(dict.fromkeys(parts))[:500], None
+        return (text[:500] or response.reason_phrase or "error"), None
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        seconds = parse_retry_after(response.headers.get("retry-after"))
+        if seconds is not None:
+            return seconds
+        return parse_js_date_delay(response.headers.get("x-ratelimit-reset"))
+
+    def _error_from_response(self, response: httpx.Response, endpoint: str) -> VendorError:
+        if response.status_code == 400 and "no api key" in response.text.lower():
+            message, _ = self._error_details(response)
+            return AuthenticationError(
+                f"credentials missing: {message}",
+                variable=self.key_variable,
+                vendor=self.vendor,
+                endpoint=endpoint,
+                status_code=400,
+                body=response.text[:2000],
+            )
+        return super()._error_from_response(response, endpoint)
+
+
+_JS_DATE = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
+
+
+def parse_js_date_delay(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds until a JavaScript `Date.toString()` value such as
+    `Tue Feb 16 2021 09:02:42 GMT+0100 (Central European Standard Time)`."""
+    if not value:
+        return None
+    found = _JS_DATE.match(value.strip())
+    if not found:
+        return None
+    try:
+        when = datetime.strptime(f"{found.group(1)} {found.group(2)}", "%b %d %Y %H:%M:%S %z")
+    except ValueError:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def _skip_reason(exc: RecordValidationError) -> Any:
+    """Map lemlist's refusals of a lead to a skipped status (None: a real error)."""
+    text = (exc.message or "").lower()
+    if exc.status_code == 409 or ("already" in text and "campaign" in text):
+        return "skipped_duplicate"
+    if "unsubscribe" in text:
+        return "skipped_unsubscribed"
+    return None
+
+
+def _rows(data: Any, key: str | None) -> list[dict[str, Any]]:
+    """A page as a list: lemlist mostly answers bare arrays; some versions wrap them in an object."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for k in (key, "data", "results"):
+            if k and isinstance(data.get(k), list):
+                return data[k]
+    return []
+
+
+def _seg(value: str) -> str:
+    """One path segment; emails are sent URL-encoded (`a%40b.com`) as lemlist's own `leadUrl` shows."""
+    return quote(value, safe="")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _iso(value: DateLike | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC).isoformat().replace("+00:00", "Z")
+    return value
