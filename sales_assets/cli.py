@@ -67,15 +67,16 @@ def _wait_for_webserver(url: str, process: subprocess.Popen[bytes], timeout: flo
 def _submit_startup_runs(host: str, port: int, timeout: float) -> list[str]:
     from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
-    from sales_assets.definitions import STARTUP_JOBS
+    from sales_assets.definitions import startup_runs
 
     client = DagsterGraphQLClient(host, port_number=port, timeout=60)
     run_ids: list[str] = []
     deadline = time.monotonic() + timeout
-    for job in STARTUP_JOBS:
+    for startup in startup_runs():
+        job = startup.job
         while True:
             try:
-                run_ids.append(client.submit_job_execution(job))
+                run_ids.append(client.submit_job_execution(job, tags=startup.tags))
                 break
             except DagsterGraphQLClientError as exc:
                 # The code location may still be loading right after the webserver answers.
@@ -156,13 +157,16 @@ def run(args: argparse.Namespace) -> int:
     os.environ["DAGSTER_HOME"] = str(home)
     import dagster as dg
 
-    from sales_assets.definitions import STARTUP_JOBS, defs
+    from sales_assets.definitions import defs, startup_runs
 
     failed = 0
     with dg.DagsterInstance.get() as instance:
-        for name in STARTUP_JOBS:
-            result = defs.resolve_job_def(name).execute_in_process(instance=instance, raise_on_error=False)
-            logger.info("%s: %s (run %s)", name, "succeeded" if result.success else "FAILED", result.run_id)
+        for startup in startup_runs():
+            result = defs.resolve_job_def(startup.job).execute_in_process(
+                instance=instance, partition_key=startup.partition_key, raise_on_error=False
+            )
+            label = f"{startup.job} [{startup.partition_key}]" if startup.partition_key else startup.job
+            logger.info("%s: %s (run %s)", label, "succeeded" if result.success else "FAILED", result.run_id)
             failed += not result.success
     return 1 if failed else 0
 

@@ -11,9 +11,12 @@ import dagster as dg
 import pytest
 
 from resources.mode import build_vendor_resources
+from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from sales_assets.definitions import STARTUP_JOBS, build_definitions, defs
+from sales_assets.definitions import STARTUP_JOBS, build_definitions, defs, startup_runs
 from sales_assets.operations.vendor_status import vendor_status
+from sales_assets.outbound.icp import IcpProfilesResource
+from sales_assets.outbound.partitions import ICP_PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +25,16 @@ def test_definitions_load_and_name_their_jobs() -> None:
     dg.Definitions.validate_loadable(defs)
     for job in STARTUP_JOBS:
         assert defs.resolve_job_def(job) is not None
-    assert set(defs.resources) >= {"explorium", "hubspot", "lemlist", "anthropic"}
+    assert set(defs.resources) >= {
+        "explorium",
+        "hubspot",
+        "lemlist",
+        "anthropic",
+        "pipeline_store",
+        "icp_profiles",
+    }
+    groups = {spec.group_name for spec in defs.resolve_all_asset_specs()}
+    assert groups >= {"operations", "outbound"}
 
 
 def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
@@ -85,7 +97,18 @@ def test_refused_credentials_fail_the_asset_naming_the_variable(sandbox_path: Pa
     assert "HUBSPOT_ACCESS_TOKEN" in str(failure.event_specific_data.error)
 
 
-@pytest.mark.parametrize("job", STARTUP_JOBS)
-def test_startup_jobs_run_in_process(job: str, sandbox_path: Path) -> None:
-    local = build_definitions(resources=build_vendor_resources(environ={}, sandbox_state=sandbox_path))
-    assert local.resolve_job_def(job).execute_in_process().success
+@pytest.mark.slow
+def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None:
+    """The vendor check and today's outbound run of every ICP, as `sales-pipeline run` starts them."""
+    resources = {
+        **build_vendor_resources(environ={}, sandbox_state=sandbox_path),
+        "pipeline_store": PipelineStoreResource(path=str(tmp_path / "store.sqlite")),
+        "icp_profiles": IcpProfilesResource(),
+    }
+    local = build_definitions(resources=resources)
+    runs = startup_runs()
+    assert {r.job for r in runs} == set(STARTUP_JOBS)
+    assert {r.partition_key.split("|")[1] for r in runs if r.partition_key} == set(ICP_PROFILES)
+    for run in runs:
+        result = local.resolve_job_def(run.job).execute_in_process(partition_key=run.partition_key)
+        assert result.success, run

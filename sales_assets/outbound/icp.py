@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import dagster as dg
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -185,6 +186,10 @@ class IcpProfile(_Strict):
     # Money and quality
     daily_budget_credits: float = Field(default=2_000, ge=0)
     freshness_days: int = Field(default=90, ge=1, le=365)
+    # A company search is bought again after this many days (enrichments are kept 30 days).
+    search_refresh_days: int = Field(default=7, ge=1, le=30)
+    # Phone numbers cost 5 credits per contact instead of 2 for email only.
+    enrich_phone: bool = True
     gates: Gates = Field(default_factory=Gates)
     weights: ScoreWeights = Field(default_factory=ScoreWeights)
     fit_weights: FitWeights = Field(default_factory=FitWeights)
@@ -313,3 +318,20 @@ def load_icp_profiles(path: str | os.PathLike[str] | None = None) -> dict[str, I
     except OSError as exc:
         raise IcpConfigError(f"{file}: cannot read the ICP file ({exc.strerror})") from exc
     return parse_icp_profiles(text, str(file))
+
+
+class IcpProfilesResource(dg.ConfigurableResource):
+    """The ICP profiles the outbound assets read at run time (the same file the partitions come from)."""
+
+    path: str | None = None
+
+    def profiles(self) -> dict[str, IcpProfile]:
+        return load_icp_profiles(self.path)
+
+    def profile(self, name: str) -> IcpProfile:
+        profiles = self.profiles()
+        if name not in profiles:
+            raise IcpConfigError(
+                f"{self.path or icp_file()}: no profile named '{name}' (the file has {', '.join(profiles)})"
+            )
+        return profiles[name]
