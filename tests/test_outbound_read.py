@@ -157,8 +157,17 @@ def test_scored_companies_explain_the_score_and_pick_the_best(first) -> None:
     assert (selected["icp_score"] >= profile.gates.min_icp_score).all()
     # Tech stacks are the world's; signals carry the world's event ids.
     world = {c.business_id: c for c in env.sandbox.world.companies}
+    assert selected["tech_known"].all()  # bought for every company that goes on
+    # ...and only where it could change the decision: the rest never reach the threshold or are customers.
+    not_bought = scored[~scored["tech_known"]]
+    assert (
+        len(not_bought) > 0
+        and not_bought["drop_reason"].isin(["below_icp_threshold", "crm_existing_customer"]).all()
+    )
+    assert metadata(result, "scored_companies")["credits_spent"] == scored["tech_known"].sum()
     for row in scored.head(20).itertuples():
-        assert sorted(row.tech_stack) == sorted(world[row.business_id].tech_stack)
+        if row.tech_known:
+            assert sorted(row.tech_stack) == sorted(world[row.business_id].tech_stack)
         assert {s["event_id"] for s in row.signals} <= {s.event_id for s in world[row.business_id].signals}
     # Companies HubSpot holds as customers are dropped, whatever their score.
     crm = {c.domain: c for c in env.sandbox.world.crm_companies}

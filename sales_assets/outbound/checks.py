@@ -167,7 +167,7 @@ def lead_gate_check(gate: str) -> dg.AssetChecksDefinition:
                     for h, r in zip(latest, frame["suppression_reason"], strict=True)
                 ],
             )
-        failures = lead_gate_failures(frame, profile.gates)
+        failures = lead_gate_failures(frame, profile.gates, verify=True)
         mask = failures[gate]
         return dg.AssetCheckResult(passed=not mask.any(), metadata=_failing(frame, mask, GATE_FIGURES[gate]))
 

@@ -30,6 +30,7 @@ from sales_assets.outbound.scoring import (
     contact_components,
     data_quality,
     icp_score,
+    present,
     title_match,
 )
 from sales_assets.outbound.spend import PaidCalls
@@ -136,8 +137,8 @@ def reachability(frame: pd.DataFrame) -> pd.Series:
     w = REACHABILITY_WEIGHTS
     return (
         w["email"] * frame["email_status"].map(EMAIL_CONFIDENCE).fillna(0.0)
-        + w["phone"] * frame["phone"].notna().astype(float)
-        + w["linkedin"] * frame["linkedin_url"].notna().astype(float)
+        + w["phone"] * present(frame["phone"])
+        + w["linkedin"] * present(frame["linkedin_url"])
     ).round(4)
 
 

@@ -252,20 +252,6 @@ def scored_companies(
     frame = discovered_companies.set_index("business_id", drop=False).rename_axis(None)
     ids = list(frame.index)
 
-    def technographics(batch: list[str]) -> tuple[dict[str, Any], float, int]:
-        result = client.enrich_technographics(batch)
-        return (
-            {i: list(t.full_tech_stack) for i, t in result.by_id().items()},
-            result.spend.credits,
-            result.spend.calls,
-        )
-
-    tech = paid.by_id(
-        "POST /businesses/technographics/bulk_enrich", ids, technographics, unit_credits=ENRICHMENT_RECORD
-    )
-    frame["tech_stack"] = [list(tech.values.get(i) or []) for i in ids]
-    frame["tech_known"] = [i in tech.values for i in ids]
-
     events_calls_before = client.stats.total_calls
     events = (
         client.business_events(
@@ -279,32 +265,60 @@ def scored_companies(
     )
     paid.free("POST /businesses/events", client.stats.total_calls - events_calls_before)
     signals = signals_frame([e.model_dump(mode="json") for e in events])
+    intent = intent_components(signals, frame.index, profile, as_of)
+
+    existing = crm.find_companies_by_domains(
+        frame["domain"].dropna().tolist(), properties=CRM_COMPANY_PROPERTIES
+    )
+    first = {domain: matches[0] for domain, matches in existing.items() if matches}
+    frame["crm_company_id"] = frame["domain"].map(lambda d: first[d].id if d in first else None)
+    frame["crm_owner_id"] = frame["domain"].map(
+        lambda d: first[d].get("hubspot_owner_id") if d in first else None
+    )
+    frame["crm_lifecyclestage"] = frame["domain"].map(
+        lambda d: first[d].get("lifecyclestage") if d in first else None
+    )
+
+    # Technographics are paid for only where they can change the decision: companies that would reach
+    # the threshold with a perfect technology fit, have a domain and are not already customers.
+    best_case = fit_components(frame.assign(tech_stack=[[] for _ in ids]), profile)
+    best_case["fit_score"] += profile.fit_weights.technology * (1.0 - best_case["fit_technology"])
+    ceiling = icp_score(pd.concat([best_case, intent], axis=1).assign(reachability_score=1.0), profile)
+    worth_buying = (
+        (ceiling >= profile.gates.min_icp_score)
+        & frame["domain"].notna()
+        & ~frame["crm_lifecyclestage"].isin(ACTIVE_LIFECYCLE_STAGES)
+    )
+
+    def technographics(batch: list[str]) -> tuple[dict[str, Any], float, int]:
+        result = client.enrich_technographics(batch)
+        return (
+            {i: list(t.full_tech_stack) for i, t in result.by_id().items()},
+            result.spend.credits,
+            result.spend.calls,
+        )
+
+    tech = paid.by_id(
+        "POST /businesses/technographics/bulk_enrich",
+        frame.index[worth_buying].tolist(),
+        technographics,
+        unit_credits=ENRICHMENT_RECORD,
+    )
+    frame["tech_stack"] = [list(tech.values.get(i) or []) for i in ids]
+    frame["tech_known"] = [i in tech.values for i in ids]
 
     fit = fit_components(frame, profile)
-    # Unknown technology (not bought: budget) scores neutral, not as a mismatch.
+    # Unknown technology (not bought: out of reach, or out of budget) scores neutral, not as a mismatch.
     unknown = ~frame["tech_known"]
     if profile.technologies and unknown.any():
         w = profile.fit_weights.technology
         fit.loc[unknown, "fit_score"] += w * (0.5 - fit.loc[unknown, "fit_technology"])
         fit.loc[unknown, "fit_technology"] = 0.5
-    intent = intent_components(signals, frame.index, profile, as_of)
     scored = pd.concat([frame, fit, intent], axis=1)
     scored["reachability_score"] = 1.0
     scored["icp_score"] = icp_score(scored, profile).clip(0, 1)
     scored["why_now_event"] = _why_now(signals, profile, frame.index)
     scored["signals"] = _signal_records(signals, frame.index)
-
-    existing = crm.find_companies_by_domains(
-        scored["domain"].dropna().tolist(), properties=CRM_COMPANY_PROPERTIES
-    )
-    first = {domain: matches[0] for domain, matches in existing.items() if matches}
-    scored["crm_company_id"] = scored["domain"].map(lambda d: first[d].id if d in first else None)
-    scored["crm_owner_id"] = scored["domain"].map(
-        lambda d: first[d].get("hubspot_owner_id") if d in first else None
-    )
-    scored["crm_lifecyclestage"] = scored["domain"].map(
-        lambda d: first[d].get("lifecyclestage") if d in first else None
-    )
 
     scored = scored.sort_values(["icp_score", "business_id"], ascending=[False, True]).reset_index(drop=True)
     scored["rank"] = np.arange(1, len(scored) + 1)
@@ -330,6 +344,7 @@ def scored_companies(
             for r in ("no_domain", "crm_existing_customer", "below_icp_threshold", "not_in_top_companies")
         },
         "in_hubspot": int(scored["crm_company_id"].notna().sum()),
+        "technographics_bought_or_cached": int(scored["tech_known"].sum()),
         "with_signals": int((scored["signal_count"] > 0).sum()),
         "mean_icp_score_selected": float(scored.loc[scored["selected"], "icp_score"].mean() or 0.0)
         if scored["selected"].any()

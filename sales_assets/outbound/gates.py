@@ -17,9 +17,10 @@ import pandas as pd
 from sales_assets.outbound.icp import Gates
 from sales_assets.outbound.schemas import LEAD_GATES
 
-#: RFC 5322's practical subset (what mailbox providers accept): dotted local part, hostname labels, a TLD.
+#: RFC 5322's practical subset (what mailbox providers accept): a dotted local part of at most 64
+#: characters (no leading, trailing or doubled dots), hostname labels, an alphabetic TLD.
 EMAIL_PATTERN = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"(?=[^@]{1,64}@)[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
 
@@ -41,40 +42,57 @@ _HELD_BACK = {"catch-all": "catch-all address held back", "unknown": "unverifiab
 
 def normalize_emails(emails: pd.Series) -> pd.Series:
     """Trimmed, lower-cased addresses (None stays None)."""
-    return emails.astype("string").str.strip().str.lower().astype(object).where(emails.notna(), None)
+    # A comprehension beats the `.str` accessor here: addresses are nearly all distinct, and `.str`
+    # converts the column to a string array and back.
+    values = [e.strip().lower() if isinstance(e, str) else None for e in emails.to_numpy()]
+    return pd.Series(values, index=emails.index, dtype=object)
 
 
 def valid_email_syntax(emails: pd.Series) -> pd.Series:
     """True where the (normalised) address is syntactically deliverable; False for None."""
-    text = emails.astype("string")
-    ok = text.str.fullmatch(EMAIL_PATTERN.pattern)
-    # Consecutive dots and an over-long local part pass the pattern's character classes but not SMTP.
-    ok &= ~text.str.contains("..", regex=False) & (text.str.split("@").str[0].str.len() <= 64)
-    return ok.fillna(False).astype(bool)
+    match = EMAIL_PATTERN.fullmatch
+    values = [isinstance(e, str) and match(e) is not None for e in emails.to_numpy()]
+    return pd.Series(values, index=emails.index, dtype=bool)
 
 
-def lead_gate_failures(leads: pd.DataFrame, gates: Gates) -> pd.DataFrame:
+def preference_order(leads: pd.DataFrame) -> np.ndarray:
+    """Row positions best first: ICP score, then contact score, ties kept in input order (stable)."""
+    # Scores are 0..1 at four decimals: one integer key sorts three times faster than a two-key lexsort.
+    icp = np.rint(leads["icp_score"].to_numpy(dtype=float) * 10_000).astype(np.int64)
+    contact = np.rint(leads["contact_score"].to_numpy(dtype=float) * 10_000).astype(np.int64)
+    return np.argsort(-(icp * 100_000 + contact), kind="stable")
+
+
+def lead_gate_failures(leads: pd.DataFrame, gates: Gates, *, verify: bool = False) -> pd.DataFrame:
     """One boolean column per gate (True = the row fails it), in `LEAD_GATES` order.
 
-    `unique_email` keeps the first row of each address, so sort the frame by preference (best score first)
-    before calling.
+    Addresses are normalised and parsed once, where they enter (`enriched_contacts` marks a malformed
+    one `invalid_syntax`), so by default the gates trust `email` and `email_status`. `verify=True`
+    normalises and parses every address again: the blocking checks use it, so a row that slipped past
+    the entry still fails. `unique_email` keeps the preferred row of each address (`preference_order`).
     """
-    emails = normalize_emails(leads["email"])
-    has_email = emails.notna()
-    syntax_ok = valid_email_syntax(emails)
-    status = leads["email_status"]
-    out = pd.DataFrame(index=leads.index)
-    out["enrichment"] = leads["enrichment_status"].isin(("no_data", "over_budget")).to_numpy()
-    out["email_syntax"] = ((status == "invalid_syntax") | (has_email & ~syntax_ok)).to_numpy()
-    out["deliverable_email"] = (status != "valid").to_numpy()
-    out["unique_email"] = (has_email & emails.duplicated(keep="first")).to_numpy()
-    out["not_suppressed"] = leads["suppressed"].fillna(False).astype(bool).to_numpy()
-    out["crm_not_in_sequence"] = leads["crm_in_sequence"].fillna(False).astype(bool).to_numpy()
-    out["crm_not_owned"] = leads["crm_owner_id"].notna().to_numpy()
-    out["icp_threshold"] = (leads["icp_score"] < gates.min_icp_score).to_numpy()
-    out["contact_threshold"] = (leads["contact_score"] < gates.min_contact_score).to_numpy()
-    out["data_quality"] = (leads["data_quality"] < gates.min_data_quality).to_numpy()
-    return out[list(LEAD_GATES)]
+    emails = normalize_emails(leads["email"]) if verify else leads["email"]
+    has_email = emails.notna().to_numpy()
+    status = leads["email_status"].to_numpy()
+    bad_syntax = status == "invalid_syntax"
+    if verify:
+        bad_syntax |= has_email & ~valid_email_syntax(emails).to_numpy()
+    order = preference_order(leads)
+    duplicate = np.empty(len(leads), dtype=bool)
+    duplicate[order] = emails.iloc[order].duplicated(keep="first").to_numpy()
+    columns = {
+        "enrichment": leads["enrichment_status"].isin(("no_data", "over_budget")).to_numpy(),
+        "email_syntax": bad_syntax,
+        "deliverable_email": status != "valid",
+        "unique_email": has_email & duplicate,
+        "not_suppressed": leads["suppressed"].fillna(False).astype(bool).to_numpy(),
+        "crm_not_in_sequence": leads["crm_in_sequence"].fillna(False).astype(bool).to_numpy(),
+        "crm_not_owned": leads["crm_owner_id"].notna().to_numpy(),
+        "icp_threshold": (leads["icp_score"] < gates.min_icp_score).to_numpy(),
+        "contact_threshold": (leads["contact_score"] < gates.min_contact_score).to_numpy(),
+        "data_quality": (leads["data_quality"] < gates.min_data_quality).to_numpy(),
+    }
+    return pd.DataFrame(columns, index=leads.index)[list(LEAD_GATES)]
 
 
 def first_failed_gate(failures: pd.DataFrame) -> pd.Series:
@@ -86,11 +104,13 @@ def first_failed_gate(failures: pd.DataFrame) -> pd.Series:
 
 def failed_gates(failures: pd.DataFrame) -> pd.Series:
     """Every failing gate of each row, comma-separated ("" where every gate passes)."""
-    out = pd.Series("", index=failures.index, dtype=object)
-    for gate in failures.columns:
-        mask = failures[gate].to_numpy()
-        out[mask] = out[mask] + np.where(out[mask] == "", "", ",") + gate
-    return out
+    # Each row's failures as a bit mask: the few distinct masks are named once and mapped back.
+    names = list(failures.columns)
+    codes = failures.to_numpy().astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
+    table = np.empty(1 << len(names), dtype=object)
+    for code in np.flatnonzero(np.bincount(codes, minlength=len(table))):
+        table[code] = ",".join(n for i, n in enumerate(names) if code >> i & 1)
+    return pd.Series(table[codes], index=failures.index, dtype=object)
 
 
 def gate_details(leads: pd.DataFrame, failures: pd.DataFrame, gates: Gates) -> pd.Series:

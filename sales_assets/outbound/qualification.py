@@ -22,6 +22,7 @@ from sales_assets.outbound.gates import (
     first_failed_gate,
     gate_details,
     lead_gate_failures,
+    preference_order,
     valid_email_syntax,
 )
 from sales_assets.outbound.icp import IcpProfilesResource
@@ -108,9 +109,7 @@ def qualified_leads(
     crm_client = hubspot.get_client()
     calls_before = crm_client.stats.total_calls
 
-    leads = enriched_contacts.sort_values(
-        ["icp_score", "contact_score", "prospect_id"], ascending=[False, False, True]
-    ).reset_index(drop=True)
+    leads = enriched_contacts.iloc[preference_order(enriched_contacts)].reset_index(drop=True)
     leads = leads.join(crm_status(leads, hubspot)).join(suppression_status(leads, pipeline_store))
     # A HubSpot opt-out is a suppression the product keeps, so later runs honour it without asking again.
     opted_out = leads[leads["crm_email_optout"] & ~leads["suppressed"]]

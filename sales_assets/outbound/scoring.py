@@ -9,7 +9,7 @@ benchmark in `benchmarks/scoring.py` scores a million contacts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -190,46 +190,48 @@ def icp_score(components: pd.DataFrame, profile: IcpProfile) -> pd.Series:
     ).round(4)
 
 
+def title_words(text: str) -> frozenset[str]:
+    """Lowercase word set, abbreviations spelled out ("VP Sales" -> {"vice", "president", "sales"})."""
+    tokens = []
+    for token in _WORD.findall(text.lower()):
+        tokens.extend(_TITLE_ALIASES.get(token, token).split())
+    return frozenset(t for t in tokens if t not in _STOP)
+
+
 def normalize_title(title: pd.Series) -> pd.Series:
-    """Lowercase word sets, abbreviations spelled out ("VP Sales" -> {"vice", "president", "sales"})."""
-
-    def words(text: str) -> frozenset[str]:
-        tokens = []
-        for token in _WORD.findall(text.lower()):
-            tokens.extend(_TITLE_ALIASES.get(token, token).split())
-        return frozenset(t for t in tokens if t not in _STOP)
-
+    """`title_words` of each title (None reads as an empty title)."""
     uniques = title.fillna("").astype(str).unique()
-    lookup = {u: words(u) for u in uniques}
+    lookup = {u: title_words(u) for u in uniques}
     return title.fillna("").astype(str).map(lookup)
 
 
-def title_match(titles: pd.Series, wanted: Sequence[str]) -> pd.Series:
-    """Best overlap (Dice coefficient of word sets) between each title and any wanted title, 0..1.
+def _lookup(values: pd.Series, score: Callable[[str], float]) -> pd.Series:
+    """`score` of each value, computed once per distinct value (a million rows hold a few thousand)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([score(u) for u in uniques] + [score("")], dtype=float)
+    return pd.Series(table[codes], index=values.index)  # code -1 (missing) reads the last entry
 
-    Computed once per distinct title and mapped back, so a million rows cost as much as their few
-    thousand distinct titles.
-    """
-    targets = [w for w in normalize_title(pd.Series(list(wanted))) if w]
-    uniques = pd.Series(titles.fillna("").astype(str).unique())
-    sets = normalize_title(uniques)
-    scores = {}
-    for raw, words in zip(uniques, sets, strict=True):
-        best = 0.0
-        for target in targets:
-            if words and target:
-                best = max(best, 2 * len(words & target) / (len(words) + len(target)))
-        scores[raw] = best
-    return titles.fillna("").astype(str).map(scores).astype(float)
+
+def title_match(titles: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    """Best overlap (Dice coefficient of word sets) between each title and any wanted title, 0..1."""
+    targets = [t for t in map(title_words, wanted) if t]
+
+    def best(title: str) -> float:
+        words = title_words(str(title))
+        return max((2 * len(words & t) / (len(words) + len(t)) for t in targets if words), default=0.0)
+
+    return _lookup(titles, best)
 
 
 def contact_components(contacts: pd.DataFrame, profile: IcpProfile) -> pd.DataFrame:
     """Contact score parts from `job_title`, `job_level`, `email_status`, `linkedin_url`."""
     out = pd.DataFrame(index=contacts.index)
     out["title_score"] = title_match(contacts["job_title"], profile.titles)
-    out["seniority_score"] = contacts["job_level"].fillna("").str.lower().map(SENIORITY_SCORE).fillna(0.4)
-    out["email_score"] = (contacts["email_status"] == "valid").astype(float)
-    out["linkedin_score"] = contacts["linkedin_url"].fillna("").str.len().gt(0).astype(float)
+    out["seniority_score"] = _lookup(
+        contacts["job_level"], lambda v: SENIORITY_SCORE.get(str(v).lower(), 0.4)
+    )
+    out["email_score"] = (contacts["email_status"].to_numpy() == "valid").astype(float)
+    out["linkedin_score"] = present(contacts["linkedin_url"]).astype(float)
     w = profile.contact_weights
     out["contact_score"] = (
         w.title * out["title_score"]
@@ -244,13 +246,23 @@ CONTACT_FIELDS = ["email", "first_name", "last_name", "job_title", "linkedin_url
 COMPANY_FIELDS = ["company_name", "domain", "industry", "employees_range", "revenue_range", "country_code"]
 
 
+def present(values: pd.Series) -> np.ndarray:
+    """True where a value is there: not None, not NaN, not an empty string."""
+    array = values.to_numpy()
+    if array.dtype != object:
+        return pd.notna(array)
+    # Truthiness drops None and "" in one C loop; `x == x` drops NaN. Twice as fast as isna + != "",
+    # which matters at a million rows and a dozen columns. (Only text columns are object here.)
+    return array.astype(bool) & (array == array)
+
+
 def _filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    present = [c for c in columns if c in frame]
-    if not present:
-        return pd.Series(0.0, index=frame.index)
-    block = frame[present]
-    filled = block.notna() & block.astype(str).apply(lambda col: col.str.strip().ne("")).to_numpy()
-    return filled.sum(axis=1) / len(columns)
+    """Share of `columns` present on each row (see `present`)."""
+    filled = np.zeros(len(frame))
+    for column in columns:
+        if column in frame:
+            filled += present(frame[column])
+    return pd.Series(filled / len(columns), index=frame.index)
 
 
 def data_quality(contacts: pd.DataFrame) -> pd.Series:
