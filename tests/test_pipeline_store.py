@@ -345,3 +345,34 @@ def test_resource_creates_its_parts_once_and_works_in_an_asset(
     assert result.success
     assert result.output_for_node("spends") == 2
     assert SpendLedger(open_database(default_store_path())).spent() == 2
+
+
+def test_sync_state_and_enrollment_ledger(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from resources.pipeline_store import PipelineStoreResource, properties_hash
+
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    assert properties_hash({"a": 1, "b": "x"}) == properties_hash({"b": "x", "a": 1})
+    store.crm_sync.put_many("contacts", {"a@x.co": ("101", "h1"), "b@x.co": ("102", "h2")})
+    store.crm_sync.put_many("contacts", {"a@x.co": ("101", "h3")})
+    got = store.crm_sync.get_many("contacts", ["a@x.co", "b@x.co", "c@x.co"])
+    assert {k: (v.hubspot_id, v.props_hash) for k, v in got.items()} == {
+        "a@x.co": ("101", "h3"),
+        "b@x.co": ("102", "h2"),
+    }
+    assert store.crm_sync.get_many("companies", ["a@x.co"]) == {}
+
+    day = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    store.enrollments.record_many(
+        [
+            {"campaign_id": "cam_1", "email": " Ada@X.co ", "status": "added", "lead_id": "lea_1", "at": day},
+            {"campaign_id": "cam_1", "email": "bo@x.co", "status": "skipped_duplicate", "at": day},
+            {"campaign_id": "cam_2", "email": "ada@x.co", "status": "added", "at": day},
+        ]
+    )
+    assert store.enrollments.count("cam_1", date(2026, 11, 23)) == 1
+    assert store.enrollments.count("cam_1", date(2026, 11, 22)) == 0
+    found = store.enrollments.get_many("cam_1", ["ADA@x.co", "zed@x.co"])
+    assert set(found) == {"ada@x.co"} and found["ada@x.co"].lead_id == "lea_1"
+    assert len(store.enrollments.entries("cam_1")) == 2 and len(store.enrollments.entries()) == 3

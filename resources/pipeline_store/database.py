@@ -67,6 +67,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             created_at TEXT NOT NULL,
             UNIQUE (kind, value_hash))""",
     ),
+    (
+        # What the product last wrote to the CRM per record, so an unchanged record is not written again.
+        """CREATE TABLE IF NOT EXISTS crm_sync (
+            object_type TEXT NOT NULL,
+            key TEXT NOT NULL,
+            hubspot_id TEXT NOT NULL,
+            props_hash TEXT NOT NULL,
+            synced_at TEXT NOT NULL,
+            PRIMARY KEY (object_type, key))""",
+        # Every lead the product put in a campaign, for the daily cap and so nobody is added twice.
+        """CREATE TABLE IF NOT EXISTS enrollments (
+            campaign_id TEXT NOT NULL,
+            email TEXT NOT NULL,
+            lead_id TEXT,
+            status TEXT NOT NULL,
+            "partition" TEXT,
+            enrolled_at TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, email))""",
+        "CREATE INDEX IF NOT EXISTS enrollments_at ON enrollments (campaign_id, enrolled_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,6 +16,7 @@ from pydantic import Field, PrivateAttr
 
 from resources.pipeline_store.cache import ResultCache
 from resources.pipeline_store.database import Database, open_database
+from resources.pipeline_store.records import EnrollmentLedger, SyncState
 from resources.pipeline_store.spend import SpendLedger
 from resources.pipeline_store.suppression import SuppressionList
 
@@ -49,6 +50,8 @@ class PipelineStoreResource(dg.ConfigurableResource):
     _ledger: SpendLedger | None = PrivateAttr(default=None)
     _cache: ResultCache | None = PrivateAttr(default=None)
     _suppression: SuppressionList | None = PrivateAttr(default=None)
+    _sync: SyncState | None = PrivateAttr(default=None)
+    _enrollments: EnrollmentLedger | None = PrivateAttr(default=None)
 
     def store_path(self) -> Path:
         """The file this resource opens: `path` if configured, else `default_store_path()`."""
@@ -80,7 +83,20 @@ class PipelineStoreResource(dg.ConfigurableResource):
             self._suppression = SuppressionList(self.database())
         return self._suppression
 
+    @property
+    def crm_sync(self) -> SyncState:
+        if self._sync is None:
+            self._sync = SyncState(self.database())
+        return self._sync
+
+    @property
+    def enrollments(self) -> EnrollmentLedger:
+        if self._enrollments is None:
+            self._enrollments = EnrollmentLedger(self.database())
+        return self._enrollments
+
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._database is not None:
             self._database.close()
         self._database = self._ledger = self._cache = self._suppression = None
+        self._sync = self._enrollments = None
