@@ -18,6 +18,7 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.operations.vendor_status import vendor_status
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
+from sales_assets.outbound.crm_sync import crm_sync_results
 from sales_assets.outbound.discovery import discovered_companies, scored_companies
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.partitions import ICP_PROFILES, outbound_partitions
@@ -29,6 +30,7 @@ OUTBOUND_ASSETS = [
     company_contacts,
     enriched_contacts,
     qualified_leads,
+    crm_sync_results,
 ]
 
 vendor_status_job = dg.define_asset_job(

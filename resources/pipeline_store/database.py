@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -114,6 +115,20 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL. Two processes creating the file at once can both try; SQLite answers the
+    loser "database is locked" at once, without going through the busy handler, so retry here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Database:
     """One store file. Safe to share between threads; each thread (and process) gets its own connection.
 
@@ -144,9 +159,9 @@ class Database:
                 self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
             )
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            _enable_wal(conn)
+            conn.execute("PRAGMA synchronous=NORMAL")
             # Erased suppression values must not linger in freed page space.
             conn.execute("PRAGMA secure_delete=ON")
             local.conn, local.pid, local.depth = conn, os.getpid(), 0

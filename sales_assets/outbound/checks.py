@@ -23,6 +23,7 @@ from sales_assets.outbound.partitions import OutboundPartition, outbound_partiti
 from sales_assets.outbound.schemas import (
     LEAD_GATES,
     CompanyContacts,
+    CrmSyncResults,
     DiscoveredCompanies,
     DisqualifiedLeads,
     EnrichedContacts,
@@ -42,6 +43,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "enriched_contacts": EnrichedContacts,
     "qualified_leads": QualifiedLeads,
     "disqualified_leads": DisqualifiedLeads,
+    "crm_sync_results": CrmSyncResults,
 }
 
 #: What each lead gate's failing rows show, besides who they are.

@@ -197,6 +197,34 @@ class DisqualifiedLeads(_Model):
     detail: Series[str] = pa.Field(nullable=True)
 
 
+CRM_RECORD_TYPES = ("company", "contact")
+CRM_OUTCOMES = ("created", "updated", "unchanged", "failed")
+
+
+class CrmSyncResults(_Model):
+    """One row per company and contact the CRM sync handled, with its outcome."""
+
+    record_type: Series[str] = pa.Field(isin=CRM_RECORD_TYPES)
+    key: Series[str]
+    prospect_id: Series[str] = pa.Field(nullable=True)
+    outcome: Series[str] = pa.Field(isin=CRM_OUTCOMES)
+    hubspot_id: Series[str] = pa.Field(nullable=True)
+    reason: Series[str] = pa.Field(nullable=True)
+    correlation_id: Series[str] = pa.Field(nullable=True)
+    associated: Series[object] = pa.Field(nullable=True)
+    note_created: Series[bool]
+
+    @pa.dataframe_check
+    @classmethod
+    def one_row_per_record(cls, frame: pd.DataFrame) -> bool:
+        return not frame.duplicated(["record_type", "key"]).any()
+
+    @pa.dataframe_check
+    @classmethod
+    def failures_say_why(cls, frame: pd.DataFrame) -> pd.Series:
+        return (frame["outcome"] != "failed") | frame["reason"].notna()
+
+
 def table_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
     """The Dagster table schema of a model (column, type, nullability, uniqueness, allowed values)."""
     columns = []

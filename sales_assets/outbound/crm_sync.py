@@ -1,0 +1,364 @@
+"""`crm_sync_results`: qualified leads and their companies written to HubSpot without duplicates, with the
+product's intelligence in custom properties and a timeline note on each new contact.
+
+What belongs here: the write-side CRM asset and the mapping from a lead row to HubSpot properties. Every
+write is a batch of 100 (companies created or updated by domain, contacts upserted by email, associations,
+notes); a record whose properties are what the product last wrote is not written again (the sync state in
+the local store), so a re-run costs nothing and changes nothing. A 207 partial failure fails the records
+HubSpot names, with its reason and correlation id, not the batch; a run in which every record fails is a
+systemic failure and fails loudly.
+"""
+
+# No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
+# definition time to find the context and the resources.
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from resources.hubspot.client import HubSpotClient
+from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
+from resources.hubspot.resource import HubSpotResource
+from resources.pipeline_store import PipelineStoreResource, properties_hash
+from sales_assets.metadata import markdown_table
+from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
+from sales_assets.outbound.schemas import CrmSyncResults, table_schema
+
+PROPERTY_GROUP = "sales_pipeline"
+PROPERTY_GROUP_LABEL = "Sales pipeline"
+LEAD_SOURCE = "sales-pipeline (Explorium)"
+#: The custom contact properties the product writes, created (in their own group) when missing.
+CONTACT_PROPERTIES: tuple[PropertyDefinition, ...] = tuple(
+    PropertyDefinition.model_validate({"groupName": PROPERTY_GROUP, **spec})
+    for spec in (
+        {"name": "sp_pain_points", "label": "Pain hypotheses", "fieldType": "textarea"},
+        {"name": "sp_personalization_hooks", "label": "Personalization hooks", "fieldType": "textarea"},
+        {"name": "sp_why_now", "label": "Why now", "fieldType": "textarea"},
+        {"name": "sp_icp_score", "label": "ICP score", "type": "number", "fieldType": "number"},
+        {"name": "sp_data_quality", "label": "Data quality", "type": "number", "fieldType": "number"},
+        {"name": "sp_lead_source", "label": "Lead source", "fieldType": "text"},
+        {"name": "sp_icp_profile", "label": "ICP profile", "fieldType": "text"},
+        {"name": "sp_enriched_at", "label": "Enriched at", "type": "datetime", "fieldType": "date"},
+        {"name": "sp_linkedin_url", "label": "LinkedIn", "fieldType": "text"},
+        {"name": "sp_prospect_id", "label": "Explorium prospect id", "fieldType": "text"},
+    )
+)
+SCHEMA_KEY = "contacts:" + properties_hash({p.name: p.create_body() for p in CONTACT_PROPERTIES})
+CRM_SYNC_COLUMNS = list(CrmSyncResults.to_schema().columns)
+
+
+def _text_items(items: Any) -> str:
+    """Intelligence items as lines: "text (confidence, source)"."""
+    if not isinstance(items, list | tuple):
+        return ""
+    return "\n".join(
+        f"{i['text']} ({i['confidence']:.2f}, {i['source']})" for i in items if isinstance(i, dict)
+    )
+
+
+def _clean(properties: Mapping[str, Any]) -> dict[str, str]:
+    """HubSpot takes strings; missing values are left out rather than blanking what a rep typed."""
+    out: dict[str, str] = {}
+    for key, value in properties.items():
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+            continue
+        out[key] = f"{value:.4f}" if isinstance(value, float) else str(value)
+    return out
+
+
+def contact_properties(lead: Mapping[str, Any], icp: str) -> dict[str, str]:
+    """What the product writes on a lead's contact: identity, company and the intelligence fields."""
+    enriched_at = lead.get("enriched_at")
+    return _clean(
+        {
+            "email": lead["email"],
+            "firstname": lead.get("first_name"),
+            "lastname": lead.get("last_name"),
+            "jobtitle": lead.get("job_title"),
+            "company": lead.get("company_name"),
+            "website": lead.get("website"),
+            "phone": lead.get("phone"),
+            "sp_pain_points": _text_items(lead.get("pain_hypotheses")),
+            "sp_personalization_hooks": _text_items(lead.get("personalization_hooks")),
+            "sp_why_now": lead.get("why_now"),
+            "sp_icp_score": float(lead["icp_score"]),
+            "sp_data_quality": float(lead["data_quality"]),
+            "sp_lead_source": LEAD_SOURCE,
+            "sp_icp_profile": icp,
+            # HubSpot datetime properties take epoch milliseconds (or ISO 8601); milliseconds are unambiguous.
+            "sp_enriched_at": int(pd.Timestamp(enriched_at).timestamp() * 1000)
+            if pd.notna(enriched_at)
+            else None,
+            "sp_linkedin_url": lead.get("linkedin_url"),
+            "sp_prospect_id": lead["prospect_id"],
+        }
+    )
+
+
+def company_properties(lead: Mapping[str, Any]) -> dict[str, str]:
+    # HubSpot's `industry` is an enumeration of its own labels: LinkedIn categories would be refused.
+    return _clean(
+        {
+            "name": lead.get("company_name"),
+            "domain": lead.get("domain"),
+            "website": lead.get("website"),
+            "city": lead.get("city"),
+            "country": (lead.get("country_code") or "").upper() or None,
+        }
+    )
+
+
+def note_body(lead: Mapping[str, Any], icp: str) -> str:
+    """The timeline note on a new contact: why the pipeline picked them, with sources."""
+    lines = [
+        f"Added by the sales pipeline (ICP profile {icp}).",
+        f"ICP score {float(lead['icp_score']):.2f}, contact score {float(lead['contact_score']):.2f}, "
+        f"data quality {float(lead['data_quality']):.2f}.",
+    ]
+    if lead.get("why_now"):
+        lines.append(f"Why now: {lead['why_now']}")
+    pains = _text_items(lead.get("pain_hypotheses"))
+    if pains:
+        lines.append("Pain hypotheses:\n" + pains)
+    return "\n".join(lines)
+
+
+def _reason(error: RecordError) -> str:
+    return f"{error.category}: {error.message}"[:500]
+
+
+def ensure_schema(crm: HubSpotClient, store: PipelineStoreResource) -> int:
+    """Create the property group and the custom contact properties when missing; nothing to do (and no
+    call) when this definition set was ensured before. Returns the properties created."""
+    if store.crm_sync.get_many("schema", [SCHEMA_KEY]):
+        return 0
+    crm.ensure_property_group("contacts", name=PROPERTY_GROUP, label=PROPERTY_GROUP_LABEL)
+    ensured = crm.ensure_properties("contacts", CONTACT_PROPERTIES)
+    if ensured.errors:
+        raise dg.Failure(
+            "HubSpot refused the custom properties: " + "; ".join(_reason(e) for e in ensured.errors)
+        )
+    store.crm_sync.put_many("schema", {SCHEMA_KEY: ("ok", SCHEMA_KEY)})
+    return len(ensured.created)
+
+
+def sync_companies(
+    crm: HubSpotClient, store: PipelineStoreResource, leads: pd.DataFrame
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
+    Returns the result rows and the company id of every domain that has one."""
+    firsts = leads.dropna(subset=["domain"]).drop_duplicates("domain")
+    wanted = {row["domain"]: company_properties(row) for row in firsts.to_dict("records")}
+    known = {
+        d: i for d, i in zip(firsts["domain"], firsts["crm_company_id"], strict=True) if isinstance(i, str)
+    }
+    state = store.crm_sync.get_many("companies", wanted)
+    known.update({d: s.hubspot_id for d, s in state.items() if d not in known})
+    # Domains nobody has seen in HubSpot yet are searched again right before creating: a rep (or another
+    # run) may have created the company since discovery, and HubSpot does not deduplicate companies.
+    unseen = [d for d in wanted if d not in known]
+    if unseen:
+        for domain, matches in crm.find_companies_by_domains(unseen, properties=["domain"]).items():
+            if matches:
+                known[domain] = matches[0].id
+    rows: list[dict[str, Any]] = []
+    ids = dict(known)
+    to_create = [d for d in wanted if d not in known]
+    to_update = {
+        known[d]: wanted[d]
+        for d in wanted
+        if d in known and (d not in state or state[d].props_hash != properties_hash(wanted[d]))
+    }
+    synced: dict[str, tuple[str, str]] = {}
+    if to_create:
+        created = crm.create_companies([wanted[d] for d in to_create])
+        failed = {e.index: e for e in created.errors if e.index is not None}
+        by_domain = {r.domain: r for r in created.results}
+        for position, domain in enumerate(to_create):
+            record = by_domain.get(domain)
+            if record is not None:
+                ids[domain] = record.id
+                synced[domain] = (record.id, properties_hash(wanted[domain]))
+                rows.append(_row("company", domain, None, "created", record.id))
+            else:
+                error = failed.get(position)
+                rows.append(_row("company", domain, None, "failed", None, error))
+    if to_update:
+        updated = crm.update_companies(to_update)
+        errors = {e.id: e for e in updated.errors}
+        for domain in wanted:
+            company_id = known.get(domain)
+            if company_id in to_update:
+                if company_id in errors:
+                    rows.append(_row("company", domain, None, "failed", company_id, errors[company_id]))
+                else:
+                    synced[domain] = (company_id, properties_hash(wanted[domain]))
+                    rows.append(_row("company", domain, None, "updated", company_id))
+    for domain in wanted:
+        if domain in known and known[domain] not in to_update:
+            synced.setdefault(domain, (known[domain], properties_hash(wanted[domain])))
+            rows.append(_row("company", domain, None, "unchanged", known[domain]))
+    store.crm_sync.put_many("companies", synced)
+    return rows, ids
+
+
+def _row(
+    record_type: str,
+    key: str,
+    prospect_id: str | None,
+    outcome: str,
+    hubspot_id: str | None,
+    error: RecordError | None = None,
+    *,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "record_type": record_type,
+        "key": key,
+        "prospect_id": prospect_id,
+        "outcome": outcome,
+        "hubspot_id": hubspot_id,
+        "reason": _reason(error) if error is not None else reason,
+        "correlation_id": error.correlation_id if error is not None else None,
+        "associated": None,
+        "note_created": False,
+    }
+
+
+def sync_contacts(
+    crm: HubSpotClient,
+    store: PipelineStoreResource,
+    leads: pd.DataFrame,
+    company_ids: Mapping[str, str],
+    icp: str,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Contacts upserted by email (only those whose properties changed), associated to their company and,
+    when new, given a timeline note."""
+    records = leads.to_dict("records")
+    wanted = {r["email"]: contact_properties(r, icp) for r in records}
+    state = store.crm_sync.get_many("contacts", wanted)
+    changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]
+    rows: dict[str, dict[str, Any]] = {}
+    by_email = {r["email"]: r for r in records}
+    for email in wanted:
+        if email not in changed:
+            rows[email] = _row(
+                "contact", email, by_email[email]["prospect_id"], "unchanged", state[email].hubspot_id
+            )
+    written: dict[str, str] = {}
+    if changed:
+        upserted = crm.upsert_contacts([wanted[e] for e in changed])
+        errors = {e.id: e for e in upserted.errors if e.id}
+        results = {(r.email or "").lower(): r for r in upserted.results}
+        for email in changed:
+            prospect_id = by_email[email]["prospect_id"]
+            record = results.get(email)
+            if record is not None:
+                outcome = "created" if record.new else "updated"
+                rows[email] = _row("contact", email, prospect_id, outcome, record.id)
+                written[email] = record.id
+            else:
+                error = errors.get(email)
+                rows[email] = _row(
+                    "contact",
+                    email,
+                    prospect_id,
+                    "failed",
+                    None,
+                    error,
+                    reason=None if error else "HubSpot returned neither a record nor an error",
+                )
+    # Associations and notes only for what was written now: unchanged contacts got theirs when written.
+    pairs = {
+        email: (cid, company_ids[by_email[email]["domain"]])
+        for email, cid in written.items()
+        if by_email[email].get("domain") in company_ids
+    }
+    if pairs:
+        associated = crm.associate_contacts_to_companies(list(pairs.values()))
+        failed_pairs = {(e.context.get("fromObjectId") or [None])[0] for e in associated.errors}
+        done = {a.from_id for a in associated.results}
+        for email, (cid, _) in pairs.items():
+            rows[email]["associated"] = cid in done and cid not in failed_pairs
+    new = [e for e, r in rows.items() if r["outcome"] == "created"]
+    if new:
+        notes = crm.create_notes(
+            [
+                NoteInput(
+                    body=note_body(by_email[e], icp), timestamp=now, contact_ids=[rows[e]["hubspot_id"]]
+                )
+                for e in new
+            ]
+        )
+        failed_notes = {e.index for e in notes.errors if e.index is not None}
+        for position, email in enumerate(new):
+            rows[email]["note_created"] = position not in failed_notes
+    store.crm_sync.put_many(
+        "contacts", {e: (cid, properties_hash(wanted[e])) for e, cid in written.items()}, at=now
+    )
+    return list(rows.values())
+
+
+@dg.asset(
+    partitions_def=outbound_partitions,
+    group_name="outbound",
+    kinds={"hubspot", "pandas"},
+    metadata={"dagster/column_schema": table_schema(CrmSyncResults)},
+    pool="hubspot",
+    retry_policy=dg.RetryPolicy(
+        max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+    ),
+)
+def crm_sync_results(
+    context: dg.AssetExecutionContext,
+    qualified_leads: pd.DataFrame,
+    hubspot: HubSpotResource,
+    pipeline_store: PipelineStoreResource,
+) -> dg.MaterializeResult:
+    """One row per company and contact written to HubSpot: created, updated, unchanged or failed (with
+    HubSpot's reason and correlation id), whether the contact is associated to its company, and whether
+    its timeline note was created."""
+    part = OutboundPartition.from_context(context)
+    crm = hubspot.get_client()
+    calls_before = crm.stats.total_calls
+    now = datetime.now(UTC)
+    created_properties = ensure_schema(crm, pipeline_store) if len(qualified_leads) else 0
+    company_rows, company_ids = sync_companies(crm, pipeline_store, qualified_leads)
+    contact_rows = sync_contacts(crm, pipeline_store, qualified_leads, company_ids, part.icp, now)
+    frame = pd.DataFrame(company_rows + contact_rows, columns=CRM_SYNC_COLUMNS)
+    frame["note_created"] = frame["note_created"].astype(bool)
+
+    calls = crm.stats.total_calls - calls_before
+    contacts = frame[frame["record_type"] == "contact"]
+    if len(frame) and (frame["outcome"] == "failed").all():
+        raise dg.Failure(
+            f"every one of {len(frame)} HubSpot records failed; first: {frame['reason'].iloc[0]}",
+            metadata={"failed": len(frame)},
+        )
+    outcomes = {
+        f"{plural}_{outcome}": int(((frame["record_type"] == kind) & (frame["outcome"] == outcome)).sum())
+        for kind, plural in (("contact", "contacts"), ("company", "companies"))
+        for outcome in ("created", "updated", "unchanged", "failed")
+    }
+    failed = frame[frame["outcome"] == "failed"]
+    return dg.MaterializeResult(
+        value=frame,
+        metadata={
+            "dagster/row_count": len(frame),
+            **outcomes,
+            "associations_made": int(contacts["associated"].eq(True).sum()),
+            "notes_created": int(contacts["note_created"].sum()),
+            "properties_created": created_properties,
+            "hubspot_calls": calls,
+            "hubspot_calls_per_100_contacts": round(100 * calls / len(contacts), 2) if len(contacts) else 0.0,
+            "failed_preview": dg.MetadataValue.md(
+                markdown_table(failed, columns=["record_type", "key", "reason", "correlation_id"])
+            ),
+            "preview": dg.MetadataValue.md(
+                markdown_table(frame, columns=["record_type", "key", "outcome", "hubspot_id", "associated"])
+            ),
+        },
+    )
