@@ -8,8 +8,7 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,8 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from resources.mode import build_vendor_resources
-from resources.pipeline_store import PipelineStoreResource
-from resources.sandbox import Sandbox
-from sales_assets.definitions import build_definitions
 from sales_assets.outbound.checks import lead_gate_check, outbound_read_checks
-from sales_assets.outbound.icp import IcpProfilesResource, load_icp_profiles
+from sales_assets.outbound.icp import load_icp_profiles
 from sales_assets.outbound.partitions import outbound_partitions
 from sales_assets.outbound.qualification import qualified_leads
 from sales_assets.outbound.schemas import LEAD_GATES
@@ -43,40 +38,6 @@ READ_ASSETS = (
 pytestmark = pytest.mark.slow
 
 
-@dataclass
-class Env:
-    root: Path
-    sandbox: Sandbox
-    resources: dict[str, Any]
-    instance: dg.DagsterInstance
-
-    @property
-    def store(self) -> PipelineStoreResource:
-        return self.resources["pipeline_store"]
-
-    def run(self, partition: str = PARTITION) -> dg.ExecuteInProcessResult:
-        job = build_definitions(resources=self.resources).resolve_job_def("outbound_daily_job")
-        return job.execute_in_process(partition_key=partition, instance=self.instance, raise_on_error=False)
-
-    def credits(self) -> float:
-        return self.sandbox.store.totals("explorium").credits
-
-    def calls(self, vendor: str) -> int:
-        return self.sandbox.store.totals(vendor).calls
-
-
-def make_env(root: Path, icp_file: Path | None = None) -> Env:
-    root.mkdir(parents=True, exist_ok=True)
-    resources = {
-        **build_vendor_resources(environ={}, sandbox_state=root / "state.sqlite"),
-        "pipeline_store": PipelineStoreResource(path=str(root / "store.sqlite")),
-        "icp_profiles": IcpProfilesResource(path=str(icp_file) if icp_file else None),
-    }
-    (root / "dagster_home").mkdir(exist_ok=True)
-    instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
-    return Env(root, Sandbox.at(root / "state.sqlite"), resources, instance)
-
-
 def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
     events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset]
     assert events, f"{asset} was not materialized"
@@ -89,12 +50,12 @@ def checks(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def first(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Env, dg.ExecuteInProcessResult, float, dict]]:
+    tmp_path_factory: pytest.TempPathFactory, make_env: Callable[..., Any]
+) -> Iterator[tuple[Any, dg.ExecuteInProcessResult, float, dict]]:
     env = make_env(tmp_path_factory.mktemp("outbound"))
     before = {v: env.calls(v) for v in ("explorium", "hubspot")}
     credits_before = env.credits()
-    result = env.run()
+    result = env.run(PARTITION)
     calls = {v: env.calls(v) - before[v] for v in before}
     yield env, result, env.credits() - credits_before, calls
     env.instance.dispose()
@@ -260,7 +221,7 @@ def test_second_materialization_spends_no_credits_and_a_suppressed_lead_is_dropp
     victim = result.asset_value("qualified_leads")["email"].iloc[0]
     env.store.suppression.add("email", victim, reason="unsubscribed", source="test")
     before = env.credits()
-    again = env.run()
+    again = env.run(PARTITION)
     assert again.success
     assert env.credits() == before  # read from the sandbox's own accounting
     assert math.isclose(env.store.ledger.spent(partition=PARTITION), credits)
@@ -275,12 +236,12 @@ def test_second_materialization_spends_no_credits_and_a_suppressed_lead_is_dropp
     assert victim not in set(again.asset_value("qualified_leads")["email"])
 
 
-def test_the_daily_budget_stops_the_paying_and_says_so(tmp_path: Path) -> None:
+def test_the_daily_budget_stops_the_paying_and_says_so(tmp_path: Path, make_env) -> None:
     text = (ROOT / "sales_assets/outbound/icp_profiles.yaml").read_text()
     icp_file = tmp_path / "icp.yaml"
     icp_file.write_text(text.replace("daily_budget_credits: 2500", "daily_budget_credits: 600"))
     env = make_env(tmp_path / "env", icp_file)
-    result = env.run()
+    result = env.run(PARTITION)
     assert result.success
     assert 0 < env.credits() <= 600
     enriched = metadata(result, "enriched_contacts")
