@@ -9,7 +9,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from resources.http import RateLimit
-from resources.hubspot.client import DEFAULT_BASE_URL, DEFAULT_LIMIT, DEFAULT_SEARCH_LIMIT, HubSpotClient
+from resources.hubspot.client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_LIMIT,
+    DEFAULT_SEARCH_LIMIT,
+    HubSpotClient,
+)
 from resources.vendor_resource import VendorResource
 
 
@@ -28,6 +34,11 @@ class HubSpotResource(VendorResource):
         default=4,
         description="Client-side limit of the search endpoints (HubSpot: 5/s per current docs, 4/s per the "
         "older changelog; 4 is the defensive reading).",
+    )
+    max_concurrent_requests: int = Field(
+        default=DEFAULT_CONCURRENCY,
+        description="Batch calls in flight at once (each waits on HubSpot most of its time); the rate "
+        "limiter still paces them, so this fills the window without exceeding it.",
     )
     portal_id: int | None = Field(
         default=None,
@@ -56,6 +67,7 @@ class HubSpotResource(VendorResource):
             limits=limits,
             search_limits=search_limits,
             transport=self.httpx_transport(),
+            max_concurrency=self.max_concurrent_requests,
         )
 
     def get_client(self) -> HubSpotClient:

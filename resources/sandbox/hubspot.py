@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import functools
 import hashlib
 import json
 import math
@@ -336,6 +337,12 @@ def _fraction(text: str) -> float:
     return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16) / float(1 << 48)
 
 
+@functools.lru_cache(maxsize=64)
+def _comparable_set(values: tuple[Any, ...]) -> frozenset[tuple[int, Any] | None]:
+    """The comparable forms of an IN filter's values, built once per search rather than once per record."""
+    return frozenset(_comparable(v) for v in values)
+
+
 def _comparable(value: Any) -> tuple[int, Any] | None:
     """Numbers, epoch-ms and ISO dates compare as numbers; anything else as lower-case text."""
     if value is None or value == "":
@@ -646,6 +653,11 @@ class HubSpotSimulator(VendorSimulator):
 
     def _property_defs(self, object_type: str) -> dict[str, dict[str, Any]]:
         """Every property of an object type, HubSpot's JSON shape, standard first."""
+        return {**self._standard_property_defs(object_type), **self._custom_properties(object_type)}
+
+    @functools.cache  # noqa: B019 (one simulator per sandbox, living as long as it)
+    def _standard_property_defs(self, object_type: str) -> dict[str, dict[str, Any]]:
+        # Built once: validation asks for the definitions once per input record.
         out: dict[str, dict[str, Any]] = {}
         for order, (name, ptype, field_type, group, flags) in enumerate(STANDARD_PROPERTIES[object_type]):
             options = ENUM_OPTIONS.get((object_type, name), ())
@@ -676,7 +688,6 @@ class HubSpotSimulator(VendorSimulator):
                 },
                 "archived": False,
             }
-        out.update(self._custom_properties(object_type))
         return out
 
     def _validate(self, object_type: str, raw: Any, *, creating: bool) -> dict[str, str | None]:
@@ -1244,7 +1255,7 @@ class HubSpotSimulator(VendorSimulator):
         # String comparisons are case-insensitive, as HubSpot's are (the reference does not say; lower-case
         # values, which the client sends, match either way).
         if operator in ("IN", "NOT_IN"):
-            found = have is not None and have in {_comparable(v) for v in f.get("values") or []}
+            found = have is not None and have in _comparable_set(tuple(f.get("values") or ()))
             return found if operator == "IN" else not found
         if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
             pattern = str(f.get("value") or "").lower()

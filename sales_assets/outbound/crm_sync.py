@@ -12,13 +12,15 @@ systemic failure and fails loudly.
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
 # definition time to find the context and the resources.
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+from pydantic import Field
 
-from resources.hubspot.client import HubSpotClient
+from resources.hubspot.client import BATCH_SIZE, HubSpotClient
 from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, properties_hash
@@ -145,7 +147,7 @@ def ensure_schema(crm: HubSpotClient, store: PipelineStoreResource) -> int:
 
 
 def sync_companies(
-    crm: HubSpotClient, store: PipelineStoreResource, leads: pd.DataFrame
+    crm: HubSpotClient, store: PipelineStoreResource, leads: pd.DataFrame, *, lookup_unknown: bool = False
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
     Returns the result rows and the company id of every domain that has one."""
@@ -156,10 +158,12 @@ def sync_companies(
     }
     state = store.crm_sync.get_many("companies", wanted)
     known.update({d: s.hubspot_id for d, s in state.items() if d not in known})
-    # Domains nobody has seen in HubSpot yet are searched again right before creating: a rep (or another
-    # run) may have created the company since discovery, and HubSpot does not deduplicate companies.
+    # HubSpot does not deduplicate companies: `scored_companies` looked every domain up (in batches, in
+    # this same run) and the sync state remembers what the product created, so only domains neither knows
+    # are created. Searching again here would cost one search call per 100 domains at 4/s for a race of
+    # minutes; `lookup_unknown=True` does it where other writers are busy.
     unseen = [d for d in wanted if d not in known]
-    if unseen:
+    if unseen and lookup_unknown:
         for domain, matches in crm.find_companies_by_domains(unseen, properties=["domain"]).items():
             if matches:
                 known[domain] = matches[0].id
@@ -227,51 +231,33 @@ def _row(
     }
 
 
-def sync_contacts(
+def _write_contact_chunk(
     crm: HubSpotClient,
-    store: PipelineStoreResource,
-    leads: pd.DataFrame,
+    chunk: list[str],
+    wanted: Mapping[str, dict[str, str]],
+    by_email: Mapping[str, Mapping[str, Any]],
     company_ids: Mapping[str, str],
     icp: str,
     now: datetime,
-) -> list[dict[str, Any]]:
-    """Contacts upserted by email (only those whose properties changed), associated to their company and,
-    when new, given a timeline note."""
-    records = leads.to_dict("records")
-    wanted = {r["email"]: contact_properties(r, icp) for r in records}
-    state = store.crm_sync.get_many("contacts", wanted)
-    changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]
+) -> dict[str, dict[str, Any]]:
+    """One batch of at most 100 contacts: upsert, then associate what was written to its company, then a
+    note on each new contact."""
     rows: dict[str, dict[str, Any]] = {}
-    by_email = {r["email"]: r for r in records}
-    for email in wanted:
-        if email not in changed:
-            rows[email] = _row(
-                "contact", email, by_email[email]["prospect_id"], "unchanged", state[email].hubspot_id
-            )
+    upserted = crm.upsert_contacts([wanted[e] for e in chunk])
+    errors = {e.id: e for e in upserted.errors if e.id}
+    results = {(r.email or "").lower(): r for r in upserted.results}
     written: dict[str, str] = {}
-    if changed:
-        upserted = crm.upsert_contacts([wanted[e] for e in changed])
-        errors = {e.id: e for e in upserted.errors if e.id}
-        results = {(r.email or "").lower(): r for r in upserted.results}
-        for email in changed:
-            prospect_id = by_email[email]["prospect_id"]
-            record = results.get(email)
-            if record is not None:
-                outcome = "created" if record.new else "updated"
-                rows[email] = _row("contact", email, prospect_id, outcome, record.id)
-                written[email] = record.id
-            else:
-                error = errors.get(email)
-                rows[email] = _row(
-                    "contact",
-                    email,
-                    prospect_id,
-                    "failed",
-                    None,
-                    error,
-                    reason=None if error else "HubSpot returned neither a record nor an error",
-                )
-    # Associations and notes only for what was written now: unchanged contacts got theirs when written.
+    for email in chunk:
+        prospect_id = by_email[email]["prospect_id"]
+        record = results.get(email)
+        if record is not None:
+            outcome = "created" if record.new else "updated"
+            rows[email] = _row("contact", email, prospect_id, outcome, record.id)
+            written[email] = record.id
+        else:
+            error = errors.get(email)
+            reason = None if error else "HubSpot returned neither a record nor an error"
+            rows[email] = _row("contact", email, prospect_id, "failed", None, error, reason=reason)
     pairs = {
         email: (cid, company_ids[by_email[email]["domain"]])
         for email, cid in written.items()
@@ -296,10 +282,60 @@ def sync_contacts(
         failed_notes = {e.index for e in notes.errors if e.index is not None}
         for position, email in enumerate(new):
             rows[email]["note_created"] = position not in failed_notes
-    store.crm_sync.put_many(
-        "contacts", {e: (cid, properties_hash(wanted[e])) for e, cid in written.items()}, at=now
+    return rows
+
+
+def sync_contacts(
+    crm: HubSpotClient,
+    store: PipelineStoreResource,
+    leads: pd.DataFrame,
+    company_ids: Mapping[str, str],
+    icp: str,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Contacts upserted by email (only those whose properties changed), associated to their company and,
+    when new, given a timeline note. Associations and notes only for what is written now: unchanged
+    contacts got theirs when they were written.
+
+    Each batch of 100 goes through its three calls on its own, several batches at a time, so a batch's
+    notes need not wait for every other batch's upsert: the calls fill the rate-limit window instead of
+    queueing behind each phase.
+    """
+    records = leads.to_dict("records")
+    wanted = {r["email"]: contact_properties(r, icp) for r in records}
+    state = store.crm_sync.get_many("contacts", wanted)
+    changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]
+    by_email = {r["email"]: r for r in records}
+    rows: dict[str, dict[str, Any]] = {
+        email: _row("contact", email, by_email[email]["prospect_id"], "unchanged", state[email].hubspot_id)
+        for email in wanted
+        if email not in changed
+    }
+    chunks = [changed[i : i + BATCH_SIZE] for i in range(0, len(changed), BATCH_SIZE)]
+    workers = max(1, min(crm.max_concurrency, len(chunks)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for written in pool.map(
+            lambda chunk: _write_contact_chunk(crm, chunk, wanted, by_email, company_ids, icp, now), chunks
+        ):
+            rows.update(written)
+            store.crm_sync.put_many(
+                "contacts",
+                {
+                    e: (r["hubspot_id"], properties_hash(wanted[e]))
+                    for e, r in written.items()
+                    if r["outcome"] != "failed"
+                },
+                at=now,
+            )
+    return [rows[e] for e in wanted]
+
+
+class CrmSyncConfig(dg.Config):
+    recheck_domains: bool = Field(
+        default=False,
+        description="Search HubSpot again for company domains the read side did not find, right before "
+        "creating them (for portals where reps create companies all day).",
     )
-    return list(rows.values())
 
 
 @dg.asset(
@@ -314,6 +350,7 @@ def sync_contacts(
 )
 def crm_sync_results(
     context: dg.AssetExecutionContext,
+    config: CrmSyncConfig,
     qualified_leads: pd.DataFrame,
     hubspot: HubSpotResource,
     pipeline_store: PipelineStoreResource,
@@ -326,7 +363,9 @@ def crm_sync_results(
     calls_before = crm.stats.total_calls
     now = datetime.now(UTC)
     created_properties = ensure_schema(crm, pipeline_store) if len(qualified_leads) else 0
-    company_rows, company_ids = sync_companies(crm, pipeline_store, qualified_leads)
+    company_rows, company_ids = sync_companies(
+        crm, pipeline_store, qualified_leads, lookup_unknown=config.recheck_domains
+    )
     contact_rows = sync_contacts(crm, pipeline_store, qualified_leads, company_ids, part.icp, now)
     frame = pd.DataFrame(company_rows + contact_rows, columns=CRM_SYNC_COLUMNS)
     frame["note_created"] = frame["note_created"].astype(bool)
