@@ -33,7 +33,9 @@ telemetry:
   enabled: false
 concurrency:
   pools:
-    default_limit: 2
+    # One step per vendor pool at a time across all runs: each run's client limiter is per process, so
+    # this is what keeps parallel runs together under each vendor's rate limit.
+    default_limit: 1
   runs:
     max_concurrent_runs: 4
 """

@@ -19,6 +19,7 @@ from resources.explorium.pricing import FETCH_RECORD, contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import normalize_emails, valid_email_syntax
 from sales_assets.outbound.icp import IcpProfile, IcpProfilesResource
 from sales_assets.outbound.intelligence import derive_intelligence
@@ -161,6 +162,7 @@ def signals_from_companies(companies: pd.DataFrame) -> pd.DataFrame:
     kinds={"explorium", "pandas"},
     metadata={"dagster/column_schema": table_schema(CompanyContacts)},
     pool="explorium",
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def company_contacts(
     context: dg.AssetExecutionContext,
@@ -249,6 +251,7 @@ def company_contacts(
     kinds={"explorium", "pandas"},
     metadata={"dagster/column_schema": table_schema(EnrichedContacts)},
     pool="explorium",
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def enriched_contacts(
     context: dg.AssetExecutionContext,

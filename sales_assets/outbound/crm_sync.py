@@ -25,6 +25,7 @@ from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, properties_hash
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import CrmSyncResults, table_schema
 
@@ -344,9 +345,7 @@ class CrmSyncConfig(dg.Config):
     kinds={"hubspot", "pandas"},
     metadata={"dagster/column_schema": table_schema(CrmSyncResults)},
     pool="hubspot",
-    retry_policy=dg.RetryPolicy(
-        max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-    ),
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def crm_sync_results(
     context: dg.AssetExecutionContext,

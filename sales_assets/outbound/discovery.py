@@ -26,6 +26,7 @@ from resources.hubspot.client import normalize_domain
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.icp import IcpProfile, IcpProfilesResource
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies, table_schema
@@ -155,6 +156,7 @@ def _metadata(frame: pd.DataFrame, paid: PaidCalls, extra: dict[str, Any], previ
     kinds={"explorium", "pandas"},
     metadata={"dagster/column_schema": table_schema(DiscoveredCompanies)},
     pool="explorium",
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def discovered_companies(
     context: dg.AssetExecutionContext,
@@ -223,6 +225,7 @@ def discovered_companies(
     kinds={"explorium", "hubspot", "pandas"},
     metadata={"dagster/column_schema": table_schema(ScoredCompanies)},
     pool="explorium",
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def scored_companies(
     context: dg.AssetExecutionContext,

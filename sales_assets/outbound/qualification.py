@@ -17,6 +17,7 @@ import pandas as pd
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,
@@ -93,6 +94,7 @@ def suppression_status(leads: pd.DataFrame, store: PipelineStoreResource) -> pd.
     group_name="outbound",
     can_subset=False,
     pool="hubspot",
+    retry_policy=VENDOR_STEP_RETRY,
 )
 def qualified_leads(
     context: dg.AssetExecutionContext,
