@@ -1099,7 +1099,9 @@ class LemlistSimulator(VendorSimulator):
         fields = lead["fields"]
         person = self.world.person_by_email(lead["email"])
         first_name = fields.get("firstName") or (person.first_name if person else None)
-        subject = fields.get("subject") or (
+        # The campaign's first step would template the subject from a custom variable; the product sends
+        # `emailSubject`, hand-made campaigns often `subject`.
+        subject = fields.get("emailSubject") or fields.get("subject") or (
             f"Quick question, {first_name}" if first_name else f"{campaign['name']} - quick question")
         language = fields.get("language") or (person.language if person else "en")
         engagement = engagement_for(
