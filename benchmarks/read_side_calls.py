@@ -17,11 +17,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from resources.mode import build_vendor_resources
-from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from sales_assets.definitions import build_definitions, startup_runs
-from sales_assets.outbound.icp import IcpProfilesResource
+from sales_assets.definitions import build_definitions, default_resources, startup_runs
 
 
 def usage(sandbox: Sandbox) -> tuple[Counter[str], float]:
@@ -45,11 +42,9 @@ def run_all(job: dg.JobDefinition, keys: list[str], instance: dg.DagsterInstance
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        resources = {
-            **build_vendor_resources(environ={}, sandbox_state=root / "state.sqlite"),
-            "pipeline_store": PipelineStoreResource(path=str(root / "store.sqlite")),
-            "icp_profiles": IcpProfilesResource(),
-        }
+        resources = default_resources(
+            sandbox_state=root / "state.sqlite", store_path=root / "store.sqlite", environ={}
+        )
         sandbox = Sandbox.at(root / "state.sqlite")
         job = build_definitions(resources=resources).resolve_job_def("outbound_daily_job")
         keys = [r.partition_key for r in startup_runs() if r.partition_key]

@@ -7,6 +7,7 @@ resources come from `resources.mode`, which picks the sandbox (default) or live 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -18,8 +19,14 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.operations.vendor_status import vendor_status
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
+from sales_assets.outbound.copywriting import CopySettings, outreach_copy, outreach_copy_checks
 from sales_assets.outbound.crm_sync import crm_sync_results
 from sales_assets.outbound.discovery import discovered_companies, scored_companies
+from sales_assets.outbound.enrollment import (
+    campaign_enrollments,
+    enrollment_checks,
+    enrollment_settings_from_env,
+)
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.outbound.qualification import qualified_leads
@@ -31,6 +38,8 @@ OUTBOUND_ASSETS = [
     enriched_contacts,
     qualified_leads,
     crm_sync_results,
+    outreach_copy,
+    campaign_enrollments,
 ]
 
 vendor_status_job = dg.define_asset_job(
@@ -45,7 +54,8 @@ outbound_daily_job = dg.define_asset_job(
     # The steps form a chain, so a process per step would only add seconds of imports per step; runs of
     # different partitions are what execute in parallel (each its own process, bounded by the pools).
     executor_def=dg.in_process_executor,
-    description="One ICP's outbound day: discovery, scoring, contacts, enrichment and the gates.",
+    description="One ICP's outbound day: discovery, scoring, contacts, enrichment, the gates, the HubSpot "
+    "sync, Claude-written copy and lemlist enrollment (draft unless sending is switched on).",
 )
 
 vendor_status_schedule = dg.ScheduleDefinition(
@@ -86,12 +96,22 @@ def startup_runs(now: datetime | None = None) -> list[StartupRun]:
 STARTUP_JOBS: tuple[str, ...] = ("vendor_status_job", "outbound_daily_job")
 
 
-def default_resources() -> dict[str, Any]:
-    """Vendor resources for the current mode, the local store, and the ICP profile file."""
+def default_resources(
+    *,
+    sandbox_state: str | os.PathLike[str] | None = None,
+    store_path: str | os.PathLike[str] | None = None,
+    icp_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Every resource the code location binds: the vendors for the current mode (or an explicit sandbox
+    state), the local store, the ICP profile file, and the copy and enrollment settings. Tests and
+    benchmarks pass their own paths."""
     return {
-        **build_vendor_resources(),
-        "pipeline_store": PipelineStoreResource(),
-        "icp_profiles": IcpProfilesResource(),
+        **build_vendor_resources(sandbox_state=sandbox_state, environ=environ),
+        "pipeline_store": PipelineStoreResource(path=str(store_path) if store_path else None),
+        "icp_profiles": IcpProfilesResource(path=str(icp_file) if icp_file else None),
+        "copy_settings": CopySettings(),
+        "enrollment_settings": enrollment_settings_from_env(environ),
     }
 
 
@@ -99,7 +119,7 @@ def build_definitions(*, resources: Mapping[str, Any] | None = None) -> dg.Defin
     bound = default_resources() if resources is None else dict(resources)
     return dg.Definitions(
         assets=[vendor_status, *OUTBOUND_ASSETS],
-        asset_checks=outbound_read_checks(),
+        asset_checks=[*outbound_read_checks(), *outreach_copy_checks(), *enrollment_checks()],
         jobs=[vendor_status_job, outbound_daily_job],
         schedules=[vendor_status_schedule],
         resources=bound,

@@ -10,11 +10,9 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
-from sales_assets.definitions import build_definitions
-from sales_assets.outbound.icp import IcpProfilesResource
+from sales_assets.definitions import build_definitions, default_resources
 
 
 @pytest.fixture
@@ -44,9 +42,20 @@ class Env:
     def store(self) -> PipelineStoreResource:
         return self.resources["pipeline_store"]
 
-    def run(self, partition: str) -> dg.ExecuteInProcessResult:
-        job = build_definitions(resources=self.resources).resolve_job_def("outbound_daily_job")
-        return job.execute_in_process(partition_key=partition, instance=self.instance, raise_on_error=False)
+    def run(self, partition: str, *, through: str | None = None) -> dg.ExecuteInProcessResult:
+        """The daily outbound job for `partition`, or only the part of it up to the asset `through`."""
+        defs = build_definitions(resources=self.resources)
+        job = defs.resolve_job_def("outbound_daily_job")
+        selection = None
+        if through is not None:
+            graph = defs.resolve_asset_graph()
+            keys = (
+                dg.AssetSelection.assets(through).upstream().required_multi_asset_neighbors().resolve(graph)
+            )
+            selection = sorted(keys)
+        return job.execute_in_process(
+            partition_key=partition, instance=self.instance, raise_on_error=False, asset_selection=selection
+        )
 
     def credits(self) -> float:
         return self.sandbox.store.totals("explorium").credits
@@ -57,11 +66,9 @@ class Env:
 
 def _make_env(root: Path, icp_file: Path | None = None) -> Env:
     root.mkdir(parents=True, exist_ok=True)
-    resources = {
-        **build_vendor_resources(environ={}, sandbox_state=root / "state.sqlite"),
-        "pipeline_store": PipelineStoreResource(path=str(root / "store.sqlite")),
-        "icp_profiles": IcpProfilesResource(path=str(icp_file) if icp_file else None),
-    }
+    resources = default_resources(
+        sandbox_state=root / "state.sqlite", store_path=root / "store.sqlite", icp_file=icp_file, environ={}
+    )
     (root / "dagster_home").mkdir(exist_ok=True)
     instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
     return Env(root, Sandbox.at(root / "state.sqlite"), resources, instance)

@@ -86,7 +86,7 @@ def usage_row(sandbox: Sandbox, endpoint: str):
 
 def test_resource_defaults_and_client_wiring(sandbox_path: Path) -> None:
     resource = AnthropicResource(api_key="sandbox-key", sandbox_state=str(sandbox_path))
-    assert (resource.fast_model, resource.copy_model) == ("claude-haiku-4-5", "claude-sonnet-4-5")
+    assert resource.fast_model == "claude-haiku-4-5"
     client = resource.get_client()
     assert client.limits == (RateLimit("anthropic", 50, 61.0),)
     assert client.sdk.max_retries == 0

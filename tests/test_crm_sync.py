@@ -52,7 +52,7 @@ def materialize_sync(env: Any, leads: pd.DataFrame) -> dg.ExecuteInProcessResult
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory, make_env: Callable[..., Any]):
     env = make_env(tmp_path_factory.mktemp("crm"))
-    result = env.run(PARTITION)
+    result = env.run(PARTITION, through="crm_sync_results")
     assert result.success
     yield env, result
     env.instance.dispose()
@@ -88,9 +88,7 @@ def test_contacts_land_with_properties_associations_and_notes(synced) -> None:
         assert companies.at[lead.domain, "hubspot_id"] in {a.to_id for a in links}
     created = contacts[contacts["outcome"] == "created"]
     assert len(created) > 0 and created["note_created"].all()
-    md = {
-        k: v.value for k, v in result.get_asset_materialization_events()[-1].materialization.metadata.items()
-    }
+    md = sync_metadata(result)
     assert md["notes_created"] == len(created) and md["associations_made"] == len(contacts)
 
 
@@ -98,7 +96,7 @@ def test_a_rerun_writes_nothing_and_duplicates_nothing(synced) -> None:
     env, result = synced
     leads = result.asset_value("qualified_leads")
     before = env.sandbox.store.totals("hubspot").calls
-    again = env.run(PARTITION)
+    again = env.run(PARTITION, through="crm_sync_results")
     assert again.success
     frame = again.asset_value("crm_sync_results")
     assert (frame["outcome"] == "unchanged").all()

@@ -11,11 +11,9 @@ import dagster as dg
 import pytest
 
 from resources.mode import build_vendor_resources
-from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from sales_assets.definitions import STARTUP_JOBS, build_definitions, defs, startup_runs
+from sales_assets.definitions import STARTUP_JOBS, build_definitions, default_resources, defs, startup_runs
 from sales_assets.operations.vendor_status import vendor_status
-from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.partitions import ICP_PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,11 +98,9 @@ def test_refused_credentials_fail_the_asset_naming_the_variable(sandbox_path: Pa
 @pytest.mark.slow
 def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None:
     """The vendor check and today's outbound run of every ICP, as `sales-pipeline run` starts them."""
-    resources = {
-        **build_vendor_resources(environ={}, sandbox_state=sandbox_path),
-        "pipeline_store": PipelineStoreResource(path=str(tmp_path / "store.sqlite")),
-        "icp_profiles": IcpProfilesResource(),
-    }
+    resources = default_resources(
+        sandbox_state=sandbox_path, store_path=tmp_path / "store.sqlite", environ={}
+    )
     local = build_definitions(resources=resources)
     runs = startup_runs()
     assert {r.job for r in runs} == set(STARTUP_JOBS)

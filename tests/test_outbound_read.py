@@ -55,7 +55,7 @@ def first(
     env = make_env(tmp_path_factory.mktemp("outbound"))
     before = {v: env.calls(v) for v in ("explorium", "hubspot")}
     credits_before = env.credits()
-    result = env.run(PARTITION)
+    result = env.run(PARTITION, through="qualified_leads")
     calls = {v: env.calls(v) - before[v] for v in before}
     yield env, result, env.credits() - credits_before, calls
     env.instance.dispose()
@@ -221,7 +221,7 @@ def test_second_materialization_spends_no_credits_and_a_suppressed_lead_is_dropp
     victim = result.asset_value("qualified_leads")["email"].iloc[0]
     env.store.suppression.add("email", victim, reason="unsubscribed", source="test")
     before = env.credits()
-    again = env.run(PARTITION)
+    again = env.run(PARTITION, through="qualified_leads")
     assert again.success
     assert env.credits() == before  # read from the sandbox's own accounting
     assert math.isclose(env.store.ledger.spent(partition=PARTITION), credits)
@@ -241,7 +241,7 @@ def test_the_daily_budget_stops_the_paying_and_says_so(tmp_path: Path, make_env)
     icp_file = tmp_path / "icp.yaml"
     icp_file.write_text(text.replace("daily_budget_credits: 2500", "daily_budget_credits: 600"))
     env = make_env(tmp_path / "env", icp_file)
-    result = env.run(PARTITION)
+    result = env.run(PARTITION, through="qualified_leads")
     assert result.success
     assert 0 < env.credits() <= 600
     enriched = metadata(result, "enriched_contacts")

@@ -22,9 +22,10 @@ class AnthropicResource(VendorResource):
         "default assumes Tier 1 (50 RPM). Raise it to your tier's limit.",
     )
     fast_model: str = Field(
-        default="claude-haiku-4-5", description="Model for routine work (classification, short extraction)."
+        default="claude-haiku-4-5",
+        description="Model for the credential check. Which model does which pipeline task is the task's "
+        "own configuration (e.g. `CopySettings` for outreach copy).",
     )
-    copy_model: str = Field(default="claude-sonnet-4-5", description="Model for writing copy (emails).")
 
     def create_client(self) -> ClaudeClient:
         transport = None

@@ -375,6 +375,9 @@ def crm_sync_results(
         raise dg.Failure(
             f"every one of {len(frame)} HubSpot records failed; first: {frame['reason'].iloc[0]}",
             metadata={"failed": len(frame)},
+            # HubSpot refused every record (a 5xx or 429 would have raised before this): running the step
+            # again would send the same records to the same answer.
+            allow_retries=False,
         )
     outcomes = {
         f"{plural}_{outcome}": int(((frame["record_type"] == kind) & (frame["outcome"] == outcome)).sum())

@@ -308,7 +308,6 @@ class EnrollmentRun:
     log: Any = logger
     unsubscribes_read: int = 0
     started: bool = False
-    added_before_today: int = 0
     _unsubscribed: frozenset[str] | None = field(default=None, init=False)
 
     def unsubscribed(self) -> frozenset[str]:
@@ -341,8 +340,7 @@ class EnrollmentRun:
         emails = out.loc[open_rows, "email"].tolist()
         ledger = self.store.enrollments.get_many(self.campaign.id, emails) if emails else {}
         suppressed: dict[str, SuppressionHit] = self.store.suppression.lookup(emails) if emails else {}
-        self.added_before_today = self.store.enrollments.count(self.campaign.id, today.date())
-        room = max(0, self.settings.daily_cap - self.added_before_today)
+        room = max(0, self.settings.daily_cap - self.store.enrollments.count(self.campaign.id, today.date()))
         live_without_permission = self.campaign.status == "running" and not self.settings.sending_enabled
         if live_without_permission and len(open_rows):
             self.log.warning(
@@ -361,7 +359,8 @@ class EnrollmentRun:
             lead_id: str | None = None
             if enrolled is not None and enrolled.status == "added":
                 outcome, lead_id = "already_enrolled", enrolled.lead_id
-                reason = f"enrolled on {enrolled.enrolled_at.date().isoformat()} ({enrolled.partition})"
+                reason = f"enrolled on {enrolled.enrolled_at.date().isoformat()}"
+                reason += f" by partition {enrolled.partition}" if enrolled.partition else ""
             elif email in suppressed:
                 hit = suppressed[email]
                 outcome, reason = (
@@ -382,6 +381,7 @@ class EnrollmentRun:
                 try:
                     result = self.client.add_lead(self.campaign.id, lead_input(row), deduplicate=True)
                 except AuthenticationError:
+                    # A refused key is systemic: it fails the asset, it is not one lead's failure.
                     raise
                 except VendorError as exc:
                     outcome, reason = "failed", str(exc)[:500]
