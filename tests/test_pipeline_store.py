@@ -376,3 +376,20 @@ def test_sync_state_and_enrollment_ledger(tmp_path: Path) -> None:
     found = store.enrollments.get_many("cam_1", ["ADA@x.co", "zed@x.co"])
     assert set(found) == {"ada@x.co"} and found["ada@x.co"].lead_id == "lea_1"
     assert len(store.enrollments.entries("cam_1")) == 2 and len(store.enrollments.entries()) == 3
+
+
+def test_action_ledger_records_once_per_key_and_reads_back(tmp_path: Path) -> None:
+    from resources.pipeline_store import ActionLedger
+
+    ledger = ActionLedger(open_database(tmp_path / "store.sqlite"))
+    ledger.record_many("reply_task", {"act_1": ("created", {"task_id": "11"}), "act_2": ("failed", {})})
+    ledger.record("reply_task", "act_2", "created", {"task_id": "12"}, partition="2026-11-20")
+    ledger.record("campaign_pause", "cmp_1", "paused", {"bounce_rate": 0.034})
+
+    found = ledger.get_many("reply_task", ["act_1", "act_2", "act_3"])
+    assert set(found) == {"act_1", "act_2"}
+    assert found["act_2"].status == "created" and found["act_2"].detail == {"task_id": "12"}
+    assert found["act_2"].partition == "2026-11-20"
+    assert ledger.get("campaign_pause", "cmp_1").detail["bounce_rate"] == 0.034
+    frame = ledger.entries("reply_task")
+    assert list(frame["key"]) == ["act_1", "act_2"] and len(ledger.entries()) == 3

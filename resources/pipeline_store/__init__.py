@@ -2,11 +2,12 @@
 
 What belongs here: the spend ledger of paid vendor calls (`SpendLedger`), the cache of paid results
 (`ResultCache`), the suppression list (`SuppressionList`), what the product wrote to the vendors
-(`SyncState`, `EnrollmentLedger`), the file they share (`open_database`) and the
-Dagster resource that hands them to assets (`PipelineStoreResource`). Vendor records (companies, contacts,
-CRM objects) do not belong here; they are asset outputs.
+(`SyncState`, `EnrollmentLedger`), what it did once per key (`ActionLedger`), the file they share
+(`open_database`) and the Dagster resource that hands them to assets (`PipelineStoreResource`). Vendor
+records (companies, contacts, CRM objects) do not belong here; they are asset outputs.
 """
 
+from resources.pipeline_store.actions import Action, ActionLedger
 from resources.pipeline_store.cache import DEFAULT_TTL, ResultCache, cache_key
 from resources.pipeline_store.database import SCHEMA_VERSION, Database, StoreSchemaError, open_database
 from resources.pipeline_store.records import (
@@ -28,6 +29,8 @@ from resources.pipeline_store.suppression import (
 __all__ = [
     "DEFAULT_TTL",
     "SCHEMA_VERSION",
+    "Action",
+    "ActionLedger",
     "Database",
     "Enrollment",
     "EnrollmentLedger",

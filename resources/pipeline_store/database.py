@@ -88,6 +88,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (campaign_id, email))""",
         "CREATE INDEX IF NOT EXISTS enrollments_at ON enrollments (campaign_id, enrolled_at)",
     ),
+    (
+        # Everything the product does once per key (a HubSpot task per reply, a campaign pause, a webhook
+        # event taken in): re-runs read it so nothing is done twice.
+        """CREATE TABLE IF NOT EXISTS actions (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            "partition" TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (kind, key))""",
+        "CREATE INDEX IF NOT EXISTS actions_kind_at ON actions (kind, at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from resources.pipeline_store.actions import ActionLedger
 from resources.pipeline_store.cache import ResultCache
 from resources.pipeline_store.database import Database, open_database
 from resources.pipeline_store.records import EnrollmentLedger, SyncState
@@ -38,7 +39,8 @@ def default_store_path() -> Path:
 
 
 class PipelineStoreResource(dg.ConfigurableResource):
-    """The spend ledger, the result cache and the suppression list, over one SQLite file."""
+    """The spend ledger, the result cache, the suppression list and the vendor-side ledgers (CRM sync,
+    enrollments, one-off actions), over one SQLite file."""
 
     path: str | None = Field(
         default=None,
@@ -52,6 +54,7 @@ class PipelineStoreResource(dg.ConfigurableResource):
     _suppression: SuppressionList | None = PrivateAttr(default=None)
     _sync: SyncState | None = PrivateAttr(default=None)
     _enrollments: EnrollmentLedger | None = PrivateAttr(default=None)
+    _actions: ActionLedger | None = PrivateAttr(default=None)
 
     def store_path(self) -> Path:
         """The file this resource opens: `path` if configured, else `default_store_path()`."""
@@ -95,8 +98,14 @@ class PipelineStoreResource(dg.ConfigurableResource):
             self._enrollments = EnrollmentLedger(self.database())
         return self._enrollments
 
+    @property
+    def actions(self) -> ActionLedger:
+        if self._actions is None:
+            self._actions = ActionLedger(self.database())
+        return self._actions
+
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._database is not None:
             self._database.close()
         self._database = self._ledger = self._cache = self._suppression = None
-        self._sync = self._enrollments = None
+        self._sync = self._enrollments = self._actions = None
