@@ -4,6 +4,8 @@
                           ./.dagster_home, against the sandbox unless SALES_MODE=live, and the start-up jobs
                           submitted once so the UI has data from the first minute.
     sales-pipeline run    the start-up jobs once, in this process, recorded in the same local instance.
+    sales-pipeline suppression import FILE.csv | export [FILE] | erase EMAIL
+                          the suppression list: CSV import, export, and GDPR erasure with a tombstone.
 
 What belongs here: process wiring (instance home, the `dagster dev` child, waiting for the webserver,
 submitting runs). Nothing about assets or vendors.
@@ -173,6 +175,31 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def add_suppression_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("suppression", help="import, export or erase entries of the suppression list")
+    parser.add_argument("--store", default=None, help="pipeline store file (default: the assets' one)")
+    actions = parser.add_subparsers(dest="action", required=True)
+    imp = actions.add_parser("import", help="add the emails and @domains of a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--source", default="csv_import", help="recorded as each entry's source")
+    imp.add_argument("--reason", default="imported", help="reason for rows without a reason column")
+    exp = actions.add_parser("export", help="write the list as CSV (erased entries as their hash only)")
+    exp.add_argument("file", nargs="?", default="-", help="output file, - for standard output")
+    erase = actions.add_parser(
+        "erase",
+        help="GDPR erasure of a person: their data goes, a hashed tombstone "
+        "keeps them from ever being contacted again",
+    )
+    erase.add_argument("email")
+
+
+def suppression(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DAGSTER_HOME", str(instance_home(args.home)))
+    from sales_assets.engagement.suppression import run_suppression_command
+
+    return run_suppression_command(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     parser = argparse.ArgumentParser(
@@ -191,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         help="wait for the start-up runs, then stop (exit code 0 if they succeeded)",
     )
     sub.add_parser("run", help="run the start-up jobs once in this process")
+    add_suppression_commands(sub)
     args = parser.parse_args(argv)
-    return up(args) if args.command == "up" else run(args)
+    commands = {"up": up, "run": run, "suppression": suppression}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,27 @@ import dagster as dg
 
 from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.engagement.activities import lemlist_activities
+from sales_assets.engagement.replies import reply_classifications
+from sales_assets.engagement.reply_actions import engagement_checks, reply_actions
+from sales_assets.engagement.safety import (
+    campaign_safety_job,
+    campaign_safety_sensor,
+    safety_settings_from_env,
+)
+from sales_assets.engagement.sensors import engagement_replies_job, replies_sensor
+from sales_assets.engagement.settings import ReplySettings
+from sales_assets.engagement.stats import (
+    RecommendationSettings,
+    campaign_recommendations,
+    campaign_stats,
+    campaign_stats_job,
+    stats_checks,
+)
+from sales_assets.engagement.suppression import suppression_job, suppression_list, suppression_schedule
+from sales_assets.inbound.assets import INBOUND_ASSETS, inbound_checks
+from sales_assets.inbound.sensors import form_leads_sensor, inbound_job
+from sales_assets.inbound.settings import inbound_settings_from_env
 from sales_assets.operations.vendor_status import vendor_status
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
@@ -30,6 +51,13 @@ from sales_assets.outbound.enrollment import (
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.outbound.qualification import qualified_leads
+from sales_assets.outbound.reverification import (
+    ReverificationSettings,
+    email_reverification,
+    reverification_checks,
+    reverification_job,
+)
+from sales_assets.schedules import campaign_stats_schedule, outbound_schedules, reverification_schedule
 
 OUTBOUND_ASSETS = [
     discovered_companies,
@@ -41,6 +69,9 @@ OUTBOUND_ASSETS = [
     outreach_copy,
     campaign_enrollments,
 ]
+
+#: The reply side: a day of lemlist activities, their labels, and what was done about them.
+REPLY_ASSETS = [lemlist_activities, reply_classifications, reply_actions]
 
 vendor_status_job = dg.define_asset_job(
     "vendor_status_job",
@@ -112,16 +143,54 @@ def default_resources(
         "icp_profiles": IcpProfilesResource(path=str(icp_file) if icp_file else None),
         "copy_settings": CopySettings(),
         "enrollment_settings": enrollment_settings_from_env(environ),
+        "inbound_settings": inbound_settings_from_env(environ),
+        "reply_settings": ReplySettings(),
+        "safety_settings": safety_settings_from_env(environ),
+        "recommendation_settings": RecommendationSettings(),
+        "reverification_settings": ReverificationSettings(),
     }
 
 
 def build_definitions(*, resources: Mapping[str, Any] | None = None) -> dg.Definitions:
     bound = default_resources() if resources is None else dict(resources)
     return dg.Definitions(
-        assets=[vendor_status, *OUTBOUND_ASSETS],
-        asset_checks=[*outbound_read_checks(), *outreach_copy_checks(), *enrollment_checks()],
-        jobs=[vendor_status_job, outbound_daily_job],
-        schedules=[vendor_status_schedule],
+        assets=[
+            vendor_status,
+            *OUTBOUND_ASSETS,
+            *REPLY_ASSETS,
+            suppression_list,
+            *INBOUND_ASSETS,
+            campaign_stats,
+            campaign_recommendations,
+            email_reverification,
+        ],
+        asset_checks=[
+            *outbound_read_checks(),
+            *outreach_copy_checks(),
+            *enrollment_checks(),
+            *engagement_checks(),
+            *inbound_checks(),
+            *stats_checks(),
+            *reverification_checks(),
+        ],
+        jobs=[
+            vendor_status_job,
+            outbound_daily_job,
+            engagement_replies_job,
+            suppression_job,
+            inbound_job,
+            campaign_stats_job,
+            campaign_safety_job,
+            reverification_job,
+        ],
+        schedules=[
+            vendor_status_schedule,
+            suppression_schedule,
+            *outbound_schedules(outbound_daily_job, ICP_PROFILES),
+            campaign_stats_schedule(campaign_stats_job),
+            reverification_schedule(reverification_job),
+        ],
+        sensors=[replies_sensor, form_leads_sensor, campaign_safety_sensor],
         resources=bound,
     )
 

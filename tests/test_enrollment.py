@@ -543,3 +543,18 @@ def test_every_addition_failing_on_lemlists_side_fails_the_run(env: Env) -> None
     assert outcomes(
         env.run((qualified, copy, crm), settings=EnrollmentSettings(campaigns={ICP: campaign.id}))
     ) == {p.email: "added" for p in leads}
+
+
+def test_an_erased_person_is_never_enrolled_again(env: Env) -> None:
+    from resources.pipeline_store.erasure import erase_person
+
+    leads = people(env.sandbox, 2)
+    data = frames(env.sandbox, leads)
+    assert outcomes(env.run(data))[leads[0].email] == "added"
+    report = erase_person(env.store.database(), leads[0].email.upper())
+    assert report.enrollments == 1 and report.tombstone
+    entries = env.store.suppression.entries()
+    assert leads[0].email not in set(entries["value"].dropna())  # no clear text left behind
+    assert list(entries["reason"]) == ["erased"]
+    # Their enrollment record is gone, yet the hashed tombstone blocks them on every later run.
+    assert outcomes(env.run(data))[leads[0].email] == "suppressed"

@@ -54,6 +54,8 @@ from resources.hubspot.models import (
 )
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
+#: The public form-submission endpoint lives on its own host.
+FORMS_BASE_URL = "https://api.hsforms.com"
 
 #: The CRM API version. HubSpot's date-versioned paths (`/crm/objects/2026-09/contacts`) put the version
 #: after the area instead of before it; `crm_path` builds both shapes, so moving to them is this one line
@@ -515,6 +517,40 @@ class HubSpotClient(VendorHttpClient):
             if not after or not data.get("results"):
                 return out
 
+    def submit_form(
+        self,
+        portal_id: int | str,
+        form_guid: str,
+        fields: Mapping[str, Any],
+        context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Submit a form as a website visitor would (`POST /submissions/v3/integration/submit/...`).
+
+        This is the public forms endpoint on `api.hsforms.com` (a socket sandbox serves it under the same
+        base URL as the rest); it needs no token. `fields` maps field names to values; `context` may hold
+        `pageUri`, `pageName`, `hutk`. HubSpot answers 400 with `errors[]` (REQUIRED_FIELD, INVALID_EMAIL),
+        which raises like any other refused request.
+        """
+        api_base = str(self._http.base_url).rstrip("/")
+        base = FORMS_BASE_URL if api_base == DEFAULT_BASE_URL else api_base
+        path = (
+            f"/submissions/v3/integration/submit/{quote(str(portal_id), safe='')}/{quote(form_guid, safe='')}"
+        )
+        body: dict[str, Any] = {
+            "fields": [
+                {"objectTypeId": "0-1", "name": str(k), "value": property_value(v)} for k, v in fields.items()
+            ]
+        }
+        if context:
+            body["context"] = dict(context)
+        response = self.request(
+            "POST",
+            base.rstrip("/") + path,
+            endpoint="POST /submissions/v3/integration/submit/{portalId}/{formGuid}",
+            json=body,
+        )
+        return dict(_json(response) or {})
+
     def get_subscription_status(self, email: str) -> SubscriptionStatus:
         """Communication preferences (v3) of one email address: the authoritative "may we email" answer."""
         path = f"/communication-preferences/v3/status/email/{quote(email.strip().lower(), safe='@')}"
@@ -616,8 +652,11 @@ class HubSpotClient(VendorHttpClient):
             response = self.request("POST", path, json={"inputs": inputs})
             data = response.json()
             corr = response.headers.get("x-hubspot-correlation-id")
+            results = [CrmObject.model_validate(r) for r in data.get("results") or []]
+            for record in results:
+                record.input_key = keys.get(record.object_write_trace_id or "")
             return (
-                [CrmObject.model_validate(r) for r in data.get("results") or []],
+                results,
                 [
                     e
                     for raw in data.get("errors") or []

@@ -69,6 +69,8 @@ class CrmObject(HubSpotModel):
     #: Set by batch upsert: True when the record was created by this call, False when it was updated.
     new: bool | None = None
     object_write_trace_id: str | None = Field(default=None, alias="objectWriteTraceId")
+    #: Batch writes: the caller's key of the input this record came from, found through the echoed trace id.
+    input_key: str | None = Field(default=None, exclude=True)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """A property value, or `default` when it is missing or empty."""
@@ -259,12 +261,37 @@ class Owner(HubSpotModel):
     archived: bool = False
 
 
+class FormFieldDefinition(HubSpotModel):
+    """One field of a form definition (marketing v3 `fieldGroups[].fields[]`)."""
+
+    name: str
+    label: str | None = None
+    required: bool = False
+    hidden: bool = False
+    field_type: str | None = Field(default=None, alias="fieldType")
+
+
+class FormFieldGroup(HubSpotModel):
+    fields: list[FormFieldDefinition] = Field(default_factory=list)
+
+
 class Form(HubSpotModel):
     id: str
     name: str | None = None
     form_type: str | None = Field(default=None, alias="formType")
     created_at: datetime | None = Field(default=None, alias="createdAt")
     archived: bool = False
+    field_groups: list[FormFieldGroup] = Field(default_factory=list, alias="fieldGroups")
+
+    @property
+    def fields(self) -> list[FormFieldDefinition]:
+        """Every field of the form, in display order."""
+        return [f for group in self.field_groups for f in group.fields]
+
+    @property
+    def required_fields(self) -> list[str]:
+        """Names of the fields the form marks required (hidden fields excluded: nobody can fill them)."""
+        return [f.name for f in self.fields if f.required and not f.hidden]
 
 
 class FormValue(HubSpotModel):

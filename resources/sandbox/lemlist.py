@@ -3,7 +3,8 @@
 What belongs here: lemlist's paths, payloads, text/plain error bodies, Basic auth with an empty user, the
 20-requests-per-2-seconds limit with its headers on every response, and the campaign engine that turns
 leads in running campaigns into activities over sandbox time (sends, opens, clicks, replies, bounces,
-unsubscribes) from `resources.sandbox.engagement`. Facts: /work/shared/reference/lemlist.md.
+unsubscribes, spam complaints as unsubscribes of source `abuse`) from `resources.sandbox.engagement`.
+Facts: /work/shared/reference/lemlist.md.
 
 Routes: GET /api/team; GET|POST /api/campaigns; GET /api/campaigns/{id}; POST /api/campaigns/{id}/start|pause;
 GET|POST /api/campaigns/{id}/leads/; POST|PATCH|DELETE /api/campaigns/{id}/leads/{leadIdOrEmail};
@@ -919,7 +920,8 @@ class LemlistSimulator(VendorSimulator):
         return rows
 
     def _public_activity(self, activity: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in activity.items() if k not in ("ts", "message")}
+        # `_source` is the simulator's own bookkeeping (which unsubscribe-list source an unsubscribe adds).
+        return {k: v for k, v in activity.items() if k not in ("ts", "message", "_source")}
 
     def _manual_activity(self, lead: dict[str, Any], kind: str, ts: float, **extra: Any) -> None:
         n = self.store.next_id("lemlist.seq.manual")
@@ -1015,7 +1017,7 @@ class LemlistSimulator(VendorSimulator):
                 self._unsubscribe(lead["email"], "bounced", ts)
             lead["state"] = "emailsBounced"
         elif kind == "emailsUnsubscribed":
-            self._unsubscribe(lead["email"], "lead", ts)
+            self._unsubscribe(lead["email"], extra.get("_source") or "lead", ts)
             lead["state"] = "emailsUnsubscribed"
         elif kind in _PROGRESS and _RANK[_PROGRESS[kind]] > _RANK.get(lead["state"], 99):
             lead["state"] = _PROGRESS[kind]
@@ -1056,7 +1058,14 @@ class LemlistSimulator(VendorSimulator):
             events.append((replied_at, "emailsReplied:0", "emailsReplied",
                            {**related, "text": outcome["reply_text"], "subject": outcome["reply_subject"],
                             "message": outcome["reply_text"]}))
-        if outcome["unsubscribe_after"] is not None:
+        if outcome["complaint_after"] is not None:
+            # Facts ran out on how lemlist reports a spam complaint: the documented unsubscribe source
+            # `abuse` is used, with the lead's `emailsUnsubscribed` activity; it replaces a plain unsubscribe.
+            t_abuse = t0 + outcome["complaint_after"]
+            ended = t_abuse if ended is None else min(ended, t_abuse)
+            events.append((t_abuse, "emailsUnsubscribed:abuse", "emailsUnsubscribed",
+                           {**related, "_source": "abuse"}))
+        elif outcome["unsubscribe_after"] is not None:
             t_unsub = t0 + outcome["unsubscribe_after"]
             ended = t_unsub if ended is None else min(ended, t_unsub)
             events.append((t_unsub, "emailsUnsubscribed:0", "emailsUnsubscribed", dict(related)))
@@ -1129,6 +1138,7 @@ class LemlistSimulator(VendorSimulator):
             "reply_subject": None,
             "reply_stops": False,
             "unsubscribe_after": None,
+            "complaint_after": None,
         }
         if engagement.bounce is not None:
             out.update(bounce_after=engagement.bounce.after_minutes * 60.0 + 5.0,
@@ -1145,6 +1155,9 @@ class LemlistSimulator(VendorSimulator):
             )
         if engagement.unsubscribe_after_hours is not None:
             out["unsubscribe_after"] = engagement.unsubscribe_after_hours * hour
+        if engagement.spam_complaint:
+            # A complaint is filed when the email is read: 1 to 30 hours after the send.
+            out["complaint_after"] = (1.0 + _frac(lead["_id"], "complaint") * 29.0) * hour
         return out
 
     def _inbox_message(self, activity: dict[str, Any]) -> dict[str, Any]:

@@ -71,14 +71,20 @@ def _failing(frame: pd.DataFrame, mask: pd.Series, columns: Sequence[str]) -> di
     }
 
 
-def schema_check(asset_name: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
-    """A blocking check that `asset_name`'s frame fits `model`, with pandera's failure cases as metadata."""
+def schema_check(
+    asset_name: str,
+    model: type[pa.DataFrameModel],
+    *,
+    partitions_def: dg.PartitionsDefinition | None = outbound_partitions,
+) -> dg.AssetChecksDefinition:
+    """A blocking check that `asset_name`'s frame fits `model`, with pandera's failure cases as metadata.
+    `partitions_def` is the asset's own (outbound by default; None for an unpartitioned asset)."""
 
     @dg.asset_check(
         asset=asset_name,
         name="schema",
         blocking=True,
-        partitions_def=outbound_partitions,
+        partitions_def=partitions_def,
         description=f"{asset_name} fits the pandera model {model.__name__} (types, ranges, allowed values).",
     )
     def _check(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame) -> dg.AssetCheckResult:

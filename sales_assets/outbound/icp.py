@@ -13,9 +13,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dagster as dg
 import yaml
+from dagster._utils.schedules import is_valid_cron_schedule
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_ICP_FILE = Path(__file__).with_name("icp_profiles.yaml")
@@ -164,6 +166,31 @@ class Gates(_Strict):
     min_contact_score: Share = 0.50
 
 
+class RunSchedule(_Strict):
+    """When the profile's daily outbound run starts: a cron expression read in an IANA timezone."""
+
+    cron: str = "0 7 * * *"
+    timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        text = " ".join(value.split())
+        # Dagster's own check, the one a ScheduleDefinition runs: a profile that loads builds its schedule.
+        if not is_valid_cron_schedule(text):
+            raise ValueError(f"{value!r} is not a cron expression (five fields, e.g. '0 7 * * 1-5')")
+        return text
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone (e.g. 'Europe/Berlin', 'UTC')") from None
+        return value
+
+
 class IcpProfile(_Strict):
     """One ideal customer profile: who to look for, who to contact there, and what it may cost per day."""
 
@@ -195,6 +222,8 @@ class IcpProfile(_Strict):
     fit_weights: FitWeights = Field(default_factory=FitWeights)
     signal_weights: SignalWeights = Field(default_factory=SignalWeights)
     contact_weights: ContactWeights = Field(default_factory=ContactWeights)
+    # When the daily outbound run of this profile starts (sales_assets/schedules.py).
+    schedule: RunSchedule = Field(default_factory=RunSchedule)
 
     @field_validator("name")
     @classmethod

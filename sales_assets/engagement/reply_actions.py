@@ -1,0 +1,571 @@
+"""`reply_actions`: what the product does about each labelled reply, bounce and unsubscribe, once.
+
+What belongs here: the asset, its pandera model, the pure planning of actions per label (`plan_action`) and
+the calls that carry them out:
+
+- interested / meeting_request / question: a HubSpot task for the contact's owner with the reply, the
+  contact's lead status moved forward (never back), and lemlist's lead marked interested;
+- referral: the referred person becomes a HubSpot contact (a candidate, unless suppressed) and the owner
+  gets a task to reach out;
+- unsubscribe / not_interested / wrong_person / bounce_hard: the suppression list, plus lemlist's unsubscribe
+  list (or its not-interested mark) so no campaign mails them again;
+- out_of_office: nothing is suppressed (the return date is kept on the row); policy_block: a deliverability
+  alert (logged, recorded, and shown by a warning check), never a suppression: the mailbox exists;
+- anything the rules were unsure of and Claude could not label: a review task, no suppression.
+
+Side effects are recorded in the action ledger (`resources/pipeline_store/actions.py`) by activity id, so a
+re-run of the day (after a failure, or killed half-way) creates no second task and repeats no lemlist call.
+"""
+
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from resources.errors import AuthenticationError, NotFoundError, VendorError
+from resources.hubspot.client import HubSpotClient
+from resources.hubspot.models import CrmObject, TaskInput
+from resources.hubspot.resource import HubSpotResource
+from resources.lemlist.resource import LemlistResource
+from resources.pipeline_store import PipelineStoreResource
+from sales_assets.daily import daily_partitions
+from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
+from sales_assets.engagement.settings import (
+    LEMLIST_UNSUBSCRIBE_LABELS,
+    SUPPRESS_LABELS,
+    ReplySettings,
+)
+from sales_assets.metadata import markdown_table
+from sales_assets.outbound.checks import schema_check
+from sales_assets.outbound.schemas import table_schema
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = ("task", "referral", "suppress", "alert", "review", "none")
+STATUSES = ("done", "already_done", "partial", "failed", "skipped")
+TASK_KIND = "reply_task"
+LEMLIST_KIND = "reply_lemlist"
+ALERT_KIND = "deliverability_alert"
+# Lead statuses in the order a conversation moves forward; a reply never moves a contact back.
+_STATUS_RANK = {"NEW": 0, "ATTEMPTED_TO_CONTACT": 1, "CONNECTED": 2, "OPEN_DEAL": 3}
+_BODY_LIMIT = 3000
+OWNER_PROPERTIES = ["email", "firstname", "lastname", "hubspot_owner_id", "hs_lead_status"]
+
+COLUMNS = [
+    "activity_id",
+    "email",
+    "label",
+    "action",
+    "status",
+    "detail",
+    "suppressed",
+    "hubspot_contact_id",
+    "hubspot_task_id",
+    "owner_id",
+    "lead_status",
+    "lemlist_call",
+    "referral_email",
+    "return_date",
+]
+
+
+class ReplyActions(pa.DataFrameModel):
+    """One row per labelled activity: the action taken and how it went."""
+
+    activity_id: Series[str] = pa.Field(unique=True)
+    email: Series[str] = pa.Field(nullable=True)
+    label: Series[str]
+    action: Series[str] = pa.Field(isin=list(ACTIONS))
+    status: Series[str] = pa.Field(isin=list(STATUSES))
+    detail: Series[str]
+    suppressed: Series[bool]
+    hubspot_contact_id: Series[str] = pa.Field(nullable=True)
+    hubspot_task_id: Series[str] = pa.Field(nullable=True)
+    owner_id: Series[str] = pa.Field(nullable=True)
+    lead_status: Series[str] = pa.Field(nullable=True)
+    lemlist_call: Series[str] = pa.Field(nullable=True)
+    referral_email: Series[str] = pa.Field(nullable=True)
+    return_date: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one labelled activity leads to."""
+
+    action: str
+    suppress: bool = False
+    task: bool = False
+    lemlist_call: str | None = None  # "unsubscribe" | "interested" | "not_interested"
+    detail: str = ""
+
+
+def plan_action(label: str, activity_type: str, needs_review: bool) -> Plan:
+    """The action for a label (pure). A reply nobody is sure about only ever gets a human's eyes."""
+    if needs_review:
+        return Plan("review", task=True, detail="label unsure: a person reads the reply")
+    if label in ("interested", "meeting_request"):
+        return Plan("task", task=True, lemlist_call="interested")
+    if label == "question":
+        return Plan("task", task=True)
+    if label == "referral":
+        return Plan("referral", task=True, detail="referred person added as a candidate")
+    if label in SUPPRESS_LABELS:
+        call = None
+        if label in LEMLIST_UNSUBSCRIBE_LABELS and activity_type != UNSUBSCRIBE:
+            call = "unsubscribe"
+        elif label == "not_interested":
+            call = "not_interested"
+        return Plan("suppress", suppress=True, lemlist_call=call)
+    if label == "policy_block":
+        return Plan("alert", detail="delivery refused by policy or reputation: check the sending domain")
+    if label == "out_of_office":
+        return Plan("none", detail="out of office: not suppressed")
+    return Plan("none", detail=f"{label}: nothing to do")
+
+
+def suppression_source(activity_type: str) -> str:
+    return {BOUNCE: "lemlist_bounce", UNSUBSCRIBE: "lemlist_unsubscribe"}.get(activity_type, "lemlist_reply")
+
+
+def next_lead_status(current: str | None, wanted: str | None) -> str | None:
+    """The status to write, or None to leave the contact as it is (a reply never moves it back)."""
+    if not wanted or wanted == current:
+        return None
+    if current in _STATUS_RANK and wanted in _STATUS_RANK and _STATUS_RANK[wanted] < _STATUS_RANK[current]:
+        return None
+    return wanted
+
+
+def pick_owner(
+    email: str, contact_owner: str | None, default_owner: str | None, owners: Sequence[str]
+) -> str | None:
+    """The contact's owner, else the configured default, else one of the active owners chosen by a hash of
+    the address (the same owner on every re-run)."""
+    if contact_owner:
+        return contact_owner
+    if default_owner:
+        return default_owner
+    if not owners:
+        return None
+    digest = int(hashlib.sha256(email.encode()).hexdigest()[:8], 16)
+    return sorted(owners)[digest % len(owners)]
+
+
+def task_input(
+    row: Mapping[str, Any], plan: Plan, settings: ReplySettings, owner: str | None, contact_id: str | None
+) -> TaskInput:
+    kind = "review" if plan.action == "review" else str(row["label"])
+    who = " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) or row.get("email")
+    subject = {
+        "meeting_request": f"Book the meeting {who} asked for",
+        "interested": f"Follow up: {who} is interested",
+        "question": f"Answer {who}'s question",
+        "referral": f"Reach out to {row.get('referral_name') or row.get('referral_email')} "
+        f"(referred by {who})",
+        "review": f"Read {who}'s reply and decide",
+    }.get(kind, f"Reply from {who}")
+    body = (row.get("body") or "").strip()
+    if len(body) > _BODY_LIMIT:
+        body = body[: _BODY_LIMIT - 1] + "…"
+    lines = [
+        f"Reply from {row.get('email')} ({row['label']}, decided by {row['decided_by']}: {row['reason']}).",
+        f"Subject: {row.get('subject') or ''}",
+        "",
+        body or "(no body)",
+    ]
+    if kind == "referral":
+        lines[:0] = [
+            f"Referred person: {row.get('referral_name') or ''} <{row.get('referral_email') or ''}>",
+            "",
+        ]
+    lines += ["", f"lemlist activity {row['activity_id']}"]
+    due = pd.Timestamp(row["created_at"]).to_pydatetime() + timedelta(
+        hours=settings.task_due_hours.get(kind, 24)
+    )
+    return TaskInput(
+        subject=subject[:250],
+        due=due,
+        body="\n".join(lines),
+        priority=settings.task_priority.get(kind, "MEDIUM"),  # type: ignore[arg-type]
+        type="EMAIL" if kind in ("interested", "question", "referral") else "TODO",
+        owner_id=owner,
+        contact_ids=[contact_id] if contact_id else [],
+    )
+
+
+class ReplyActionRun:
+    """Carries out the plans of one day's classifications against HubSpot, lemlist and the store."""
+
+    def __init__(
+        self,
+        hubspot: HubSpotClient,
+        lemlist: Any,
+        store: PipelineStoreResource,
+        settings: ReplySettings,
+        partition: str,
+        log: Any = logger,
+    ) -> None:
+        self.hubspot, self.lemlist, self.store = hubspot, lemlist, store
+        self.settings, self.partition, self.log = settings, partition, log
+        self.alerts = 0
+        self.calls = {"hubspot": 0, "lemlist": 0}
+
+    def run(self, classifications: pd.DataFrame) -> pd.DataFrame:
+        rows = [
+            {k: (None if _missing(v) else v) for k, v in r.items()}
+            for r in classifications.to_dict("records")
+        ]
+        plans = {r["activity_id"]: plan_action(r["label"], r["type"], bool(r["needs_review"])) for r in rows}
+        out = {r["activity_id"]: self._start_row(r, plans[r["activity_id"]]) for r in rows}
+        self._suppress(rows, plans, out)
+        self._lemlist(rows, plans, out)
+        self._alerts(rows, plans, out)
+        self._hubspot(rows, plans, out)
+        frame = pd.DataFrame(list(out.values()), columns=COLUMNS)
+        frame["suppressed"] = frame["suppressed"].astype(bool)
+        return ReplyActions.validate(frame)
+
+    # --- each side effect ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _start_row(row: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
+        return {
+            "activity_id": row["activity_id"],
+            "email": row.get("email"),
+            "label": row["label"],
+            "action": plan.action,
+            "status": "done" if plan.action in ("none",) else "skipped",
+            "detail": plan.detail,
+            "suppressed": False,
+            "hubspot_contact_id": None,
+            "hubspot_task_id": None,
+            "owner_id": None,
+            "lead_status": None,
+            "lemlist_call": None,
+            "referral_email": row.get("referral_email"),
+            "return_date": row.get("return_date"),
+        }
+
+    def _suppress(
+        self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]
+    ) -> None:
+        entries = [
+            {
+                "kind": "email",
+                "value": r["email"],
+                "reason": r["label"],
+                "source": suppression_source(r["type"]),
+                "at": pd.Timestamp(r["created_at"]).to_pydatetime(),
+            }
+            for r in rows
+            if plans[r["activity_id"]].suppress and r.get("email")
+        ]
+        # Idempotent: an address already on the list keeps its first date (and an erased one stays erased).
+        self.store.suppression.add_many(entries)
+        for r in rows:
+            if plans[r["activity_id"]].suppress and r.get("email"):
+                row = out[r["activity_id"]]
+                row.update(suppressed=True, status="done")
+                row["detail"] = f"suppressed ({r['label']})"
+
+    def _lemlist(
+        self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]
+    ) -> None:
+        todo = [r for r in rows if plans[r["activity_id"]].lemlist_call and r.get("email")]
+        done = self.store.actions.get_many(LEMLIST_KIND, [r["activity_id"] for r in todo])
+        for r in todo:
+            call = plans[r["activity_id"]].lemlist_call
+            row = out[r["activity_id"]]
+            row["lemlist_call"] = call
+            if r["activity_id"] in done and done[r["activity_id"]].status == "done":
+                continue
+            try:
+                if call == "unsubscribe":
+                    self.lemlist.add_unsubscribe(r["email"])
+                elif call == "interested":
+                    self.lemlist.mark_interested(r["email"], campaign_id=r.get("campaign_id"))
+                else:
+                    self.lemlist.mark_not_interested(r["email"], campaign_id=r.get("campaign_id"))
+                self.calls["lemlist"] += 1
+            except AuthenticationError:
+                raise
+            except (NotFoundError, VendorError) as exc:
+                # The suppression list already holds the address; lemlist is tried again on the next run.
+                row["detail"] = f"{row['detail']}; lemlist {call} failed: {exc}".lstrip("; ")
+                row["status"] = "partial" if row["status"] == "done" else "failed"
+                self.store.actions.record(
+                    LEMLIST_KIND,
+                    r["activity_id"],
+                    "failed",
+                    {"error": str(exc)[:300]},
+                    partition=self.partition,
+                )
+                continue
+            self.store.actions.record(
+                LEMLIST_KIND, r["activity_id"], "done", {"call": call}, partition=self.partition
+            )
+
+    def _alerts(
+        self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]
+    ) -> None:
+        for r in rows:
+            if plans[r["activity_id"]].action != "alert":
+                continue
+            self.alerts += 1
+            self.log.warning(
+                f"deliverability alert: {r.get('email')} refused by policy ({r.get('smtp_status')}) in "
+                f"campaign {r.get('campaign_id')}: {r.get('reason')}"
+            )
+            self.store.actions.record(
+                ALERT_KIND,
+                r["activity_id"],
+                "raised",
+                {
+                    "campaign_id": r.get("campaign_id"),
+                    "smtp_status": r.get("smtp_status"),
+                    "reason": r.get("reason"),
+                },
+                partition=self.partition,
+            )
+            out[r["activity_id"]]["status"] = "done"
+
+    def _hubspot(
+        self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]
+    ) -> None:
+        wanted_status = {
+            r["activity_id"]: self.settings.lead_status.get(r["label"])
+            for r in rows
+            if not r["needs_review"] and r.get("email")
+        }
+        touching = [
+            r
+            for r in rows
+            if r.get("email") and (plans[r["activity_id"]].task or wanted_status.get(r["activity_id"]))
+        ]
+        if not touching:
+            return
+        emails = sorted({r["email"] for r in touching})
+        found = self.hubspot.read_contacts(emails, properties=OWNER_PROPERTIES)
+        self.calls["hubspot"] += found.calls
+        contacts: dict[str, CrmObject] = {c.email.lower(): c for c in found.results if c.email}
+        # Contacts HubSpot does not know yet (replies from campaigns the product did not sync) are created,
+        # with the status their reply gives them.
+        upserts: dict[str, dict[str, str]] = {}
+        for r in touching:
+            contact = contacts.get(r["email"])
+            status = next_lead_status(
+                contact.get("hs_lead_status") if contact else None, wanted_status.get(r["activity_id"])
+            )
+            if contact is None or status:
+                props = upserts.setdefault(r["email"], {"email": r["email"]})
+                if contact is None:
+                    props.update(
+                        {
+                            k: v
+                            for k, v in (("firstname", r.get("first_name")), ("lastname", r.get("last_name")))
+                            if v
+                        }
+                    )
+                if status:
+                    props["hs_lead_status"] = status
+                    out[r["activity_id"]]["lead_status"] = status
+        referrals = self._referral_candidates(rows, plans, out)
+        upserts.update(referrals)
+        if upserts:
+            written = self.hubspot.upsert_contacts(list(upserts.values()))
+            self.calls["hubspot"] += written.calls
+            for record in written.results:
+                if record.email:
+                    contacts.setdefault(record.email.lower(), record)
+            for error in written.errors:
+                for r in touching:
+                    if r["email"] == (error.id or "").lower():
+                        out[r["activity_id"]]["detail"] += (
+                            f"; HubSpot contact write failed: {error.message[:200]}"
+                        )
+        self._tasks(rows, plans, out, contacts)
+
+    def _referral_candidates(
+        self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, str]]:
+        refs = [r for r in rows if plans[r["activity_id"]].action == "referral" and r.get("referral_email")]
+        blocked = self.store.suppression.lookup([r["referral_email"] for r in refs])
+        candidates: dict[str, dict[str, str]] = {}
+        for r in refs:
+            email = r["referral_email"]
+            if email in blocked:
+                out[r["activity_id"]]["detail"] = "referred person is on the suppression list: not added"
+                continue
+            first, _, last = (r.get("referral_name") or "").partition(" ")
+            props = {"email": email, "hs_lead_status": "NEW", "lifecyclestage": "lead"}
+            if first:
+                props["firstname"] = first
+            if last:
+                props["lastname"] = last
+            candidates[email] = props
+        return candidates
+
+    def _tasks(
+        self,
+        rows: list[dict[str, Any]],
+        plans: Mapping[str, Plan],
+        out: dict[str, dict[str, Any]],
+        contacts: Mapping[str, CrmObject],
+    ) -> None:
+        task_rows = [r for r in rows if plans[r["activity_id"]].task]
+        done = self.store.actions.get_many(TASK_KIND, [r["activity_id"] for r in task_rows])
+        owners = [o.id for o in self.hubspot.list_owners()] if task_rows else []
+        inputs: list[TaskInput] = []
+        keys: list[str] = []
+        for r in task_rows:
+            row = out[r["activity_id"]]
+            contact = contacts.get(r["email"]) if r.get("email") else None
+            row["hubspot_contact_id"] = contact.id if contact else None
+            previous = done.get(r["activity_id"])
+            if previous is not None and previous.status == "created":
+                row.update(
+                    status="already_done",
+                    hubspot_task_id=previous.detail.get("task_id"),
+                    owner_id=previous.detail.get("owner_id"),
+                )
+                continue
+            owner = pick_owner(
+                r.get("email") or r["activity_id"],
+                contact.get("hubspot_owner_id") if contact else None,
+                self.settings.default_owner_id,
+                owners,
+            )
+            row["owner_id"] = owner
+            inputs.append(
+                task_input(r, plans[r["activity_id"]], self.settings, owner, row["hubspot_contact_id"])
+            )
+            keys.append(r["activity_id"])
+        if not inputs:
+            return
+        result = self.hubspot.create_tasks(inputs)
+        self.calls["hubspot"] += result.calls
+        created: dict[str, str] = {}
+        by_body = {task.body: key for task, key in zip(inputs, keys, strict=True)}
+        for record in result.results:
+            if record.input_key is not None and record.input_key.isdigit():
+                key = keys[int(record.input_key)]
+            else:  # HubSpot did not echo the trace id: the body names the activity, so it is unique
+                key = by_body.get(record.get("hs_task_body") or "")
+            if key is not None:
+                created[key] = record.id
+        failures = {
+            keys[e.index]: e.message for e in result.errors if e.index is not None and e.index < len(keys)
+        }
+        ledger: dict[str, tuple[str, dict[str, Any]]] = {}
+        for key in keys:
+            row = out[key]
+            if key in created:
+                row.update(status="done", hubspot_task_id=created[key])
+                ledger[key] = ("created", {"task_id": created[key], "owner_id": row["owner_id"]})
+            else:
+                row["status"] = "failed"
+                row["detail"] = (
+                    f"{row['detail']}; task not created: {failures.get(key, 'no result')[:200]}".lstrip("; ")
+                )
+        self.store.actions.record_many(TASK_KIND, ledger, partition=self.partition)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    group_name="engagement",
+    kinds={"hubspot", "lemlist", "pandas"},
+    metadata={"dagster/column_schema": table_schema(ReplyActions)},
+    pool="hubspot",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+)
+def reply_actions(
+    context: dg.AssetExecutionContext,
+    reply_classifications: pd.DataFrame,
+    hubspot: HubSpotResource,
+    lemlist: LemlistResource,
+    pipeline_store: PipelineStoreResource,
+    reply_settings: ReplySettings,
+) -> dg.MaterializeResult:
+    """Tasks for the owners of interested, meeting-seeking, questioning and referring replies; suppression
+    for unsubscribes, refusals, wrong people and dead mailboxes; alerts for policy blocks; nothing twice."""
+    run = ReplyActionRun(
+        hubspot.get_client(),
+        lemlist.get_client(),
+        pipeline_store,
+        reply_settings,
+        context.partition_key,
+        log=context.log,
+    )
+    try:
+        frame = run.run(reply_classifications)
+    except AuthenticationError as exc:
+        raise dg.Failure(str(exc), allow_retries=False) from exc
+    failed = frame[frame["status"] == "failed"]
+    if len(frame) and len(failed) == len(frame[frame["action"] != "none"]) and len(failed):
+        # Every action failing is systemic (a vendor down, a missing scope), not a bad record.
+        raise dg.Failure(f"all {len(failed)} reply actions failed; first: {failed['detail'].iloc[0]}")
+    actions = frame["action"].value_counts().to_dict()
+    statuses = frame["status"].value_counts().to_dict()
+    return dg.MaterializeResult(
+        value=frame,
+        metadata={
+            "dagster/row_count": len(frame),
+            **{f"action_{a}": int(actions.get(a, 0)) for a in ACTIONS},
+            **{f"status_{s}": int(statuses.get(s, 0)) for s in STATUSES},
+            "tasks_created": int(((frame["status"] == "done") & frame["hubspot_task_id"].notna()).sum()),
+            "suppressed": int(frame["suppressed"].sum()),
+            "deliverability_alerts": run.alerts,
+            "hubspot_calls": run.calls["hubspot"],
+            "lemlist_calls": run.calls["lemlist"],
+            "preview": dg.MetadataValue.md(
+                markdown_table(frame, columns=["email", "label", "action", "status", "detail"])
+            ),
+        },
+    )
+
+
+@dg.asset_check(
+    asset="reply_actions",
+    name="no_deliverability_alerts",
+    blocking=False,
+    partitions_def=daily_partitions,
+    description="Warns when a reply shows a policy block (SMTP 5.7.x): the sending domain or IP is refused.",
+)
+def reply_actions_deliverability(reply_actions: pd.DataFrame) -> dg.AssetCheckResult:
+    alerts = reply_actions[reply_actions["action"] == "alert"]
+    return dg.AssetCheckResult(
+        passed=alerts.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "alerts": len(alerts),
+            "preview": dg.MetadataValue.md(markdown_table(alerts, columns=["email", "label", "detail"])),
+        },
+    )
+
+
+def engagement_checks() -> list[dg.AssetChecksDefinition]:
+    """The blocking schema checks of the reply side, and the deliverability warning."""
+    from sales_assets.engagement.activities import LemlistActivities
+    from sales_assets.engagement.replies import ReplyClassifications
+
+    return [
+        schema_check("lemlist_activities", LemlistActivities, partitions_def=daily_partitions),
+        schema_check("reply_classifications", ReplyClassifications, partitions_def=daily_partitions),
+        schema_check("reply_actions", ReplyActions, partitions_def=daily_partitions),
+        reply_actions_deliverability,
+    ]

@@ -1,0 +1,260 @@
+"""The reply side: lemlist activities -> labels -> actions, the replies sensor, and the no-reply-lost
+invariant, against the sandbox (its campaign engine produces the replies, bounces and unsubscribes)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from resources.lemlist.models import Activity, LeadInput
+from resources.sandbox import Sandbox
+from resources.sandbox.engagement import engagement_for
+from resources.sandbox.world import Person
+from sales_assets.definitions import build_definitions
+from sales_assets.engagement.reply_actions import next_lead_status, pick_owner, plan_action
+from sales_assets.engagement.sensors import (
+    RepliesCursor,
+    new_activities,
+    replies_sensor,
+    requests_for,
+    run_key,
+)
+
+# --- pure parts -------------------------------------------------------------------------------------------
+
+
+def test_each_label_leads_to_its_action() -> None:
+    assert plan_action("interested", "emailsReplied", False).task
+    assert plan_action("interested", "emailsReplied", False).lemlist_call == "interested"
+    assert plan_action("meeting_request", "emailsReplied", False).action == "task"
+    assert plan_action("referral", "emailsReplied", False).action == "referral"
+    for label in ("unsubscribe", "not_interested", "wrong_person", "bounce_hard"):
+        assert plan_action(label, "emailsReplied", False).suppress, label
+    assert plan_action("unsubscribe", "emailsReplied", False).lemlist_call == "unsubscribe"
+    # An unsubscribe activity is already on lemlist's list.
+    assert plan_action("unsubscribe", "emailsUnsubscribed", False).lemlist_call is None
+    assert plan_action("not_interested", "emailsReplied", False).lemlist_call == "not_interested"
+    for label in ("out_of_office", "policy_block", "bounce_soft", "auto_reply"):
+        plan = plan_action(label, "emailsReplied", False)
+        assert not plan.suppress and not plan.task, label
+    assert plan_action("policy_block", "emailsBounced", False).action == "alert"
+    # Unsure: a person reads it; nobody is suppressed on a guess.
+    review = plan_action("unsubscribe", "emailsReplied", True)
+    assert review.action == "review" and review.task and not review.suppress
+
+
+def test_lead_status_only_moves_forward() -> None:
+    assert next_lead_status("NEW", "CONNECTED") == "CONNECTED"
+    assert next_lead_status("OPEN_DEAL", "CONNECTED") is None
+    assert next_lead_status("CONNECTED", "CONNECTED") is None
+    assert next_lead_status("OPEN_DEAL", "UNQUALIFIED") == "UNQUALIFIED"
+    assert next_lead_status(None, None) is None
+
+
+def test_owner_is_the_contacts_else_default_else_a_stable_turn() -> None:
+    owners = ["3", "1", "2"]
+    assert pick_owner("a@x.io", "9", "5", owners) == "9"
+    assert pick_owner("a@x.io", None, "5", owners) == "5"
+    picked = pick_owner("a@x.io", None, None, owners)
+    assert picked in owners and picked == pick_owner("a@x.io", None, None, list(reversed(owners)))
+    assert len({pick_owner(f"p{i}@x.io", None, None, owners) for i in range(30)}) == 3
+    assert pick_owner("a@x.io", None, None, []) is None
+
+
+def _activity(n: int, at: datetime, kind: str = "emailsReplied") -> Activity:
+    return Activity.model_validate({"_id": f"act_{n}", "type": kind, "createdAt": at.isoformat()})
+
+
+def test_cursor_drops_what_was_seen_at_the_boundary_and_round_trips() -> None:
+    t = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    acts = [
+        _activity(1, t),
+        _activity(2, t),
+        _activity(3, t - timedelta(hours=1)),
+        _activity(4, t, "emailsOpened"),
+    ]
+    cursor = RepliesCursor()
+    fresh = new_activities(acts, cursor)
+    assert [a.id for a in fresh] == ["act_3", "act_1", "act_2"]  # opens do not count; oldest first
+    moved = RepliesCursor.parse(cursor.advanced(fresh).dump())
+    assert moved.after == t and moved.seen == ["act_1", "act_2"]
+    assert new_activities(acts, moved) == []
+    later = [*acts, _activity(5, t)]
+    assert [a.id for a in new_activities(later, moved)] == ["act_5"]
+    assert RepliesCursor.parse(moved.advanced([later[-1]]).dump()).seen == ["act_1", "act_2", "act_5"]
+
+
+def test_requests_per_day_with_stable_keys_and_future_days_held() -> None:
+    day1 = datetime(2026, 11, 19, 23, 59, tzinfo=UTC)
+    day2 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    future = datetime(2026, 11, 22, 8, tzinfo=UTC)
+    acts = [_activity(1, day1), _activity(2, day2), _activity(3, day2, "emailsBounced"), _activity(4, future)]
+    requests, passed, held = requests_for(acts, date(2026, 11, 21))
+    assert [r.partition_key for r in requests] == ["2026-11-19", "2026-11-20"]
+    assert [a.id for a in held] == ["act_4"] and len(passed) == 3
+    assert requests[1].run_key == run_key("2026-11-20", ["act_3", "act_2"])
+    assert requests[1].tags["sales/new_emailsBounced"] == "1"
+    again, _, _ = requests_for(list(reversed(acts[:3])), date(2026, 11, 21))
+    assert sorted(r.run_key for r in again) == sorted(r.run_key for r in requests)
+
+
+# --- against the sandbox ------------------------------------------------------------------------------------
+
+WANTED = {
+    "interested": 2,
+    "meeting_request": 1,
+    "unsubscribe": 2,
+    "out_of_office": 2,
+    "referral": 1,
+    "not_interested": 1,
+}
+
+
+def _people_by_outcome(sandbox: Sandbox, today: date) -> dict[str, list[Person]]:
+    """World people whose engagement (the model the simulator replays) is a reply of each wanted label, or a
+    dead-mailbox bounce; the test does not depend on which people a seed happens to make reply."""
+    found: dict[str, list[Person]] = {label: [] for label in [*WANTED, "bounce_hard"]}
+    for person in sandbox.world.people:
+        outcome = engagement_for(
+            sandbox.store.seed,
+            person.email,
+            email_status=person.email_status,
+            language=person.language,
+            first_name=person.first_name,
+            sender_name="x",
+            original_subject="x",
+            today=today,
+        )
+        if outcome.bounce is not None:
+            if (
+                outcome.bounce.hard
+                and outcome.bounce.smtp_status.startswith("5.1")
+                and not found["bounce_hard"]
+            ):
+                found["bounce_hard"].append(person)
+            continue
+        reply = outcome.reply
+        if reply is None or reply.after_hours > 30 or outcome.unsubscribe_after_hours is not None:
+            continue
+        if reply.label in WANTED and len(found[reply.label]) < WANTED[reply.label]:
+            found[reply.label].append(person)
+        if all(len(found[k]) >= WANTED.get(k, 1) for k in found):
+            break
+    return found
+
+
+@pytest.fixture
+def replied(make_env, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An environment whose running lemlist campaign got replies of every kind over the last days (the
+    sandbox clock is moved back a week first, so every activity falls in a day partition that exists)."""
+    env = make_env(tmp_path / "env")
+    env.sandbox.store.advance(days=-7)
+    started = env.sandbox.store.now()
+    people = _people_by_outcome(env.sandbox, started.date())
+    client = env.resources["lemlist"].get_client()
+    campaign = client.create_campaign("Replies test")
+    client.start_campaign(campaign.id)
+    for group in people.values():
+        for person in group:
+            client.add_lead(
+                campaign.id,
+                LeadInput(email=person.email, first_name=person.first_name, last_name=person.last_name),
+            )
+    env.sandbox.store.advance(days=6)
+    return env, people, started
+
+
+def _sensor(env, cursor: str | None):  # type: ignore[no-untyped-def]
+    with dg.build_sensor_context(
+        cursor=cursor, resources={"lemlist": env.resources["lemlist"]}, instance=env.instance
+    ) as context:
+        return replies_sensor(context)
+
+
+def _run_day(env, day: str, selection: list[str] | None = None) -> dg.ExecuteInProcessResult:  # type: ignore[no-untyped-def]
+    defs = build_definitions(resources=env.resources)
+    job = defs.resolve_job_def("engagement_replies_job")
+    keys = [dg.AssetKey(k) for k in selection] if selection else None
+    return job.execute_in_process(partition_key=day, instance=env.instance, asset_selection=keys)
+
+
+def _tasks(env) -> list:  # type: ignore[no-untyped-def]
+    return env.resources["hubspot"].get_client().search_objects("tasks", properties=["hs_task_body"]).results
+
+
+def test_sensor_fires_and_runs_turn_replies_into_tasks_and_suppression(replied) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = replied
+    start_cursor = RepliesCursor(after=started).dump()
+
+    result = _sensor(env, start_cursor)
+    assert isinstance(result, dg.SensorResult) and result.run_requests
+    again = _sensor(env, start_cursor)
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in result.run_requests]
+    assert RepliesCursor.parse(result.cursor).after > started  # the cursor advanced
+    idle = _sensor(env, result.cursor)
+    assert isinstance(idle, dg.SkipReason)
+
+    for request in result.run_requests:
+        assert _run_day(env, request.partition_key).success
+
+    store = env.store
+    hits = store.suppression.lookup(
+        [p.email for label in ("unsubscribe", "not_interested", "bounce_hard") for p in people[label]]
+    )
+    assert len(hits) == sum(len(people[k]) for k in ("unsubscribe", "not_interested", "bounce_hard"))
+    assert not store.suppression.lookup([p.email for p in people["out_of_office"]])
+    assert not store.suppression.lookup([p.email for p in people["interested"]])
+
+    tasks = _tasks(env)
+    bodies = "\n".join(t.get("hs_task_body") or "" for t in tasks)
+    for label in ("interested", "meeting_request", "referral"):
+        for person in people[label]:
+            assert person.email in bodies, (label, person.email)
+    for person in people["out_of_office"] + people["unsubscribe"]:
+        assert person.email not in bodies
+    lemlist = env.resources["lemlist"].get_client()
+    assert all(lemlist.is_unsubscribed(p.email) for p in people["unsubscribe"])
+
+    # A re-run of every day creates no second task.
+    for request in result.run_requests:
+        assert _run_day(env, request.partition_key).success
+    assert len(_tasks(env)) == len(tasks)
+
+
+def test_a_run_killed_after_fetching_loses_no_reply(replied) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = replied
+    days = sorted({r.partition_key for r in _sensor(env, RepliesCursor(after=started).dump()).run_requests})
+    # The "killed" run: activities fetched and labelled, nothing acted on.
+    for day in days:
+        assert _run_day(env, day, ["lemlist_activities", "reply_classifications"]).success
+    assert _tasks(env) == [] and not env.store.suppression.lookup([p.email for p in people["unsubscribe"]])
+
+    for day in days:
+        result = _run_day(env, day)
+        actions = result.asset_value("reply_actions")
+        labels = result.asset_value("reply_classifications")
+        assert set(actions["activity_id"]) == set(labels["activity_id"])
+    assert len(env.store.suppression.lookup([p.email for p in people["unsubscribe"]])) == len(
+        people["unsubscribe"]
+    )
+    bodies = "\n".join(t.get("hs_task_body") or "" for t in _tasks(env))
+    assert all(p.email in bodies for p in people["interested"])
+
+
+def test_classifications_say_who_decided_and_spend_nothing_twice(replied) -> None:  # type: ignore[no-untyped-def]
+    env, _, started = replied
+    day = sorted({r.partition_key for r in _sensor(env, RepliesCursor(after=started).dump()).run_requests})[
+        -1
+    ]
+    first = _run_day(env, day, ["lemlist_activities", "reply_classifications"])
+    frame = first.asset_value("reply_classifications")
+    assert set(frame["decided_by"]) <= {"rules", "claude", "lemlist", "review"}
+    counts = Counter(frame["label"])
+    assert sum(counts.values()) == len(frame)
+    tokens_before = env.sandbox.store.totals("anthropic").calls
+    _run_day(env, day, ["lemlist_activities", "reply_classifications"])
+    assert env.sandbox.store.totals("anthropic").calls == tokens_before
