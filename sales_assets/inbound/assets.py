@@ -60,6 +60,16 @@ DRAFT_CONCURRENCY = 4
 ROUTING_OUTCOMES = ("task_created", "already_routed", "merged_recent", "no_task", "failed")
 REPLY_STATUSES = ("drafted", "cached", "failed", "none")
 ENRICHMENT_STATUSES = ("enriched", "cached", "no_match", "no_company", "over_budget")
+COMPANY_COLUMNS = [
+    "domain",
+    "business_id",
+    "company_name",
+    "industry",
+    "employees_range",
+    "revenue_range",
+    "country_code",
+    "enrichment_status",
+]
 CRM_PROPERTIES = ["email", "firstname", "lastname", "hubspot_owner_id", "lifecyclestage"]
 FIELD_COLUMNS = {
     "firstname": "first_name",
@@ -441,7 +451,7 @@ def enrich_companies(
             }
         )
     counts = {"matched": len(business_ids), "match_inputs": len(inputs)}
-    return pd.DataFrame(rows, index=leads.index), counts
+    return pd.DataFrame(rows, index=leads.index, columns=COMPANY_COLUMNS), counts
 
 
 def crm_contacts(client: HubSpotClient, emails: Sequence[str]) -> dict[str, dict[str, str | None]]:

@@ -21,8 +21,8 @@ import pandas as pd
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.daily import daily_partitions
-from sales_assets.inbound.assets import WEBHOOK_KIND
 from sales_assets.inbound.settings import InboundSettings
+from sales_assets.inbound.webhook import WEBHOOK_KIND
 
 #: How far back the very first tick reads (later ticks read from the cursor).
 FIRST_TICK_LOOKBACK = timedelta(hours=24)
@@ -105,6 +105,7 @@ def form_leads_sensor(
     pipeline_store: PipelineStoreResource,
     inbound_settings: InboundSettings,
 ) -> dg.SensorResult:
+    inbound_settings.check()
     cursor = LeadsCursor.parse(context.cursor)
     now = datetime.now(UTC)
     days = OpenDays.now()
