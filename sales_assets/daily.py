@@ -1,5 +1,6 @@
-"""The daily partitions of the engagement, inbound and insights assets (the outbound ones are `icp x day`,
-see `sales_assets/outbound/partitions.py`). Today is included: sensors request today's partition."""
+"""The daily partitions of the engagement, inbound and re-verification assets (the outbound ones are
+`icp x day`, see `sales_assets/outbound/partitions.py`). Today is included: sensors request today's
+partition."""
 
 from __future__ import annotations
 
