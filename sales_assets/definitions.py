@@ -57,6 +57,7 @@ from sales_assets.outbound.reverification import (
     reverification_checks,
     reverification_job,
 )
+from sales_assets.run_tags import vendor_tags
 from sales_assets.schedules import campaign_stats_schedule, outbound_schedules, reverification_schedule
 
 OUTBOUND_ASSETS = [
@@ -81,6 +82,7 @@ vendor_status_job = dg.define_asset_job(
 
 outbound_daily_job = dg.define_asset_job(
     "outbound_daily_job",
+    tags=vendor_tags("explorium", "hubspot", "anthropic", "lemlist"),
     selection=dg.AssetSelection.groups("outbound"),
     # The steps form a chain, so a process per step would only add seconds of imports per step; runs of
     # different partitions are what execute in parallel (each its own process, bounded by the pools).

@@ -108,3 +108,17 @@ def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None
     for run in runs:
         result = local.resolve_job_def(run.job).execute_in_process(partition_key=run.partition_key)
         assert result.success, run
+
+
+def test_vendor_calling_jobs_carry_the_tags_the_run_queue_limits() -> None:
+    from sales_assets.run_tags import vendor_tags
+
+    defs = build_definitions()
+    outbound = defs.resolve_job_def("outbound_daily_job").tags
+    assert {k for k in outbound if k.startswith("sales/vendor/")} == {
+        f"sales/vendor/{v}" for v in ("explorium", "hubspot", "lemlist", "anthropic")
+    }
+    assert defs.resolve_job_def("inbound_job").tags["sales/vendor/hubspot"] == "true"
+    assert "sales/vendor/lemlist" in defs.resolve_job_def("engagement_replies_job").tags
+    with pytest.raises(ValueError, match="unknown vendors"):
+        vendor_tags("salesforce")

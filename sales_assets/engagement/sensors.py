@@ -22,12 +22,14 @@ from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import ACTIONABLE_TYPES, lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import reply_actions
+from sales_assets.run_tags import vendor_tags
 
 #: How far back a sensor without a cursor looks (older days are a backfill's job).
 FIRST_LOOKBACK = timedelta(days=2)
 
 engagement_replies_job = dg.define_asset_job(
     "engagement_replies_job",
+    tags=vendor_tags("lemlist", "anthropic", "hubspot"),
     selection=dg.AssetSelection.assets(lemlist_activities, reply_classifications, reply_actions),
     # Three short steps in a chain: one process is faster than a process per step.
     executor_def=dg.in_process_executor,

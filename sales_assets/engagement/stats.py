@@ -45,6 +45,7 @@ from sales_assets.metadata import markdown_table
 from sales_assets.outbound.enrollment import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 from sales_assets.outbound.partitions import ICP_PROFILES
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
+from sales_assets.run_tags import vendor_tags
 
 logger = logging.getLogger(__name__)
 
@@ -629,6 +630,7 @@ def stats_checks() -> list[dg.AssetChecksDefinition]:
 
 campaign_stats_job = dg.define_asset_job(
     "campaign_stats_job",
+    tags=vendor_tags("lemlist"),
     selection=dg.AssetSelection.assets(campaign_stats, campaign_recommendations),
     # Two short steps in a chain: one process is faster than a process per step.
     executor_def=dg.in_process_executor,

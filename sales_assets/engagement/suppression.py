@@ -30,6 +30,7 @@ from resources.pipeline_store.erasure import erase_person
 from resources.pipeline_store.resource import default_store_path
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.schemas import table_schema
+from sales_assets.run_tags import vendor_tags
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +243,7 @@ def suppression_list(
 
 suppression_job = dg.define_asset_job(
     "suppression_sync_job",
+    tags=vendor_tags("lemlist", "hubspot"),
     selection=dg.AssetSelection.assets(suppression_list),
     description="Fold lemlist's unsubscribe list and HubSpot's opt-outs into the suppression list.",
 )

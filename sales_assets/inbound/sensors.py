@@ -23,6 +23,7 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.webhook import WEBHOOK_KIND
+from sales_assets.run_tags import vendor_tags
 
 #: How far back the very first tick reads (later ticks read from the cursor).
 FIRST_TICK_LOOKBACK = timedelta(hours=24)
@@ -31,6 +32,7 @@ MINIMUM_INTERVAL_SECONDS = 15
 
 inbound_job = dg.define_asset_job(
     "inbound_job",
+    tags=vendor_tags("hubspot", "explorium", "anthropic"),
     selection=dg.AssetSelection.groups("inbound"),
     # Three short steps in a chain: a process per step would add seconds of imports to the speed to lead.
     executor_def=dg.in_process_executor,

@@ -44,6 +44,7 @@ from sales_assets.outbound.contacts import contact_details
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 from sales_assets.outbound.spend import PaidCalls
+from sales_assets.run_tags import vendor_tags
 
 ENDPOINT = "POST /prospects/contacts_information/bulk_enrich"
 CACHE_NAMESPACE = f"explorium:{ENDPOINT}"
@@ -289,6 +290,7 @@ def email_reverification(
 
 reverification_job = dg.define_asset_job(
     "email_reverification_job",
+    tags=vendor_tags("explorium"),
     selection=dg.AssetSelection.assets(email_reverification),
     description="Re-check, through Explorium, enrolled contacts whose email check is older than 90 days; "
     "suppress the addresses that became invalid.",

@@ -1,0 +1,40 @@
+"""Fixtures of the production-topology tests: the session's stack (PostgreSQL, gRPC code server,
+dagster-webserver, dagster-daemon, see `stack.py`) and a GraphQL client on it. When a test here fails, the
+tail of every process's log is added to its report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dagster_graphql import DagsterGraphQLClient
+from topology.stack import Stack, current_stack, shared_stack
+
+
+@pytest.fixture(scope="session")
+def stack(pytestconfig: pytest.Config) -> Stack:
+    return shared_stack(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def graphql(stack: Stack) -> DagsterGraphQLClient:
+    return DagsterGraphQLClient("127.0.0.1", port_number=stack.web_port, timeout=60)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    running = current_stack()
+    if report.failed and running is not None:
+        report.sections.append(("production stack logs", running.log_tails()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests on the production stack run last and together, topology first (its form lead waits on
+    the sandbox's earlier leads, so it goes first), then the browser: the stack, started by the first of
+    them and stopped when the session ends, never runs beside the rest of the suite."""
+    on_stack = [item for item in items if "stack" in getattr(item, "fixturenames", ())]
+    others = [item for item in items if "stack" not in getattr(item, "fixturenames", ())]
+    on_stack.sort(key=lambda item: 0 if item.get_closest_marker("topology") else 1)
+    items[:] = others + on_stack
