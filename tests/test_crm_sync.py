@@ -99,7 +99,7 @@ def test_a_rerun_writes_nothing_and_duplicates_nothing(synced) -> None:
     again = env.run(PARTITION, through="crm_sync_results")
     assert again.success
     frame = again.asset_value("crm_sync_results")
-    assert (frame["outcome"] == "unchanged").all()
+    assert (frame["outcome"] == "unchanged").all(), frame[frame["outcome"] != "unchanged"].to_string()
     # The read side looks HubSpot up again (companies by domain, contacts by email); the sync adds nothing.
     assert sync_metadata(again)["hubspot_calls"] == 0
     read_side = env.sandbox.store.totals("hubspot").calls - before

@@ -151,7 +151,12 @@ def intent_components(
         return out
     frame = signals.copy()
     occurred = pd.to_datetime(frame["occurred_at"], utc=True)
-    age_days = (pd.Timestamp(as_of).tz_convert("UTC") - occurred).dt.total_seconds() / 86_400
+    stamp = pd.Timestamp(as_of).tz_convert("UTC")
+    # Age in calendar days (UTC), not seconds: a score must not drift between two runs of the same day, or
+    # every re-run would rewrite every CRM record for a change in the seventh decimal.
+    age_days = (
+        ((stamp.floor("D") - occurred.dt.floor("D")).dt.days).astype(float).where(occurred <= stamp, -1.0)
+    )
     frame = frame[(age_days >= 0) & (age_days <= profile.freshness_days)].assign(
         age_days=age_days, occurred_at=occurred
     )
