@@ -5,6 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN or NaT: what a pandas record holds where a value is absent."""
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
+
+
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""

@@ -26,7 +26,7 @@ from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
 from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings
-from sales_assets.metadata import markdown_table
+from sales_assets.metadata import is_missing, markdown_table
 from sales_assets.outbound.copywriting import fence
 from sales_assets.outbound.schemas import table_schema
 
@@ -242,7 +242,7 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
     review when Claude is off or fails: the offline guess is kept, and nobody is suppressed on it)."""
     rows: list[dict[str, Any]] = []
     for activity in activities[activities["type"].isin([REPLY, BOUNCE, UNSUBSCRIBE])].to_dict("records"):
-        activity = {k: (None if _missing(v) else v) for k, v in activity.items()}
+        activity = {k: (None if is_missing(v) else v) for k, v in activity.items()}
         kind = activity["type"]
         if kind == UNSUBSCRIBE:
             found = ReplyClassification("unsubscribe", True, 1.0, "lemlist unsubscribe activity", None)
@@ -297,10 +297,6 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
 
 def found_date(found: ReplyClassification) -> str | None:
     return found.return_date.isoformat() if found.return_date else None
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
 
 
 @dg.asset(

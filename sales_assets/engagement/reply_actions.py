@@ -42,7 +42,7 @@ from sales_assets.engagement.settings import (
     SUPPRESS_LABELS,
     ReplySettings,
 )
-from sales_assets.metadata import markdown_table
+from sales_assets.metadata import is_missing, markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.schemas import table_schema
 
@@ -223,7 +223,7 @@ class ReplyActionRun:
 
     def run(self, classifications: pd.DataFrame) -> pd.DataFrame:
         rows = [
-            {k: (None if _missing(v) else v) for k, v in r.items()}
+            {k: (None if is_missing(v) else v) for k, v in r.items()}
             for r in classifications.to_dict("records")
         ]
         plans = {r["activity_id"]: plan_action(r["label"], r["type"], bool(r["needs_review"])) for r in rows}
@@ -479,10 +479,6 @@ class ReplyActionRun:
                     f"{row['detail']}; task not created: {failures.get(key, 'no result')[:200]}".lstrip("; ")
                 )
         self.store.actions.record_many(TASK_KIND, ledger, partition=self.partition)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
 
 
 @dg.asset(

@@ -42,6 +42,7 @@ from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.daily import daily_partitions
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.enrollment import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 from sales_assets.outbound.partitions import ICP_PROFILES
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
@@ -590,41 +591,13 @@ def campaign_recommendations(
     )
 
 
-def daily_schema_check(asset_name: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
-    """A blocking check that a daily asset's frame fits `model`, with pandera's failure cases as metadata."""
-
-    @dg.asset_check(
-        asset=asset_name,
-        name="schema",
-        blocking=True,
-        partitions_def=daily_partitions,
-        description=f"{asset_name} fits the pandera model {model.__name__} (types, ranges, allowed values).",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame) -> dg.AssetCheckResult:
-        try:
-            model.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            return dg.AssetCheckResult(
-                passed=False,
-                metadata={
-                    "rows": len(frame),
-                    "failure_cases": len(cases),
-                    "failure_preview": dg.MetadataValue.md(
-                        markdown_table(cases, columns=["column", "check", "failure_case", "index"])
-                    ),
-                },
-            )
-        return dg.AssetCheckResult(passed=True, metadata={"rows": len(frame), "failure_cases": 0})
-
-    return _check
-
-
 def stats_checks() -> list[dg.AssetChecksDefinition]:
     """The blocking schema checks of `campaign_stats` and `campaign_recommendations`."""
     return [
-        daily_schema_check("campaign_stats", CampaignStatsFrame),
-        daily_schema_check("campaign_recommendations", CampaignRecommendationsFrame),
+        schema_check("campaign_stats", CampaignStatsFrame, partitions_def=daily_partitions),
+        schema_check(
+            "campaign_recommendations", CampaignRecommendationsFrame, partitions_def=daily_partitions
+        ),
     ]
 
 

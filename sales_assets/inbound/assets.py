@@ -43,6 +43,7 @@ from sales_assets.inbound.validation import (
 )
 from sales_assets.inbound.webhook import WEBHOOK_KIND
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 from sales_assets.outbound.scoring import fit_components
@@ -828,44 +829,13 @@ def inbound_routing(
 # --- checks --------------------------------------------------------------------------------------------
 
 
-def daily_schema_check(asset_name: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
-    """A blocking check that `asset_name`'s frame fits `model`, with pandera's failure cases as metadata."""
-
-    @dg.asset_check(
-        asset=asset_name,
-        name="schema",
-        blocking=True,
-        partitions_def=daily_partitions,
-        description=f"{asset_name} fits the pandera model {model.__name__} (types, ranges, allowed values).",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame) -> dg.AssetCheckResult:
-        try:
-            model.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            return dg.AssetCheckResult(
-                passed=False,
-                metadata={
-                    "rows": len(frame),
-                    "failure_cases": len(cases),
-                    "failing_columns": ", ".join(sorted({str(c) for c in cases["column"].dropna()})),
-                    "failure_preview": dg.MetadataValue.md(
-                        markdown_table(cases, columns=["column", "check", "failure_case", "index"])
-                    ),
-                },
-            )
-        return dg.AssetCheckResult(passed=True, metadata={"rows": len(frame), "failure_cases": 0})
-
-    return _check
-
-
 INBOUND_ASSETS = [form_submissions, inbound_leads, inbound_routing]
 
 
 def inbound_checks() -> list[dg.AssetChecksDefinition]:
     """The blocking schema checks of the three inbound assets."""
     return [
-        daily_schema_check("form_submissions", FormSubmissions),
-        daily_schema_check("inbound_leads", InboundLeads),
-        daily_schema_check("inbound_routing", InboundRouting),
+        schema_check("form_submissions", FormSubmissions, partitions_def=daily_partitions),
+        schema_check("inbound_leads", InboundLeads, partitions_def=daily_partitions),
+        schema_check("inbound_routing", InboundRouting, partitions_def=daily_partitions),
     ]

@@ -38,8 +38,8 @@ from resources.explorium.pricing import contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.daily import daily_partitions
-from sales_assets.engagement.stats import daily_schema_check
 from sales_assets.metadata import markdown_table
+from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.contacts import contact_details
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
@@ -299,4 +299,4 @@ reverification_job = dg.define_asset_job(
 
 def reverification_checks() -> list[dg.AssetChecksDefinition]:
     """The blocking schema check of `email_reverification`."""
-    return [daily_schema_check("email_reverification", ReverifiedContacts)]
+    return [schema_check("email_reverification", ReverifiedContacts, partitions_def=daily_partitions)]
