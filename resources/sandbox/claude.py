@@ -868,9 +868,26 @@ def _user_texts(messages: Iterable[dict[str, Any]]) -> list[str]:
     return texts
 
 
+#: Models the SDK (2.16, `anthropic._data.DEPRECATED_MODELS`) warns about, with their end of life.
+RETIRING: dict[str, str] = {
+    "claude-opus-4-5": "2027-01-22T00:00:00Z",
+    "claude-opus-4-5-20251101": "2027-01-22T00:00:00Z",
+}
+
+
 def _model_info(model_id: str) -> dict[str, Any]:
     name, created = MODELS[model_id]
-    return {"type": "model", "id": model_id, "display_name": name, "created_at": created}
+    retires = RETIRING.get(model_id)
+    # `lifecycle` is required by the SDK's ModelInfo; the deprecation date itself is not published.
+    return {
+        "type": "model",
+        "id": model_id,
+        "display_name": name,
+        "created_at": created,
+        "lifecycle": "deprecated" if retires else "active",
+        "deprecated_at": _PLACEHOLDER if retires else None,
+        "retires_at": retires,
+    }
 
 
 def _uuid_from(seed: str) -> str:

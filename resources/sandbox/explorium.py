@@ -66,62 +66,168 @@ MAX_EXCLUDE = 1000
 
 COMPANY_SIZES = EMPLOYEE_RANGES
 COMPANY_REVENUES = (
-    "0-500K", "500K-1M", "1M-5M", "5M-10M", "10M-25M", "25M-75M", "75M-200M", "200M-500M", "500M-1B",
-    "1B-10B", "10B-100B", "100B-1T", "1T-10T", "10T+",
+    "0-500K",
+    "500K-1M",
+    "1M-5M",
+    "5M-10M",
+    "10M-25M",
+    "25M-75M",
+    "75M-200M",
+    "200M-500M",
+    "500M-1B",
+    "1B-10B",
+    "10B-100B",
+    "100B-1T",
+    "1T-10T",
+    "10T+",
 )
 COMPANY_AGES = AGE_RANGES
 NUMBER_OF_LOCATIONS = LOCATIONS_RANGES
 JOB_LEVELS = (
-    "owner", "c-suite", "vice president", "director", "senior non-managerial", "manager", "partner",
-    "non-managerial", "junior", "president", "senior manager", "advisor", "freelancer", "board member",
+    "owner",
+    "c-suite",
+    "vice president",
+    "director",
+    "senior non-managerial",
+    "manager",
+    "partner",
+    "non-managerial",
+    "junior",
+    "president",
+    "senior manager",
+    "advisor",
+    "freelancer",
+    "board member",
     "founder",
 )
 #: The older JobLevel set (still accepted as filter values: CLI saw "vp" work in 2026) -> the new set.
 #: Facts ran out on how the server maps one set onto the other; this is our reading.
 OLD_JOB_LEVELS: dict[str, tuple[str, ...]] = {
-    "owner": ("owner",), "cxo": ("c-suite",), "vp": ("vice president",), "director": ("director",),
-    "senior": ("senior non-managerial", "senior manager"), "manager": ("manager",), "partner": ("partner",),
-    "non-managerial": ("non-managerial",), "entry": ("junior",), "training": ("junior",), "unpaid": (),
+    "owner": ("owner",),
+    "cxo": ("c-suite",),
+    "vp": ("vice president",),
+    "director": ("director",),
+    "senior": ("senior non-managerial", "senior manager"),
+    "manager": ("manager",),
+    "partner": ("partner",),
+    "non-managerial": ("non-managerial",),
+    "entry": ("junior",),
+    "training": ("junior",),
+    "unpaid": (),
     "unknown": (),
 }
 #: New level -> the old JobLevel value, for `job_seniority_level` on records.
 LEVEL_TO_OLD = {
-    "founder": "owner", "owner": "owner", "partner": "partner", "c-suite": "cxo", "president": "cxo",
-    "vice president": "vp", "director": "director", "senior manager": "manager", "manager": "manager",
-    "senior non-managerial": "senior", "non-managerial": "non-managerial", "junior": "entry",
+    "founder": "owner",
+    "owner": "owner",
+    "partner": "partner",
+    "c-suite": "cxo",
+    "president": "cxo",
+    "vice president": "vp",
+    "director": "director",
+    "senior manager": "manager",
+    "manager": "manager",
+    "senior non-managerial": "senior",
+    "non-managerial": "non-managerial",
+    "junior": "entry",
 }
 JOB_DEPARTMENTS = (
-    "administration", "real estate", "healthcare", "partnerships", "c-suite", "design", "human resources",
-    "engineering", "education", "strategy", "product", "sales", "r&d", "retail", "customer success",
-    "security", "public service", "creative", "it", "support", "marketing", "trade", "legal", "operations",
-    "procurement", "data", "manufacturing", "logistics", "finance",
+    "administration",
+    "real estate",
+    "healthcare",
+    "partnerships",
+    "c-suite",
+    "design",
+    "human resources",
+    "engineering",
+    "education",
+    "strategy",
+    "product",
+    "sales",
+    "r&d",
+    "retail",
+    "customer success",
+    "security",
+    "public service",
+    "creative",
+    "it",
+    "support",
+    "marketing",
+    "trade",
+    "legal",
+    "operations",
+    "procurement",
+    "data",
+    "manufacturing",
+    "logistics",
+    "finance",
 )
 #: The older capitalised department set (2025 MCP filter; now the `job_department` output field), lowercased,
 #: -> the new filter values it covers. Facts ran out on the server's mapping; this is our reading.
 OLD_DEPARTMENTS: dict[str, tuple[str, ...]] = {
-    "real estate": ("real estate",), "customer service": ("customer success", "support"),
-    "trades": ("trade",), "unknown": (), "public relations": ("marketing",), "legal": ("legal",),
-    "operations": ("operations",), "media": ("creative",), "sales": ("sales",), "marketing": ("marketing",),
-    "finance": ("finance",), "engineering": ("engineering", "it", "data", "product", "r&d"),
-    "education": ("education",), "general": ("c-suite", "administration", "strategy"),
-    "health": ("healthcare",), "design": ("design",), "human resources": ("human resources",),
+    "real estate": ("real estate",),
+    "customer service": ("customer success", "support"),
+    "trades": ("trade",),
+    "unknown": (),
+    "public relations": ("marketing",),
+    "legal": ("legal",),
+    "operations": ("operations",),
+    "media": ("creative",),
+    "sales": ("sales",),
+    "marketing": ("marketing",),
+    "finance": ("finance",),
+    "engineering": ("engineering", "it", "data", "product", "r&d"),
+    "education": ("education",),
+    "general": ("c-suite", "administration", "strategy"),
+    "health": ("healthcare",),
+    "design": ("design",),
+    "human resources": ("human resources",),
 }
 #: World department -> the old capitalised value, for the `job_department` output field.
 DEPARTMENT_TO_OLD = {
-    "sales": "Sales", "marketing": "Marketing", "engineering": "Engineering", "c-suite": "General",
-    "operations": "Operations", "finance": "Finance", "it": "Engineering",
-    "customer success": "Customer service", "product": "Engineering", "human resources": "Human resources",
+    "sales": "Sales",
+    "marketing": "Marketing",
+    "engineering": "Engineering",
+    "c-suite": "General",
+    "operations": "Operations",
+    "finance": "Finance",
+    "it": "Engineering",
+    "customer success": "Customer service",
+    "product": "Engineering",
+    "human resources": "Human resources",
     "data": "Engineering",
 }
 _TREND_DEPARTMENTS = ("engineering", "sales", "marketing", "operations", "customer_service", "all")
 _HIRING_DEPARTMENTS = (
-    "creative", "education", "engineering", "finance", "health", "human_resources", "legal", "marketing",
-    "operations", "professional_service", "sales", "support", "trade", "unknown",
+    "creative",
+    "education",
+    "engineering",
+    "finance",
+    "health",
+    "human_resources",
+    "legal",
+    "marketing",
+    "operations",
+    "professional_service",
+    "sales",
+    "support",
+    "trade",
+    "unknown",
 )
 BUSINESS_EVENTS = (
-    "ipo_announcement", "new_funding_round", "new_investment", "new_product", "new_office", "closing_office",
-    "new_partnership", "merger_and_acquisitions", "company_award", "outages_and_security_breaches",
-    "cost_cutting", "lawsuits_and_legal_issues", "employee_joined_company",
+    "ipo_announcement",
+    "new_funding_round",
+    "new_investment",
+    "new_product",
+    "new_office",
+    "closing_office",
+    "new_partnership",
+    "merger_and_acquisitions",
+    "company_award",
+    "outages_and_security_breaches",
+    "cost_cutting",
+    "lawsuits_and_legal_issues",
+    "employee_joined_company",
     *(f"increase_in_{d}_department{'s' if d == 'all' else ''}" for d in _TREND_DEPARTMENTS),
     *(f"decrease_in_{d}_department{'s' if d == 'all' else ''}" for d in _TREND_DEPARTMENTS),
     *(f"hiring_in_{d}_department" for d in _HIRING_DEPARTMENTS),
@@ -133,25 +239,59 @@ CONTACT_TYPES = ("email", "phone")
 SIMULATED_ENRICHMENTS = ("firmographics", "technographics", "funding_and_acquisition", "workforce_trends")
 #: SPEC enrichment types the simulator knows but has no data for: they answer 200 with no rows.
 OTHER_ENRICHMENTS = (
-    "webstack", "website_traffic", "company_website_keywords", "financial_indicators", "bombora_intent",
-    "company_hierarchies", "company_ratings_by_employees", "linkedin_posts", "lookalikes", "website_changes",
-    "pc_business_challenges_10k", "pc_competitive_landscape_10k", "pc_strategy_10k",
+    "webstack",
+    "website_traffic",
+    "company_website_keywords",
+    "financial_indicators",
+    "bombora_intent",
+    "company_hierarchies",
+    "company_ratings_by_employees",
+    "linkedin_posts",
+    "lookalikes",
+    "website_changes",
+    "pc_business_challenges_10k",
+    "pc_competitive_landscape_10k",
+    "pc_strategy_10k",
 )
 TECH_CATEGORIES = (
-    "testing_and_qa", "sales", "prog_langs_and_frameworks", "productivity_and_operations",
-    "product_and_design", "platform_and_storage", "operations_software", "operations_management",
-    "marketing", "it_security", "it_management", "hr", "health_tech", "finance_and_accounting", "ecommerce",
-    "devops_and_development", "customer_management", "computer_networks", "communications", "collaboration",
+    "testing_and_qa",
+    "sales",
+    "prog_langs_and_frameworks",
+    "productivity_and_operations",
+    "product_and_design",
+    "platform_and_storage",
+    "operations_software",
+    "operations_management",
+    "marketing",
+    "it_security",
+    "it_management",
+    "hr",
+    "health_tech",
+    "finance_and_accounting",
+    "ecommerce",
+    "devops_and_development",
+    "customer_management",
+    "computer_networks",
+    "communications",
+    "collaboration",
     "bi_and_analytics",
 )
 #: Labels people type for a tech category ("CRM") -> the technographics category.
 TECH_CATEGORY_ALIASES = {
-    "crm": "customer_management", "customer relationship management": "customer_management",
-    "marketing automation": "marketing", "analytics": "bi_and_analytics",
-    "business intelligence": "bi_and_analytics", "security": "it_security", "cloud": "platform_and_storage",
-    "hosting": "platform_and_storage", "devops": "devops_and_development",
-    "development": "devops_and_development", "accounting": "finance_and_accounting",
-    "erp": "finance_and_accounting", "human resources": "hr", "e-commerce": "ecommerce",
+    "crm": "customer_management",
+    "customer relationship management": "customer_management",
+    "marketing automation": "marketing",
+    "analytics": "bi_and_analytics",
+    "business intelligence": "bi_and_analytics",
+    "security": "it_security",
+    "cloud": "platform_and_storage",
+    "hosting": "platform_and_storage",
+    "devops": "devops_and_development",
+    "development": "devops_and_development",
+    "accounting": "finance_and_accounting",
+    "erp": "finance_and_accounting",
+    "human resources": "hr",
+    "e-commerce": "ecommerce",
     "sales tools": "sales",
 }
 #: LinkedIn category (the world's industry) -> the Google category Explorium shows for it.
@@ -193,29 +333,130 @@ SIC_CODES = {
 }
 #: ISO 3166-2 subdivision codes of the world's regions (the `region_country_code` filter, e.g. "us-ca").
 REGION_CODES = {
-    ("us", "california"): "ca", ("us", "colorado"): "co", ("us", "florida"): "fl", ("us", "georgia"): "ga",
-    ("us", "illinois"): "il", ("us", "massachusetts"): "ma", ("us", "minnesota"): "mn",
-    ("us", "new york"): "ny", ("us", "north carolina"): "nc", ("us", "oregon"): "or",
-    ("us", "pennsylvania"): "pa", ("us", "texas"): "tx", ("us", "utah"): "ut", ("us", "washington"): "wa",
-    ("gb", "england"): "eng", ("gb", "scotland"): "sct", ("gb", "wales"): "wls",
-    ("de", "baden-württemberg"): "bw", ("de", "bavaria"): "by", ("de", "berlin"): "be",
-    ("de", "hamburg"): "hh", ("de", "hesse"): "he", ("de", "lower saxony"): "ni",
-    ("de", "north rhine-westphalia"): "nw", ("de", "saxony"): "sn",
-    ("fr", "auvergne-rhône-alpes"): "ara", ("fr", "bretagne"): "bre", ("fr", "hauts-de-france"): "hdf",
-    ("fr", "nouvelle-aquitaine"): "naq", ("fr", "occitanie"): "occ", ("fr", "pays de la loire"): "pdl",
-    ("fr", "provence-alpes-côte d'azur"): "pac", ("fr", "île-de-france"): "idf",
-    ("nl", "groningen"): "gr", ("nl", "north brabant"): "nb", ("nl", "north holland"): "nh",
-    ("nl", "south holland"): "zh", ("nl", "utrecht"): "ut",
-    ("ca", "alberta"): "ab", ("ca", "british columbia"): "bc", ("ca", "nova scotia"): "ns",
-    ("ca", "ontario"): "on", ("ca", "quebec"): "qc",
-    ("es", "andalusia"): "an", ("es", "aragon"): "ar", ("es", "basque country"): "pv",
-    ("es", "catalonia"): "ct", ("es", "community of madrid"): "md", ("es", "valencian community"): "vc",
-    ("se", "skåne county"): "m", ("se", "stockholm county"): "ab", ("se", "uppsala county"): "c",
-    ("se", "västra götaland county"): "o", ("se", "östergötland county"): "e",
-    ("au", "australian capital territory"): "act", ("au", "new south wales"): "nsw",
-    ("au", "queensland"): "qld", ("au", "south australia"): "sa", ("au", "victoria"): "vic",
+    ("us", "california"): "ca",
+    ("us", "colorado"): "co",
+    ("us", "florida"): "fl",
+    ("us", "georgia"): "ga",
+    ("us", "illinois"): "il",
+    ("us", "massachusetts"): "ma",
+    ("us", "minnesota"): "mn",
+    ("us", "new york"): "ny",
+    ("us", "north carolina"): "nc",
+    ("us", "oregon"): "or",
+    ("us", "pennsylvania"): "pa",
+    ("us", "texas"): "tx",
+    ("us", "utah"): "ut",
+    ("us", "washington"): "wa",
+    ("gb", "england"): "eng",
+    ("gb", "scotland"): "sct",
+    ("gb", "wales"): "wls",
+    ("de", "baden-württemberg"): "bw",
+    ("de", "bavaria"): "by",
+    ("de", "berlin"): "be",
+    ("de", "hamburg"): "hh",
+    ("de", "hesse"): "he",
+    ("de", "lower saxony"): "ni",
+    ("de", "north rhine-westphalia"): "nw",
+    ("de", "saxony"): "sn",
+    ("fr", "auvergne-rhône-alpes"): "ara",
+    ("fr", "bretagne"): "bre",
+    ("fr", "hauts-de-france"): "hdf",
+    ("fr", "nouvelle-aquitaine"): "naq",
+    ("fr", "occitanie"): "occ",
+    ("fr", "pays de la loire"): "pdl",
+    ("fr", "provence-alpes-côte d'azur"): "pac",
+    ("fr", "île-de-france"): "idf",
+    ("nl", "groningen"): "gr",
+    ("nl", "north brabant"): "nb",
+    ("nl", "north holland"): "nh",
+    ("nl", "south holland"): "zh",
+    ("nl", "utrecht"): "ut",
+    ("ca", "alberta"): "ab",
+    ("ca", "british columbia"): "bc",
+    ("ca", "nova scotia"): "ns",
+    ("ca", "ontario"): "on",
+    ("ca", "quebec"): "qc",
+    ("es", "andalusia"): "an",
+    ("es", "aragon"): "ar",
+    ("es", "basque country"): "pv",
+    ("es", "catalonia"): "ct",
+    ("es", "community of madrid"): "md",
+    ("es", "valencian community"): "vc",
+    ("se", "skåne county"): "m",
+    ("se", "stockholm county"): "ab",
+    ("se", "uppsala county"): "c",
+    ("se", "västra götaland county"): "o",
+    ("se", "östergötland county"): "e",
+    ("au", "australian capital territory"): "act",
+    ("au", "new south wales"): "nsw",
+    ("au", "queensland"): "qld",
+    ("au", "south australia"): "sa",
+    ("au", "victoria"): "vic",
     ("au", "western australia"): "wa",
 }
+#: The world names its regions in English; Explorium's `region_name` (firmographics, prospects, profiles)
+#: is constrained by its OpenAPI document to ISO 3166-2 subdivision names in the local language, so the
+#: records say `bayern`, not `bavaria`. Regions not listed are already spelt the ISO way.
+REGION_NAMES = {
+    ("de", "bavaria"): "bayern",
+    ("de", "hesse"): "hessen",
+    ("de", "lower saxony"): "niedersachsen",
+    ("de", "north rhine-westphalia"): "nordrhein-westfalen",
+    ("de", "saxony"): "sachsen",
+    ("es", "andalusia"): "andalucía",
+    ("es", "aragon"): "aragón",
+    ("es", "basque country"): "país vasco / euskal herria",
+    ("es", "catalonia"): "catalunya",
+    ("es", "community of madrid"): "madrid, comunidad de",
+    ("es", "valencian community"): "valenciana, comunidad / valenciana, comunitat",
+    ("fr", "pays de la loire"): "pays-de-la-loire",
+    ("fr", "provence-alpes-côte d'azur"): "provence-alpes-c\u00f4te-d\u2019azur",
+    ("gb", "wales"): "wales; cymru",
+    ("nl", "north brabant"): "noord-brabant",
+    ("nl", "north holland"): "noord-holland",
+    ("nl", "south holland"): "zuid-holland",
+    ("se", "skåne county"): "skåne län",
+    ("se", "stockholm county"): "stockholms län",
+    ("se", "uppsala county"): "uppsala län",
+    ("se", "västra götaland county"): "västra götalands län",
+    ("se", "östergötland county"): "östergötlands län",
+}
+
+
+#: Explorium writes tickers as `MIC:SYMBOL` (its document's pattern); the world's home exchange per country.
+EXCHANGES = {
+    "us": "XNAS",
+    "gb": "XLON",
+    "de": "XETR",
+    "fr": "XPAR",
+    "nl": "XAMS",
+    "se": "XSTO",
+    "ca": "XTSE",
+    "au": "XASX",
+    "es": "XMAD",
+}
+
+
+def _ticker(country_code: str, symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    return f"{EXCHANGES.get(country_code, 'XNYS')}:{symbol}"
+
+
+def _region_name(country_code: str, region: str) -> str:
+    return REGION_NAMES.get((country_code, region), region)
+
+
+def _present(value: Any) -> Any:
+    """A record without its absent values. Explorium's document types these fields as plain strings and
+    numbers (not nullable): a value the world does not have is left out, never sent as null."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
 #: Intent topics derived from a company's recent signals (facts ran out: the real topics are Bombora's).
 SIGNAL_TOPICS = {
     "funding": ("Venture Capital", "Fundraising"),
@@ -228,22 +469,69 @@ SIGNAL_TOPICS = {
 }
 INTENT_TOPICS = tuple(sorted({t for topics in SIGNAL_TOPICS.values() for t in topics}))
 _TITLE_ABBREVIATIONS = {
-    "ceo": "chief executive officer", "cto": "chief technology officer", "cfo": "chief financial officer",
-    "cmo": "chief marketing officer", "cro": "chief revenue officer", "coo": "chief operating officer",
-    "cio": "chief information officer", "cdo": "chief data officer", "cpo": "chief product officer",
-    "vp": "vice president", "svp": "senior vice president", "evp": "executive vice president",
-    "sdr": "sales development representative", "ae": "account executive", "hr": "human resources",
+    "ceo": "chief executive officer",
+    "cto": "chief technology officer",
+    "cfo": "chief financial officer",
+    "cmo": "chief marketing officer",
+    "cro": "chief revenue officer",
+    "coo": "chief operating officer",
+    "cio": "chief information officer",
+    "cdo": "chief data officer",
+    "cpo": "chief product officer",
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "evp": "executive vice president",
+    "sdr": "sales development representative",
+    "ae": "account executive",
+    "hr": "human resources",
 }
 _TITLE_STOPWORDS = frozenset(("of", "the", "and", "&", "for", "in", "at", "-"))
-_LEGAL_FORMS = frozenset((
-    "inc", "llc", "corp", "corporation", "ltd", "limited", "gmbh", "ag", "plc", "ug", "co", "kg", "sa", "sas",
-    "sarl", "bv", "nv", "ab", "pty", "sl", "srl", "company",
-))
+_LEGAL_FORMS = frozenset(
+    (
+        "inc",
+        "llc",
+        "corp",
+        "corporation",
+        "ltd",
+        "limited",
+        "gmbh",
+        "ag",
+        "plc",
+        "ug",
+        "co",
+        "kg",
+        "sa",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "ab",
+        "pty",
+        "sl",
+        "srl",
+        "company",
+    )
+)
 AUTOCOMPLETE_FIELDS = (
-    "country", "country_code", "region_country_code", "google_category", "naics_category",
-    "linkedin_category", "company_tech_stack_tech", "company_tech_stack_categories", "job_title",
-    "company_size", "company_revenue", "number_of_locations", "company_age", "job_department", "job_level",
-    "city_region_country", "company_name", "business_intent_topics", "city_region",
+    "country",
+    "country_code",
+    "region_country_code",
+    "google_category",
+    "naics_category",
+    "linkedin_category",
+    "company_tech_stack_tech",
+    "company_tech_stack_categories",
+    "job_title",
+    "company_size",
+    "company_revenue",
+    "number_of_locations",
+    "company_age",
+    "job_department",
+    "job_level",
+    "city_region_country",
+    "company_name",
+    "business_intent_topics",
+    "city_region",
 )
 
 
@@ -918,54 +1206,58 @@ class ExploriumSimulator(VendorSimulator):
 
     def _business(self, c: Company, now: datetime) -> dict[str, Any]:
         sic = SIC_CODES.get(c.naics)
-        return {
-            "business_id": c.business_id,
-            "name": c.name,
-            "domain": c.domain,
-            "logo": f"https://www.google.com/s2/favicons?domain={c.domain}&sz=128",
-            "country_name": c.country_name,
-            "city_name": c.city,
-            "region": c.region,
-            "number_of_employees_range": c.employees_range,
-            "yearly_revenue_range": c.revenue_range,
-            "website": c.website,
-            "business_description": c.description,
-            "naics": int(c.naics),
-            "naics_description": c.naics_description,
-            "sic_code": sic[0] if sic else None,
-            "sic_code_description": sic[1] if sic else None,
-            "business_intent_topics": self._intent_topics(c, now),
-            "events": sorted({s.event_name for s in self._visible_signals(c, now, 90)}),
-        }
+        return _present(
+            {
+                "business_id": c.business_id,
+                "name": c.name,
+                "domain": c.domain,
+                "logo": f"https://www.google.com/s2/favicons?domain={c.domain}&sz=128",
+                "country_name": c.country_name,
+                "city_name": c.city,
+                "region": _region_name(c.country_code, c.region),
+                "number_of_employees_range": c.employees_range,
+                "yearly_revenue_range": c.revenue_range,
+                "website": c.website,
+                "business_description": c.description,
+                "naics": int(c.naics),
+                "naics_description": c.naics_description,
+                "sic_code": sic[0] if sic else None,
+                "sic_code_description": sic[1] if sic else None,
+                "business_intent_topics": self._intent_topics(c, now),
+                "events": sorted({s.event_name for s in self._visible_signals(c, now, 90)}),
+            }
+        )
 
     def _prospect(self, p: Person) -> dict[str, Any]:
         c = self.world.company(p.business_id)
-        return {
-            "prospect_id": p.prospect_id,
-            "professional_email_hashed": hashlib.sha256(normalize_email(p.email).encode()).hexdigest(),
-            "first_name": p.first_name,
-            "last_name": p.last_name,
-            "full_name": p.full_name,
-            "country_name": p.country_name,
-            "region_name": p.region,
-            "city": p.city,
-            "linkedin": p.linkedin_url,
-            "experience": [f"{p.job_title} at {c.name}"] if c else [],
-            "skills": list(p.skills),
-            "interests": [],
-            "company_name": c.name if c else None,
-            "company_website": c.website if c else None,
-            "company_linkedin": c.linkedin_url if c else None,
-            "job_department": DEPARTMENT_TO_OLD.get(p.department, "General"),
-            "job_department_array": [p.department],
-            "job_department_main": p.department,
-            "job_seniority_level": [LEVEL_TO_OLD.get(p.job_level, "unknown")],
-            "job_level_array": [p.job_level],
-            "job_level_main": p.job_level,
-            "job_title": p.job_title,
-            "business_id": p.business_id,
-            "linkedin_url_array": [p.linkedin_url] if p.linkedin_url else [],
-        }
+        return _present(
+            {
+                "prospect_id": p.prospect_id,
+                "professional_email_hashed": hashlib.sha256(normalize_email(p.email).encode()).hexdigest(),
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "full_name": p.full_name,
+                "country_name": p.country_name,
+                "region_name": _region_name(p.country_code, p.region),
+                "city": p.city,
+                "linkedin": p.linkedin_url,
+                "experience": [f"{p.job_title} at {c.name}"] if c else [],
+                "skills": list(p.skills),
+                "interests": [],
+                "company_name": c.name if c else None,
+                "company_website": c.website if c else None,
+                "company_linkedin": c.linkedin_url if c else None,
+                "job_department": DEPARTMENT_TO_OLD.get(p.department, "General"),
+                "job_department_array": [p.department],
+                "job_department_main": p.department,
+                "job_seniority_level": [LEVEL_TO_OLD.get(p.job_level, "unknown")],
+                "job_level_array": [p.job_level],
+                "job_level_main": p.job_level,
+                "job_title": p.job_title,
+                "business_id": p.business_id,
+                "linkedin_url_array": [p.linkedin_url] if p.linkedin_url else [],
+            }
+        )
 
     # --- fetch (businesses and prospects) ------------------------------------------------------------
 
@@ -1314,8 +1606,9 @@ class ExploriumSimulator(VendorSimulator):
             echo = {
                 k: item.get(k) for k in ("name", "domain", "url", "linkedin_url") if item.get(k) is not None
             }
-            out.append({"input": echo, "business_id": found.business_id if found else None})
-        matches = sum(1 for m in out if m["business_id"])
+            # An unmatched input has no id at all: the document types `business_id` as a non-null string.
+            out.append({"input": echo, **({"business_id": found.business_id} if found else {})})
+        matches = sum(1 for m in out if m.get("business_id"))
         # Facts ran out on the price of match: free here.
         return self._ok(
             req,
@@ -1361,9 +1654,12 @@ class ExploriumSimulator(VendorSimulator):
         for item in items:
             found = self._match_prospect(item)
             out.append(
-                {"input": {k: item.get(k) for k in keys}, "prospect_id": found.prospect_id if found else None}
+                {
+                    "input": {k: item[k] for k in keys if item.get(k) is not None},
+                    **({"prospect_id": found.prospect_id} if found else {}),
+                }
             )
-        matches = sum(1 for m in out if m["prospect_id"])
+        matches = sum(1 for m in out if m.get("prospect_id"))
         return self._ok(
             req,
             {"total_results": len(out), "total_matches": matches, "matched_prospects": out},
@@ -1444,28 +1740,28 @@ class ExploriumSimulator(VendorSimulator):
 
     def _firmographics(self, c: Company) -> dict[str, Any]:
         sic = SIC_CODES.get(c.naics)
-        return {
-            "business_id": c.business_id,
-            "name": c.name,
-            "business_description": c.description,
-            "website": c.website,
-            "country_name": c.country_name,
-            "region_name": c.region,
-            "city_name": c.city,
-            "street": None,
-            "zip_code": None,
-            "naics": c.naics,
-            "naics_description": c.naics_description,
-            "sic_code": sic[0] if sic else None,
-            "sic_code_description": sic[1] if sic else None,
-            "ticker": c.ticker,
-            "number_of_employees_range": c.employees_range,
-            "yearly_revenue_range": c.revenue_range,
-            "linkedin_industry_category": c.industry,
-            "linkedin_profile": c.linkedin_url,
-            "business_logo": f"https://www.google.com/s2/favicons?domain={c.domain}&sz=128",
-            "locations_distribution": [{"country": c.country_name, "locations": c.locations_range}],
-        }
+        return _present(
+            {
+                "business_id": c.business_id,
+                "name": c.name,
+                "business_description": c.description,
+                "website": c.website,
+                "country_name": c.country_name,
+                "region_name": _region_name(c.country_code, c.region),
+                "city_name": c.city,
+                "naics": c.naics,
+                "naics_description": c.naics_description,
+                "sic_code": sic[0] if sic else None,
+                "sic_code_description": sic[1] if sic else None,
+                "ticker": _ticker(c.country_code, c.ticker),
+                "number_of_employees_range": c.employees_range,
+                "yearly_revenue_range": c.revenue_range,
+                "linkedin_industry_category": c.industry,
+                "linkedin_profile": c.linkedin_url,
+                "business_logo": f"https://www.google.com/s2/favicons?domain={c.domain}&sz=128",
+                "locations_distribution": [{"country": c.country_name, "locations": c.locations_range}],
+            }
+        )
 
     def _technographics(self, c: Company) -> dict[str, Any]:
         out: dict[str, Any] = {"full_tech_stack": list(c.tech_stack)}
@@ -1495,34 +1791,36 @@ class ExploriumSimulator(VendorSimulator):
         investors = sorted({i for s in rounds for i in s.data.get("investors", [])})  # type: ignore[union-attr]
         first, last = (rounds[0], rounds[-1]) if rounds else (None, None)
         total = sum(float(s.data.get("amount_raised") or 0) for s in rounds)  # type: ignore[arg-type]
-        return {
-            "domain": c.domain,
-            "company_name": c.name,
-            "investors": investors,
-            "number_of_advisors": 0,
-            "num_of_news": len(self._visible_signals(c, now)),
-            "current_advisors": [],
-            "ipo_size_usd": None,
-            "ipo_date": None,
-            "is_ipo": c.is_public,
-            "number_of_investors_for_first_funding_round": len(first.data.get("investors", []))
-            if first
-            else None,
-            "first_funding_round_value_usd": first.data.get("amount_raised") if first else None,
-            "first_funding_round_type": first.data.get("founding_stage") if first else None,
-            "first_funding_round_date": self._occurred(first).date().isoformat() if first else None,
-            "number_of_funding_rounds": len(rounds),
-            "acquired_by": None,
-            "latest_funding_increase_in_percents": None,
-            "last_funding_round_date": self._occurred(last).date().isoformat() if last else None,
-            "last_funding_round_value_usd": str(last.data.get("amount_raised")) if last else None,
-            "last_funding_round_type": last.data.get("founding_stage") if last else None,
-            "number_of_investors_for_last_funding_round": len(last.data.get("investors", []))
-            if last
-            else None,
-            "funding_rounds_info": info,
-            "known_funding_total_value": total if rounds else None,
-        }
+        return _present(
+            {
+                "domain": c.domain,
+                "company_name": c.name,
+                "investors": investors,
+                "number_of_advisors": 0,
+                "num_of_news": len(self._visible_signals(c, now)),
+                "current_advisors": [],
+                "ipo_size_usd": None,
+                "ipo_date": None,
+                "is_ipo": c.is_public,
+                "number_of_investors_for_first_funding_round": len(first.data.get("investors", []))
+                if first
+                else None,
+                "first_funding_round_value_usd": first.data.get("amount_raised") if first else None,
+                "first_funding_round_type": first.data.get("founding_stage") if first else None,
+                "first_funding_round_date": self._occurred(first).date().isoformat() if first else None,
+                "number_of_funding_rounds": len(rounds),
+                "acquired_by": None,
+                "latest_funding_increase_in_percents": None,
+                "last_funding_round_date": self._occurred(last).date().isoformat() if last else None,
+                "last_funding_round_value_usd": str(last.data.get("amount_raised")) if last else None,
+                "last_funding_round_type": last.data.get("founding_stage") if last else None,
+                "number_of_investors_for_last_funding_round": len(last.data.get("investors", []))
+                if last
+                else None,
+                "funding_rounds_info": info,
+                "known_funding_total_value": total if rounds else None,
+            }
+        )
 
     def _workforce(self, c: Company, now: datetime) -> dict[str, Any]:
         # Shares follow the world's people at the company; changes follow its hiring signals.
@@ -1674,14 +1972,15 @@ class ExploriumSimulator(VendorSimulator):
                 emails.append({"address": p.personal_email, "type": "personal"})
             out["emails"] = emails
             out["professions_email"] = p.email  # sic: Explorium's own field name
-            # "unknown" is not in Explorium's status enum: the field is null then.
-            out["professional_email_status"] = p.email_status if p.email_status != "unknown" else None
+            # "unknown" is not in Explorium's status enum (nor is null): the field is left out then.
+            if p.email_status != "unknown":
+                out["professional_email_status"] = p.email_status
         if "phone" in types:
             numbers = [n for n in (p.phone, p.mobile_phone) if n]
             out["phone_numbers"] = [{"phone_number": n} for n in numbers]
             out["mobile_phone"] = p.mobile_phone
         found = bool(out.get("emails") or out.get("phone_numbers"))
-        return out if found else None
+        return _present(out) if found else None
 
     def _contact_types(self, parameters: dict[str, Any]) -> set[str]:
         raw = parameters.get("contact_types")
@@ -1739,35 +2038,36 @@ class ExploriumSimulator(VendorSimulator):
             else "65+"
         )
         start = self.store.epoch - timedelta(days=30 * p.current_role_months)
-        return {
-            "full_name": p.full_name,
-            "first_name": p.first_name,
-            "last_name": p.last_name,
-            "country_name": p.country_name,
-            "region_name": p.region,
-            "city": p.city,
-            "linkedin": p.linkedin_url,
-            "age_group": age_group,
-            "gender": None,
-            "education": [],
-            "experience": [
-                {
-                    "company": {"name": c.name if c else None, "website": c.website if c else None},
-                    "title": {"name": p.job_title},
-                    "start_date": start.date().isoformat(),
-                    "end_date": None,
-                    "is_primary": True,
-                }
-            ],
-            "skills": list(p.skills),
-            "job_title": p.job_title,
-            "job_seniority_level": LEVEL_TO_OLD.get(p.job_level, "unknown"),
-            "job_level_main": p.job_level,
-            "job_level_array": [p.job_level],
-            "job_department_main": p.department,
-            "business_id": p.business_id,
-            "company_name": c.name if c else None,
-        }
+        return _present(
+            {
+                "full_name": p.full_name,
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "country_name": p.country_name,
+                "region_name": _region_name(p.country_code, p.region),
+                "city": p.city,
+                "linkedin": p.linkedin_url,
+                "age_group": age_group,
+                "education": [],
+                "experience": [
+                    {
+                        "company": {"name": c.name if c else None, "website": c.website if c else None},
+                        "title": {"name": p.job_title},
+                        "start_date": start.date().isoformat(),
+                        "end_date": None,
+                        "is_primary": True,
+                    }
+                ],
+                "skills": list(p.skills),
+                "job_title": p.job_title,
+                "job_seniority_level": LEVEL_TO_OLD.get(p.job_level, "unknown"),
+                "job_level_main": p.job_level,
+                "job_level_array": [p.job_level],
+                "job_department_main": p.department,
+                "business_id": p.business_id,
+                "company_name": c.name if c else None,
+            }
+        )
 
     @route("POST", "/v1/prospects/contacts_information/bulk_enrich")
     def contacts_bulk_enrich(self, req: SimRequest) -> SimResponse:

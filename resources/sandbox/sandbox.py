@@ -1,8 +1,10 @@
 """`Sandbox`: one state file, one synthetic world, and the four vendor simulators over them.
 
 What belongs here: how a URL finds its simulator (by the real vendor host for in-process transports, by
-the `/hubspot`, `/lemlist`, `/explorium`, `/anthropic` mount prefixes for the socket server) and the
-process-wide cache of open sandboxes. Vendor behaviour belongs in the vendor modules.
+the `/hubspot`, `/lemlist`, `/explorium`, `/anthropic` mount prefixes for the socket server), the
+process-wide cache of open sandboxes, and the traffic recorder (`recording()`), which hands every exchange
+a simulator answered to whoever listens: the contract tests hold each one against the vendor's published
+OpenAPI document. Vendor behaviour belongs in the vendor modules.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +47,71 @@ MOUNTS: dict[str, str] = {
     "/lemlist": "lemlist",
     "/anthropic": "anthropic",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request a simulator answered and its answer, as they crossed the (simulated) wire.
+
+    `path` is the vendor's own path (`/api/campaigns` for lemlist, `/v1/businesses` for Explorium), so an
+    exchange can be matched against the vendor's OpenAPI document whatever base URL the client used.
+    `delivered` is False when the simulator hung (a timeout fault): the client never saw the answer.
+    """
+
+    vendor: str
+    method: str
+    path: str
+    query_string: str
+    request_headers: dict[str, str]
+    request_body: bytes
+    status: int
+    response_headers: dict[str, str]
+    response_body: bytes
+    delivered: bool = True
+
+
+_observers_lock = threading.Lock()
+_observers: list[Callable[[Exchange], None]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[Exchange]]:
+    """Collect every exchange any sandbox of this process answers while the block runs (thread-safe)."""
+    log: list[Exchange] = []
+    lock = threading.Lock()
+
+    def observe(exchange: Exchange) -> None:
+        with lock:
+            log.append(exchange)
+
+    with _observers_lock:
+        _observers.append(observe)
+    try:
+        yield log
+    finally:
+        with _observers_lock:
+            _observers.remove(observe)
+
+
+def _notify(vendor: str, req: SimRequest, response: SimResponse) -> None:
+    with _observers_lock:
+        observers = list(_observers)
+    if not observers:
+        return
+    exchange = Exchange(
+        vendor=vendor,
+        method=req.method.upper(),
+        path=req.path,
+        query_string=req.query_string,
+        request_headers=dict(req.headers),
+        request_body=req.body,
+        status=response.status,
+        response_headers={k.lower(): v for k, v in response.headers.items()},
+        response_body=response.body,
+        delivered=response.hang_seconds is None,
+    )
+    for observe in observers:
+        observe(exchange)
 
 
 class Sandbox:
@@ -85,7 +155,9 @@ class Sandbox:
         return resolve_mount(parts.path)
 
     def handle(self, vendor: str, req: SimRequest) -> SimResponse:
-        return self.simulator(vendor).handle(req)
+        response = self.simulator(vendor).handle(req)
+        _notify(vendor, req, response)
+        return response
 
     def handle_url(self, url: str, req: SimRequest) -> SimResponse:
         found = self.resolve(url)
