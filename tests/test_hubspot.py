@@ -17,8 +17,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
-from resources.errors import AuthenticationError, RateLimitedError, RecordValidationError, ServerError
+from resources.errors import (
+    AuthenticationError,
+    NotFoundError,
+    RateLimitedError,
+    RecordValidationError,
+    ServerError,
+)
 from resources.hubspot import HubSpotClient, HubSpotResource, NoteInput, PropertyDefinition, TaskInput
 from resources.hubspot.client import DAILY_WAIT, SECONDLY_WAIT, TEN_SECONDLY_WAIT
 from resources.hubspot.signature import (
@@ -511,6 +518,118 @@ def test_properties_are_ensured_once(sandbox: Sandbox, client: HubSpotClient, ap
     body = {"inputs": [{"id": "b-1", "idProperty": "explorium_business_id", "properties": {"name": "Delta"}}]}
     response = client.request("POST", api.path("upsert", objectType="companies"), json=body)
     assert response.json()["results"][0]["new"] is True
+
+
+def test_association_reads_page_per_record_and_none_is_empty(
+    sandbox: Sandbox, client: HubSpotClient, api: Api
+) -> None:
+    company = client.create_companies([{"name": "Many Test", "domain": "many-test.example"}]).results[0]
+    people = client.upsert_contacts(contacts(5, "many")).results
+    assert client.associate_contacts_to_companies([(p.id, company.id) for p in people]).errors == []
+    # A small page makes HubSpot's per-record `paging.next.after` show up: 2 + 2 + 1.
+    sandbox.simulator("hubspot").association_page = 2  # type: ignore[attr-defined]
+    before = calls(sandbox, api["associations"])
+    links = client.list_associations("companies", company.id, "contacts")
+    assert [a.to_id for a in links] == sorted((p.id for p in people), key=int)
+    assert all(a.from_id == company.id and a.types[0].type_id == 280 for a in links)
+    assert calls(sandbox, api["associations"]) - before == 3
+
+    # A record with none comes back as HubSpot's NO_ASSOCIATIONS_FOUND error: an empty answer, not a failure.
+    lonely = client.create_companies([{"name": "Lonely Test", "domain": "lonely-test.example"}]).results[0]
+    assert client.list_associations("companies", lonely.id, "contacts") == []
+    both = client.read_associations("companies", [company.id, lonely.id, company.id], "contacts")
+    assert not both.errors and both.calls == 3
+    assert [a.to_id for a in both.results] == [a.to_id for a in links]
+
+
+def test_each_version_answers_as_its_document_says(client: HubSpotClient, api: Api) -> None:
+    # A batch read with a missing id: v3 documents a 207, 2026-09 a 200 carrying the same errors[].
+    body = {
+        "inputs": [{"id": "nobody@versions.example"}],
+        "idProperty": "email",
+        "properties": ["email"],
+        "propertiesWithHistory": [],
+    }
+    read = client.request("POST", api.path("read", objectType="contacts"), json=body)
+    assert read.status_code == (207 if api.version == "v3" else 200)
+    assert read.json()["numErrors"] == 1 and read.json()["errors"][0]["category"] == "OBJECT_NOT_FOUND"
+    assert client.read_contacts(["nobody@versions.example"]).not_found == ["nobody@versions.example"]
+
+    # 2026-09 requires displayOrder on each property option, v3 does not; the client always sends it.
+    option = {"label": "A", "value": "a", "hidden": False}
+    definition = {
+        "name": "version_tier",
+        "label": "Tier",
+        "type": "enumeration",
+        "fieldType": "select",
+        "groupName": "contactinformation",
+        "options": [option],
+    }
+    create = api.path("property_post", objectType="contacts")
+    if api.version == "v3":
+        assert client.request("POST", create, json=definition).status_code == 201
+    else:
+        with pytest.raises(RecordValidationError, match="displayOrder"):
+            client.request("POST", create, json=definition)
+    ensured = client.ensure_properties("contacts", [{**definition, "name": "version_tier_2"}])
+    assert ensured.created == ["version_tier_2"] and not ensured.errors
+
+    # The v4 GET listing of one record's associations has no 2026-09 counterpart.
+    contact = client.upsert_contacts(contacts(1, "listing")).results[0]
+    company = client.create_companies([{"name": "Listing Test", "domain": "listing-test.example"}]).results[0]
+    client.associate_contacts_to_companies([(contact.id, company.id)])
+    if api.version == "v3":
+        listing = client.request("GET", f"/crm/v4/objects/contacts/{contact.id}/associations/companies")
+        # The document types toObjectId as a string.
+        assert listing.json()["results"][0]["toObjectId"] == company.id
+    else:
+        with pytest.raises(NotFoundError):
+            client.request("GET", f"/crm/objects/2026-09/contacts/{contact.id}/associations/companies")
+
+
+def test_every_call_follows_the_configured_version(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
+    due = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    people = client.upsert_contacts(contacts(2, "version")).results
+    client.read_contacts([p.email or "" for p in people])
+    client.search_contacts(
+        filter_groups=[{"filters": [{"propertyName": "email", "operator": "EQ", "value": people[0].email}]}]
+    )
+    company = client.create_companies([{"name": "Version Test", "domain": "version-test.example"}]).results[0]
+    client.update_companies({company.id: {"industry": "Software"}})
+    client.associate_contacts_to_companies([(people[0].id, company.id)])
+    assert [a.to_id for a in client.list_associations("companies", company.id, "contacts")] == [people[0].id]
+    client.create_tasks([TaskInput(subject="Version", due=due, contact_ids=[people[0].id])])
+    client.create_notes([NoteInput(body="Version", timestamp=due, company_ids=[company.id])])
+    client.ensure_property_group("contacts", name="versioning", label="Versioning")
+    client.ensure_properties("contacts", [{"name": "version_x", "label": "X", "groupName": "versioning"}])
+    assert client.list_owners() and client.account_info().portal_id
+    assert client.get_subscription_status(people[0].email or "").recipient == people[0].email
+    assert client.list_forms()
+
+    used = {u.endpoint for u in sandbox.store.usage("hubspot")}
+    # Every versioned route of this version (the single-object read and the single property create are not
+    # client methods), forms on their own path, and nothing of the other version.
+    assert used == set(api.names.values()) - {api["object"], api["property_post"]} | {FORMS}
+    other = ENDPOINTS["2026-09" if api.version == "v3" else "v3"]
+    assert not used & set(other.values())
+
+
+@pytest.mark.parametrize("bad", ["v4", "v2", "V3", "2026-13", "2026-9", "26-09", "2026-09-01", "latest", ""])
+def test_a_malformed_crm_version_is_refused_with_a_clear_error(sandbox_path: Path, bad: str) -> None:
+    expected = r"crm_version must be 'v3' \(the legacy v3/v4 paths\) or a date version 'YYYY-MM'"
+    with pytest.raises(ValidationError, match=expected):
+        resource_for(sandbox_path, crm_version=bad)
+    with pytest.raises(ValueError, match=expected):
+        HubSpotClient("unused", crm_version=bad)
+
+
+def test_well_formed_versions_are_accepted(sandbox_path: Path) -> None:
+    assert HubSpotResource(api_key="sandbox-key").crm_version == "2026-09"
+    for good in ("v3", "2026-03", "2026-09", "2027-03"):
+        hubspot = resource_for(sandbox_path, crm_version=good).get_client()
+        assert hubspot.crm_version == good
+        assert hubspot.associations_version == ("v4" if good == "v3" else good)
+        hubspot.close()
 
 
 # --- owners, forms, subscriptions, account ------------------------------------------------------------------
