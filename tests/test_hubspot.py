@@ -1,5 +1,9 @@
 """The HubSpot client against the HubSpot simulator: batching, 207s, search paging, dedupe by domain,
-associations, tasks, properties, form submissions, faults, auth, signatures and the socket server."""
+associations, tasks, properties, form submissions, faults, auth, signatures and the socket server.
+
+Client tests run on both API versions the client speaks: the legacy paths (`crm_version="v3"`: CRM v3,
+associations v4) and HubSpot's current date version (`2026-09`), each checked against the endpoint names the
+simulator records in its usage ledger."""
 
 from __future__ import annotations
 
@@ -13,8 +17,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
-from resources.errors import AuthenticationError, RateLimitedError, RecordValidationError, ServerError
+from resources.errors import (
+    AuthenticationError,
+    NotFoundError,
+    RateLimitedError,
+    RecordValidationError,
+    ServerError,
+)
 from resources.hubspot import HubSpotClient, HubSpotResource, NoteInput, PropertyDefinition, TaskInput
 from resources.hubspot.client import DAILY_WAIT, SECONDLY_WAIT, TEN_SECONDLY_WAIT
 from resources.hubspot.signature import (
@@ -32,13 +43,63 @@ from resources.sandbox.store import SandboxStore
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import normalize_domain
 
-UPSERT = "POST /crm/v3/objects/{objectType}/batch/upsert"
-READ = "POST /crm/v3/objects/{objectType}/batch/read"
-SEARCH = "POST /crm/v3/objects/{objectType}/search"
+#: The usage ledger's endpoint names (the simulator's route patterns) in each API version. Forms and form
+#: submissions have no date-versioned document and keep their paths in both.
+ENDPOINTS: dict[str, dict[str, str]] = {
+    "v3": {
+        "upsert": "POST /crm/v3/objects/{objectType}/batch/upsert",
+        "create": "POST /crm/v3/objects/{objectType}/batch/create",
+        "update": "POST /crm/v3/objects/{objectType}/batch/update",
+        "read": "POST /crm/v3/objects/{objectType}/batch/read",
+        "search": "POST /crm/v3/objects/{objectType}/search",
+        "object": "GET /crm/v3/objects/{objectType}/{objectId}",
+        "associate": "POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default",
+        "associations": "POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read",
+        "properties": "GET /crm/v3/properties/{objectType}",
+        "properties_batch": "POST /crm/v3/properties/{objectType}/batch/create",
+        "property_post": "POST /crm/v3/properties/{objectType}",
+        "groups": "GET /crm/v3/properties/{objectType}/groups",
+        "groups_post": "POST /crm/v3/properties/{objectType}/groups",
+        "owners": "GET /crm/v3/owners",
+        "account": "GET /account-info/v3/details",
+        "status": "GET /communication-preferences/v3/status/email/{emailAddress}",
+    },
+    "2026-09": {
+        "upsert": "POST /crm/objects/2026-09/{objectType}/batch/upsert",
+        "create": "POST /crm/objects/2026-09/{objectType}/batch/create",
+        "update": "POST /crm/objects/2026-09/{objectType}/batch/update",
+        "read": "POST /crm/objects/2026-09/{objectType}/batch/read",
+        "search": "POST /crm/objects/2026-09/{objectType}/search",
+        "object": "GET /crm/objects/2026-09/{objectType}/{objectId}",
+        "associate": "POST /crm/associations/2026-09/{fromObjectType}/{toObjectType}/batch/associate/default",
+        "associations": "POST /crm/associations/2026-09/{fromObjectType}/{toObjectType}/batch/read",
+        "properties": "GET /crm/properties/2026-09/{objectType}",
+        "properties_batch": "POST /crm/properties/2026-09/{objectType}/batch/create",
+        "property_post": "POST /crm/properties/2026-09/{objectType}",
+        "groups": "GET /crm/properties/2026-09/{objectType}/groups",
+        "groups_post": "POST /crm/properties/2026-09/{objectType}/groups",
+        "owners": "GET /crm/owners/2026-09",
+        "account": "GET /account-info/2026-09/details",
+        "status": "GET /communication-preferences/2026-09/status/email/{emailAddress}",
+    },
+}
 SUBMISSIONS = "GET /form-integrations/v1/submissions/forms/{formGuid}"
-PROPERTIES_BATCH = "POST /crm/v3/properties/{objectType}/batch/create"
-GROUPS_POST = "POST /crm/v3/properties/{objectType}/groups"
-ACCOUNT = "GET /account-info/v3/details"
+FORMS = "GET /marketing/v3/forms"
+
+
+class Api:
+    """The endpoint names of one API version, and the concrete paths behind them."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.names = ENDPOINTS[version]
+
+    def __getitem__(self, name: str) -> str:
+        return self.names[name]
+
+    def path(self, name: str, **params: str) -> str:
+        """`api.path("upsert", objectType="contacts")` -> `/crm/v3/objects/contacts/batch/upsert`."""
+        return self.names[name].split(" ", 1)[1].format(**params)
 
 
 def resource_for(path: Path, api_key: str = "sandbox-key", **kwargs: object) -> HubSpotResource:
@@ -46,9 +107,14 @@ def resource_for(path: Path, api_key: str = "sandbox-key", **kwargs: object) -> 
     return HubSpotResource(api_key=api_key, sandbox_state=str(path), **settings)  # type: ignore[arg-type]
 
 
+@pytest.fixture(params=["v3", "2026-09"])
+def api(request: pytest.FixtureRequest) -> Api:
+    return Api(request.param)
+
+
 @pytest.fixture
-def client(sandbox: Sandbox, sandbox_path: Path) -> Iterator[HubSpotClient]:
-    hubspot = resource_for(sandbox_path).get_client()
+def client(sandbox: Sandbox, sandbox_path: Path, api: Api) -> Iterator[HubSpotClient]:
+    hubspot = resource_for(sandbox_path, crm_version=api.version).get_client()
     yield hubspot
     hubspot.close()
 
@@ -67,11 +133,11 @@ def contacts(count: int, tag: str, **extra: str) -> list[dict[str, str]]:
 
 
 def test_upsert_250_contacts_in_3_calls_and_reupsert_only_updates(
-    sandbox: Sandbox, client: HubSpotClient
+    sandbox: Sandbox, client: HubSpotClient, api: Api
 ) -> None:
     seeded = len(sandbox.world.crm_contacts)
     first = client.upsert_contacts(contacts(250, "up"))
-    assert first.calls == 3 and calls(sandbox, UPSERT) == 3
+    assert first.calls == 3 and calls(sandbox, api["upsert"]) == 3
     assert len(first.results) == 250 and not first.errors
     assert all(r.new for r in first.results)
     assert {r.object_write_trace_id for r in first.results} and all(
@@ -82,7 +148,7 @@ def test_upsert_250_contacts_in_3_calls_and_reupsert_only_updates(
     again = client.upsert_contacts(
         [{**c, "email": c["email"].upper(), "jobtitle": "CTO"} for c in contacts(250, "up")]
     )
-    assert calls(sandbox, UPSERT) == 6
+    assert calls(sandbox, api["upsert"]) == 6
     assert len(again.results) == 250 and not again.errors
     assert all(r.new is False for r in again.results)
     assert {r.id for r in again.results} == {r.id for r in first.results}
@@ -119,12 +185,12 @@ def test_duplicate_emails_in_one_call_are_merged_by_the_client(
 
 
 def test_read_contacts_finds_seeded_ones_and_lists_the_missing(
-    sandbox: Sandbox, client: HubSpotClient
+    sandbox: Sandbox, client: HubSpotClient, api: Api
 ) -> None:
     seeded = sandbox.world.crm_contacts[:40]
     wanted = [c.email.upper() for c in seeded] + ["nobody@nowhere.example", "ghost@nowhere.example"]
     result = client.read_contacts(wanted, properties=["email", "hs_email_optout", "lifecyclestage"])
-    assert result.calls == 1 and calls(sandbox, READ) == 1
+    assert result.calls == 1 and calls(sandbox, api["read"]) == 1
     assert sorted(result.not_found) == ["ghost@nowhere.example", "nobody@nowhere.example"]
     assert not result.errors
     by_email = {r.email: r for r in result.results}
@@ -178,20 +244,20 @@ def test_unknown_and_read_only_properties_fail_per_record(sandbox: Sandbox, clie
 
 
 def test_batch_limits_and_unique_keys_are_enforced_by_hubspot(
-    sandbox: Sandbox, client: HubSpotClient
+    sandbox: Sandbox, client: HubSpotClient, api: Api
 ) -> None:
     inputs = [{"id": f"x{i}@limits.example", "idProperty": "email", "properties": {}} for i in range(101)]
     with pytest.raises(RecordValidationError) as too_many:
-        client.request("POST", "/crm/v3/objects/contacts/batch/upsert", json={"inputs": inputs})
+        client.request("POST", api.path("upsert", objectType="contacts"), json={"inputs": inputs})
     assert too_many.value.status_code == 400 and "VALIDATION_ERROR" in str(too_many.value)
 
     same = [{"id": "a@limits.example", "idProperty": "email", "properties": {}}] * 2
     with pytest.raises(RecordValidationError, match="Duplicate IDs"):
-        client.request("POST", "/crm/v3/objects/contacts/batch/upsert", json={"inputs": same})
+        client.request("POST", api.path("upsert", objectType="contacts"), json={"inputs": same})
 
     by_domain = [{"id": "acme.example", "idProperty": "domain", "properties": {"name": "Acme"}}]
     with pytest.raises(RecordValidationError, match="non-unique 0-2 property domain"):
-        client.request("POST", "/crm/v3/objects/companies/batch/upsert", json={"inputs": by_domain})
+        client.request("POST", api.path("upsert", objectType="companies"), json={"inputs": by_domain})
 
 
 def test_partial_failure_comes_back_per_record(sandbox: Sandbox, client: HubSpotClient) -> None:
@@ -220,22 +286,22 @@ def test_partial_failure_comes_back_per_record(sandbox: Sandbox, client: HubSpot
 # --- search -----------------------------------------------------------------------------------------------
 
 
-def test_search_walks_every_page(sandbox: Sandbox, client: HubSpotClient) -> None:
+def test_search_walks_every_page(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
     client.upsert_contacts(contacts(450, "page", company="Paging Test GmbH"))
-    before = calls(sandbox, SEARCH)
+    before = calls(sandbox, api["search"])
     found = client.search_contacts(
         filter_groups=[
             {"filters": [{"propertyName": "company", "operator": "EQ", "value": "paging test gmbh"}]}
         ],
         properties=["email", "company"],
     )
-    assert calls(sandbox, SEARCH) - before == 3 and found.calls == 3
+    assert calls(sandbox, api["search"]) - before == 3 and found.calls == 3
     assert found.total == 450 and len({r.id for r in found.results}) == 450
     ids = [int(r.id) for r in found.results]
     assert ids == sorted(ids)
 
 
-def test_search_rewindows_before_the_result_cap(sandbox: Sandbox, client: HubSpotClient) -> None:
+def test_search_rewindows_before_the_result_cap(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
     client.upsert_contacts(contacts(450, "cap", company="Cap Test Ltd"))
     # The same code path as HubSpot's 10,000 cap, at a size a test can afford.
     simulator = sandbox.simulator("hubspot")
@@ -252,7 +318,7 @@ def test_search_rewindows_before_the_result_cap(sandbox: Sandbox, client: HubSpo
         )
     raw = {"filterGroups": group, "limit": 100, "after": "300"}
     with pytest.raises(RecordValidationError, match="Paging past 300"):
-        client.request("POST", "/crm/v3/objects/contacts/search", json=raw)
+        client.request("POST", api.path("search", objectType="contacts"), json=raw)
 
 
 def test_search_filter_semantics_and_limits(sandbox: Sandbox, client: HubSpotClient) -> None:
@@ -305,10 +371,10 @@ def test_search_filter_semantics_and_limits(sandbox: Sandbox, client: HubSpotCli
         client.search_contacts(filter_groups=six_groups)
 
 
-def test_search_responses_carry_no_rate_limit_headers(client: HubSpotClient) -> None:
-    search = client.request("POST", "/crm/v3/objects/contacts/search", json={"limit": 1})
+def test_search_responses_carry_no_rate_limit_headers(client: HubSpotClient, api: Api) -> None:
+    search = client.request("POST", api.path("search", objectType="contacts"), json={"limit": 1})
     assert not [h for h in search.headers if h.lower().startswith("x-hubspot-ratelimit")]
-    other = client.request("GET", "/account-info/v3/details")
+    other = client.request("GET", api.path("account"))
     assert other.headers["x-hubspot-ratelimit-max"] == "190"
     assert other.headers["x-hubspot-ratelimit-interval-milliseconds"] == "10000"
     assert int(other.headers["x-hubspot-ratelimit-remaining"]) < 190
@@ -319,7 +385,7 @@ def test_search_responses_carry_no_rate_limit_headers(client: HubSpotClient) -> 
 
 
 def test_find_companies_by_domains_matches_www_and_upper_case_variants(
-    sandbox: Sandbox, client: HubSpotClient
+    sandbox: Sandbox, client: HubSpotClient, api: Api
 ) -> None:
     odd = [c for c in sandbox.world.crm_companies if c.domain != normalize_domain(c.domain)]
     assert any(c.domain.lower().startswith("www.") for c in odd) and any(
@@ -330,10 +396,10 @@ def test_find_companies_by_domains_matches_www_and_upper_case_variants(
     ]
     candidates = [f"https://{normalize_domain(c.domain).upper()}/about" for c in odd + plain]
     candidates += ["unknown-company.example"]
-    before = calls(sandbox, SEARCH)
+    before = calls(sandbox, api["search"])
     found = client.find_companies_by_domains(candidates)
     # 121 distinct domains: two IN chunks of at most 100 values, one search call each.
-    assert calls(sandbox, SEARCH) - before == math.ceil(121 / 100)
+    assert calls(sandbox, api["search"]) - before == math.ceil(121 / 100)
     assert found["unknown-company.example"] == []
     for company in odd + plain:
         key = normalize_domain(company.domain)
@@ -368,7 +434,9 @@ def test_create_update_and_read_companies(sandbox: Sandbox, client: HubSpotClien
 # --- associations, tasks, notes -----------------------------------------------------------------------------
 
 
-def test_associations_tasks_and_notes_land_and_read_back(sandbox: Sandbox, client: HubSpotClient) -> None:
+def test_associations_tasks_and_notes_land_and_read_back(
+    sandbox: Sandbox, client: HubSpotClient, api: Api
+) -> None:
     company = client.create_companies([{"name": "Gamma Test", "domain": "gamma-test.example"}]).results[0]
     people = client.upsert_contacts(contacts(3, "assoc")).results
     linked = client.associate_contacts_to_companies(
@@ -404,7 +472,7 @@ def test_associations_tasks_and_notes_land_and_read_back(sandbox: Sandbox, clien
     assert [a.to_id for a in client.list_associations("companies", company.id, "tasks")] == [task_id]
     task = client.request(
         "GET",
-        f"/crm/v3/objects/tasks/{task_id}",
+        api.path("object", objectType="tasks", objectId=task_id),
         params={"properties": "hs_task_subject,hs_task_priority,hs_timestamp,hubspot_owner_id"},
     ).json()["properties"]
     assert task["hs_task_subject"] == "Positive reply: N0" and task["hs_task_priority"] == "HIGH"
@@ -418,7 +486,7 @@ def test_associations_tasks_and_notes_land_and_read_back(sandbox: Sandbox, clien
     assert [(a.to_id, a.types[0].type_id) for a in links] == [(notes.results[0].id, 201)]
 
 
-def test_properties_are_ensured_once(sandbox: Sandbox, client: HubSpotClient) -> None:
+def test_properties_are_ensured_once(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
     definitions = [
         PropertyDefinition(
             name="prospect_score",
@@ -444,12 +512,124 @@ def test_properties_are_ensured_once(sandbox: Sandbox, client: HubSpotClient) ->
     )
     second = client.ensure_properties("companies", definitions)
     assert sorted(second.existing) == ["explorium_business_id", "prospect_score"] and not second.created
-    assert calls(sandbox, PROPERTIES_BATCH) == 1 and calls(sandbox, GROUPS_POST) == 1
+    assert calls(sandbox, api["properties_batch"]) == 1 and calls(sandbox, api["groups_post"]) == 1
 
     # A unique custom property is a valid upsert key for companies, unlike domain.
     body = {"inputs": [{"id": "b-1", "idProperty": "explorium_business_id", "properties": {"name": "Delta"}}]}
-    response = client.request("POST", "/crm/v3/objects/companies/batch/upsert", json=body)
+    response = client.request("POST", api.path("upsert", objectType="companies"), json=body)
     assert response.json()["results"][0]["new"] is True
+
+
+def test_association_reads_page_per_record_and_none_is_empty(
+    sandbox: Sandbox, client: HubSpotClient, api: Api
+) -> None:
+    company = client.create_companies([{"name": "Many Test", "domain": "many-test.example"}]).results[0]
+    people = client.upsert_contacts(contacts(5, "many")).results
+    assert client.associate_contacts_to_companies([(p.id, company.id) for p in people]).errors == []
+    # A small page makes HubSpot's per-record `paging.next.after` show up: 2 + 2 + 1.
+    sandbox.simulator("hubspot").association_page = 2  # type: ignore[attr-defined]
+    before = calls(sandbox, api["associations"])
+    links = client.list_associations("companies", company.id, "contacts")
+    assert [a.to_id for a in links] == sorted((p.id for p in people), key=int)
+    assert all(a.from_id == company.id and a.types[0].type_id == 280 for a in links)
+    assert calls(sandbox, api["associations"]) - before == 3
+
+    # A record with none comes back as HubSpot's NO_ASSOCIATIONS_FOUND error: an empty answer, not a failure.
+    lonely = client.create_companies([{"name": "Lonely Test", "domain": "lonely-test.example"}]).results[0]
+    assert client.list_associations("companies", lonely.id, "contacts") == []
+    both = client.read_associations("companies", [company.id, lonely.id, company.id], "contacts")
+    assert not both.errors and both.calls == 3
+    assert [a.to_id for a in both.results] == [a.to_id for a in links]
+
+
+def test_each_version_answers_as_its_document_says(client: HubSpotClient, api: Api) -> None:
+    # A batch read with a missing id: v3 documents a 207, 2026-09 a 200 carrying the same errors[].
+    body = {
+        "inputs": [{"id": "nobody@versions.example"}],
+        "idProperty": "email",
+        "properties": ["email"],
+        "propertiesWithHistory": [],
+    }
+    read = client.request("POST", api.path("read", objectType="contacts"), json=body)
+    assert read.status_code == (207 if api.version == "v3" else 200)
+    assert read.json()["numErrors"] == 1 and read.json()["errors"][0]["category"] == "OBJECT_NOT_FOUND"
+    assert client.read_contacts(["nobody@versions.example"]).not_found == ["nobody@versions.example"]
+
+    # 2026-09 requires displayOrder on each property option, v3 does not; the client always sends it.
+    option = {"label": "A", "value": "a", "hidden": False}
+    definition = {
+        "name": "version_tier",
+        "label": "Tier",
+        "type": "enumeration",
+        "fieldType": "select",
+        "groupName": "contactinformation",
+        "options": [option],
+    }
+    create = api.path("property_post", objectType="contacts")
+    if api.version == "v3":
+        assert client.request("POST", create, json=definition).status_code == 201
+    else:
+        with pytest.raises(RecordValidationError, match="displayOrder"):
+            client.request("POST", create, json=definition)
+    ensured = client.ensure_properties("contacts", [{**definition, "name": "version_tier_2"}])
+    assert ensured.created == ["version_tier_2"] and not ensured.errors
+
+    # The v4 GET listing of one record's associations has no 2026-09 counterpart.
+    contact = client.upsert_contacts(contacts(1, "listing")).results[0]
+    company = client.create_companies([{"name": "Listing Test", "domain": "listing-test.example"}]).results[0]
+    client.associate_contacts_to_companies([(contact.id, company.id)])
+    if api.version == "v3":
+        listing = client.request("GET", f"/crm/v4/objects/contacts/{contact.id}/associations/companies")
+        # The document types toObjectId as a string.
+        assert listing.json()["results"][0]["toObjectId"] == company.id
+    else:
+        with pytest.raises(NotFoundError):
+            client.request("GET", f"/crm/objects/2026-09/contacts/{contact.id}/associations/companies")
+
+
+def test_every_call_follows_the_configured_version(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
+    due = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    people = client.upsert_contacts(contacts(2, "version")).results
+    client.read_contacts([p.email or "" for p in people])
+    client.search_contacts(
+        filter_groups=[{"filters": [{"propertyName": "email", "operator": "EQ", "value": people[0].email}]}]
+    )
+    company = client.create_companies([{"name": "Version Test", "domain": "version-test.example"}]).results[0]
+    client.update_companies({company.id: {"industry": "Software"}})
+    client.associate_contacts_to_companies([(people[0].id, company.id)])
+    assert [a.to_id for a in client.list_associations("companies", company.id, "contacts")] == [people[0].id]
+    client.create_tasks([TaskInput(subject="Version", due=due, contact_ids=[people[0].id])])
+    client.create_notes([NoteInput(body="Version", timestamp=due, company_ids=[company.id])])
+    client.ensure_property_group("contacts", name="versioning", label="Versioning")
+    client.ensure_properties("contacts", [{"name": "version_x", "label": "X", "groupName": "versioning"}])
+    assert client.list_owners() and client.account_info().portal_id
+    assert client.get_subscription_status(people[0].email or "").recipient == people[0].email
+    assert client.list_forms()
+
+    used = {u.endpoint for u in sandbox.store.usage("hubspot")}
+    # Every versioned route of this version (the single-object read and the single property create are not
+    # client methods), forms on their own path, and nothing of the other version.
+    assert used == set(api.names.values()) - {api["object"], api["property_post"]} | {FORMS}
+    other = ENDPOINTS["2026-09" if api.version == "v3" else "v3"]
+    assert not used & set(other.values())
+
+
+@pytest.mark.parametrize("bad", ["v4", "v2", "V3", "2026-13", "2026-9", "26-09", "2026-09-01", "latest", ""])
+def test_a_malformed_crm_version_is_refused_with_a_clear_error(sandbox_path: Path, bad: str) -> None:
+    expected = r"crm_version must be 'v3' \(the legacy v3/v4 paths\) or a date version 'YYYY-MM'"
+    with pytest.raises(ValidationError, match=expected):
+        resource_for(sandbox_path, crm_version=bad)
+    with pytest.raises(ValueError, match=expected):
+        HubSpotClient("unused", crm_version=bad)
+
+
+def test_well_formed_versions_are_accepted(sandbox_path: Path) -> None:
+    assert HubSpotResource(api_key="sandbox-key").crm_version == "2026-09"
+    for good in ("v3", "2026-03", "2026-09", "2027-03"):
+        hubspot = resource_for(sandbox_path, crm_version=good).get_client()
+        assert hubspot.crm_version == good
+        assert hubspot.associations_version == ("v4" if good == "v3" else good)
+        hubspot.close()
 
 
 # --- owners, forms, subscriptions, account ------------------------------------------------------------------
@@ -523,14 +703,14 @@ def test_form_submissions_newest_first_with_cursor_and_live_arrivals(
 # --- faults, auth, rate-limit policy ------------------------------------------------------------------------
 
 
-def test_a_429_storm_is_waited_out(sandbox: Sandbox, client: HubSpotClient) -> None:
+def test_a_429_storm_is_waited_out(sandbox: Sandbox, client: HubSpotClient, api: Api) -> None:
     sandbox.store.set_faults("hubspot", rate_limit_next=2, rate_limit_retry_after=1)
     started = time.monotonic()
     info = client.account_info()
     assert info.portal_id
     assert time.monotonic() - started >= 1.9
-    assert client.stats.retries[ACCOUNT] == 2
-    assert calls(sandbox, ACCOUNT) == 3
+    assert client.stats.retries[api["account"]] == 2
+    assert calls(sandbox, api["account"]) == 3
 
 
 def test_429_policies_without_retry_after() -> None:
@@ -562,10 +742,12 @@ def test_429_policies_without_retry_after() -> None:
 def test_a_5xx_storm_raises_server_error_after_max_attempts(sandbox: Sandbox, sandbox_path: Path) -> None:
     sandbox.store.set_faults("hubspot", server_error_next=10, server_error_status=502)
     hubspot = resource_for(sandbox_path, max_attempts=3).get_client()
+    # The default version is HubSpot's current date version.
+    assert hubspot.crm_version == "2026-09"
     with pytest.raises(ServerError) as info:
         hubspot.account_info()
     assert info.value.status_code == 502 and info.value.vendor == "hubspot"
-    assert calls(sandbox, ACCOUNT) == 3
+    assert calls(sandbox, ENDPOINTS["2026-09"]["account"]) == 3
 
 
 def test_401_names_the_variable_after_one_call(sandbox: Sandbox, sandbox_path: Path) -> None:
@@ -577,13 +759,15 @@ def test_401_names_the_variable_after_one_call(sandbox: Sandbox, sandbox_path: P
     assert sandbox.store.totals("hubspot").calls == 1
 
 
-def test_403_missing_scopes_names_the_scope(sandbox: Sandbox, sandbox_path: Path) -> None:
-    hubspot = resource_for(sandbox_path, api_key="sandbox-readonly-token").get_client()
+def test_403_missing_scopes_names_the_scope(sandbox: Sandbox, sandbox_path: Path, api: Api) -> None:
+    hubspot = resource_for(
+        sandbox_path, api_key="sandbox-readonly-token", crm_version=api.version
+    ).get_client()
     assert hubspot.read_contacts([sandbox.world.crm_contacts[0].email]).results
     with pytest.raises(AuthenticationError) as info:
         hubspot.upsert_contacts(contacts(1, "scope"))
     assert "crm.objects.contacts.write" in str(info.value) and "HUBSPOT_ACCESS_TOKEN" in str(info.value)
-    assert calls(sandbox, UPSERT) == 1
+    assert calls(sandbox, api["upsert"]) == 1
 
 
 # --- signatures ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 `models.py` holds the records and results it returns; `signature.py` verifies HubSpot's webhook signatures.
 """
 
-from resources.hubspot.client import CRM_VERSION, DEFAULT_BASE_URL, HubSpotClient, normalize_domain
+from resources.hubspot.client import DEFAULT_BASE_URL, DEFAULT_CRM_VERSION, HubSpotClient, normalize_domain
 from resources.hubspot.models import (
     BatchResult,
     CrmObject,
@@ -19,8 +19,8 @@ from resources.hubspot.resource import HubSpotResource
 from resources.hubspot.signature import sign_v3, verify_signature, verify_signature_v3
 
 __all__ = [
-    "CRM_VERSION",
     "DEFAULT_BASE_URL",
+    "DEFAULT_CRM_VERSION",
     "BatchResult",
     "CrmObject",
     "FormSubmission",

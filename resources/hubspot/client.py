@@ -1,14 +1,16 @@
 """`HubSpotClient`: the httpx client of the HubSpot CRM APIs this pipeline uses.
 
-What belongs here: HubSpot's paths and API versions, its batch limits (100 inputs, chunked here), search
-paging and the 10,000-result cap, its Bearer auth, how its error bodies and 429 policies read, and the
-mapping of 207 multi-status errors back to the inputs they belong to. Retries, timeouts and the client-side
-limiters come from `resources.http`; payload models from `models.py`.
+What belongs here: HubSpot's paths and API versions (legacy v3/v4, or a date version such as 2026-09, chosen
+per client), its batch limits (100 inputs, chunked here), search paging and the 10,000-result cap, its
+Bearer auth, how its error bodies and 429 policies read, and the mapping of per-record batch errors (207
+multi-status in v3/v4, inline `errors[]` in the date versions) back to the inputs they belong to. Retries,
+timeouts and the client-side limiters come from `resources.http`; payload models from `models.py`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -57,12 +59,18 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 #: The public form-submission endpoint lives on its own host.
 FORMS_BASE_URL = "https://api.hsforms.com"
 
-#: The CRM API version. HubSpot's date-versioned paths (`/crm/objects/2026-09/contacts`) put the version
-#: after the area instead of before it; `crm_path` builds both shapes, so moving to them is this one line
-#: (e.g. CRM_VERSION = "2026-09"). v1-v3 become unsupported in September 2027, v4 associations in March 2027.
-CRM_VERSION = "v3"
-#: Associations are v4 next to CRM v3; the date versions use one version for every CRM area.
-ASSOCIATIONS_VERSION = "v4" if CRM_VERSION == "v3" else CRM_VERSION
+#: The API version a client uses unless told otherwise: HubSpot's current date version. HubSpot files the
+#: v1-v3 CRM paths as legacy: they become unsupported in September 2027, and associations v4 on 2027-03-30
+#: (changelog "legacy APIs and legacy apps: what's going unsupported and when"). The date versions
+#: (`/crm/objects/2026-09/...`, since 2026-03-30) replace both. `HubSpotResource.crm_version` overrides it.
+DEFAULT_CRM_VERSION = "2026-09"
+#: The legacy version: CRM objects, properties and owners v3, account info and communication preferences v3,
+#: with associations v4 (the v3 associations API is older still).
+LEGACY_CRM_VERSION = "v3"
+_DATE_VERSION = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+#: The error subCategory of a record that has no associations of the asked type: HubSpot lists it in a batch
+#: read's `errors[]` (third-party recordings; the documents are silent), which for us is an empty answer.
+NO_ASSOCIATIONS_FOUND = "crm.associations.NO_ASSOCIATIONS_FOUND"
 
 #: Professional and Enterprise: 190 requests per 10 s per app (Free/Starter: 100). The extra 0.1 s of window
 #: keeps clock skew between us and HubSpot from pushing a burst over.
@@ -103,8 +111,20 @@ R = TypeVar("R")
 DEFAULT_CONCURRENCY = 6
 
 
-def crm_path(area: str, rest: str = "", *, version: str = CRM_VERSION) -> str:
-    """A CRM path: `/crm/v3/objects/contacts` for vN versions, `/crm/objects/2026-09/contacts` for dates."""
+def check_crm_version(version: str) -> str:
+    """`version` if it is `v3` or a date version `YYYY-MM`; otherwise a ValueError saying what is accepted."""
+    text = str(version).strip()
+    if text == LEGACY_CRM_VERSION or _DATE_VERSION.fullmatch(text):
+        return text
+    raise ValueError(
+        f"HubSpot crm_version must be {LEGACY_CRM_VERSION!r} (the legacy v3/v4 paths) or a date version "
+        f"'YYYY-MM' such as {DEFAULT_CRM_VERSION!r}; got {version!r}"
+    )
+
+
+def crm_path(area: str, rest: str = "", *, version: str) -> str:
+    """A CRM path: `/crm/v3/objects/contacts` for vN versions, `/crm/objects/2026-09/contacts` for dates
+    (the date versions put the version after the area instead of before it)."""
     if version.startswith("v"):
         return f"/crm/{version}/{area}{rest}"
     return f"/crm/{area}/{version}{rest}"
@@ -155,7 +175,8 @@ def _trace_id() -> str:
 
 
 class HubSpotClient(VendorHttpClient):
-    """HubSpot CRM v3/v4, forms, communication preferences and account info, over one httpx client.
+    """HubSpot CRM objects, associations, properties, owners, forms, communication preferences and account
+    info, over one httpx client, in one API version (`crm_version`: `v3` or a date such as `2026-09`).
 
     Batch methods take any number of inputs and send them 100 at a time; per-record failures come back in
     the result's `errors`, never as exceptions. Search walks every page and re-windows past HubSpot's
@@ -179,7 +200,11 @@ class HubSpotClient(VendorHttpClient):
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_concurrency: int = DEFAULT_CONCURRENCY,
+        crm_version: str = DEFAULT_CRM_VERSION,
     ) -> None:
+        self.crm_version = check_crm_version(crm_version)
+        #: Associations are v4 next to the legacy v3; a date version covers every area, associations included.
+        self.associations_version = "v4" if self.crm_version == LEGACY_CRM_VERSION else self.crm_version
         super().__init__(
             base_url=base_url,
             policy=policy or HttpPolicy(),
@@ -192,6 +217,23 @@ class HubSpotClient(VendorHttpClient):
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self.max_concurrency = max_concurrency
+
+    # --- versioned paths --------------------------------------------------------------------------------
+    # Marketing forms (`/marketing/v3/forms`), the legacy form submissions (`/form-integrations/v1/...`) and
+    # the public hsforms submit endpoint have no date-versioned document: they keep their own paths.
+
+    def _crm(self, area: str, rest: str = "") -> str:
+        """A path of a CRM area (objects, properties, owners) in this client's version."""
+        return crm_path(area, rest, version=self.crm_version)
+
+    def _associations(self, area: str, rest: str) -> str:
+        """An associations path (`associations` batch routes or `objects/.../associations/...` routes)."""
+        return crm_path(area, rest, version=self.associations_version)
+
+    def _api(self, area: str, rest: str) -> str:
+        """A path outside `/crm` (account info, communication preferences): `/{area}/{version}{rest}` in
+        both the v3 and the date shapes."""
+        return f"/{area}/{self.crm_version}{rest}"
 
     def _each_chunk(self, chunks: Sequence[T], send: Callable[[T], R]) -> list[R]:
         """`send` every chunk, up to `max_concurrency` at a time, results in chunk order.
@@ -289,8 +331,13 @@ class HubSpotClient(VendorHttpClient):
     def create_companies(self, inputs: Sequence[Mapping[str, Any]]) -> BatchResult:
         """Create companies (`batch/create`), 100 per call. HubSpot does not deduplicate API-created
         companies by domain: call `find_companies_by_domains` first."""
+        # Both documents mark `associations` required on each create input (the guides leave it out): an
+        # empty list says "none" in either reading.
         prepared = [
-            ({"properties": _properties(item)}, str(item.get("domain") or item.get("name") or i))
+            (
+                {"properties": _properties(item), "associations": []},
+                str(item.get("domain") or item.get("name") or i),
+            )
             for i, item in enumerate(inputs)
         ]
         return self._batch_write("companies", "create", prepared)
@@ -336,11 +383,10 @@ class HubSpotClient(VendorHttpClient):
     # --- associations ---------------------------------------------------------------------------------
 
     def associate_contacts_to_companies(self, pairs: Sequence[tuple[str, str]]) -> AssociationResult:
-        """Default (unlabelled) contact->company associations, `(contact_id, company_id)` pairs, via v4
-        `batch/associate/default`, 100 per call (HubSpot's own cap here is not confirmed)."""
-        path = crm_path(
-            "associations", "/contacts/companies/batch/associate/default", version=ASSOCIATIONS_VERSION
-        )
+        """Default (unlabelled) contact->company associations, `(contact_id, company_id)` pairs, via
+        `batch/associate/default` (v4 or the date version), 100 per call (HubSpot's own cap here is not
+        confirmed). Both documents answer 200 with any per-pair failures in `errors[]`."""
+        path = self._associations("associations", "/contacts/companies/batch/associate/default")
         unique = list(dict.fromkeys((str(c), str(co)) for c, co in pairs))
 
         def send(chunk: Sequence[tuple[str, str]]) -> tuple[list[Association], list[RecordError]]:
@@ -368,22 +414,72 @@ class HubSpotClient(VendorHttpClient):
             out.errors.extend(errors)
         return out
 
+    def read_associations(self, from_type: str, ids: Sequence[str], to_type: str) -> AssociationResult:
+        """Every association of the records `ids` (of `from_type`) to records of `to_type`.
+
+        `POST .../{from}/{to}/batch/read`, the one listing route both the v4 and the date-versioned documents
+        have (2026-09 has no `GET .../associations/{toObjectType}`): 100 ids per call (the changelog and
+        third-party notes say 1,000 and 100; 100 fits both), then each record's own `paging.next.after`
+        until it has none. A record with no such associations is not a failure: HubSpot lists it under
+        `errors[]` as NO_ASSOCIATIONS_FOUND, which is dropped here; other errors are returned.
+        """
+        path = self._associations("associations", f"/{from_type}/{to_type}/batch/read")
+        out = AssociationResult()
+        pending: list[dict[str, str]] = [{"id": i} for i in dict.fromkeys(str(i) for i in ids)]
+
+        def send(
+            chunk: Sequence[dict[str, str]],
+        ) -> tuple[list[Association], list[RecordError], list[dict[str, str]]]:
+            response = self.request("POST", path, json={"inputs": list(chunk)})
+            data = response.json()
+            corr = response.headers.get("x-hubspot-correlation-id")
+            found: list[Association] = []
+            following: list[dict[str, str]] = []
+            for raw in data.get("results") or []:
+                from_id = str((raw.get("from") or {}).get("id"))
+                # The documents type toObjectId as a string; a number is read as well.
+                found.extend(
+                    Association(
+                        from_id=from_id,
+                        to_id=str(target.get("toObjectId")),
+                        types=[
+                            AssociationSpec.model_validate(t) for t in target.get("associationTypes") or []
+                        ],
+                    )
+                    for target in raw.get("to") or []
+                )
+                after = ((raw.get("paging") or {}).get("next") or {}).get("after")
+                if after:
+                    following.append({"id": from_id, "after": str(after)})
+            errors = [
+                e
+                for raw in data.get("errors") or []
+                if _text(raw.get("subCategory")) != NO_ASSOCIATIONS_FOUND
+                for e in self._record_errors(raw, {}, {}, corr)
+            ]
+            return found, errors, following
+
+        while pending:
+            next_round: list[dict[str, str]] = []
+            for found, errors, following in self._each_chunk(list(_chunks(pending, BATCH_SIZE)), send):
+                out.calls += 1
+                out.results.extend(found)
+                out.errors.extend(errors)
+                next_round.extend(following)
+            pending = next_round
+        return out
+
     def list_associations(self, from_type: str, object_id: str, to_type: str) -> list[Association]:
-        """Every association of one record to records of `to_type` (v4, paged)."""
-        path = crm_path(
-            "objects", f"/{from_type}/{object_id}/associations/{to_type}", version=ASSOCIATIONS_VERSION
-        )
-        template = crm_path(
-            "objects", f"/{from_type}/{{id}}/associations/{to_type}", version=ASSOCIATIONS_VERSION
-        )
-        return [
-            Association(
-                from_id=str(object_id),
-                to_id=str(raw.get("toObjectId")),
-                types=[AssociationSpec.model_validate(t) for t in raw.get("associationTypes") or []],
+        """Every association of one record to records of `to_type` (empty when it has none); raises a
+        `RecordValidationError` when HubSpot reports anything else wrong with the record."""
+        found = self.read_associations(from_type, [str(object_id)], to_type)
+        if found.errors:
+            raise RecordValidationError(
+                f"{found.errors[0].category}: {found.errors[0].message}",
+                vendor=self.vendor,
+                endpoint=f"POST {self._associations('associations', f'/{from_type}/{to_type}/batch/read')}",
             )
-            for raw in self._paged_get(path, {"limit": 500}, endpoint=f"GET {template}")
-        ]
+        return found.results
 
     # --- tasks and notes ------------------------------------------------------------------------------
 
@@ -427,7 +523,7 @@ class HubSpotClient(VendorHttpClient):
     # --- properties -----------------------------------------------------------------------------------
 
     def list_property_groups(self, object_type: str) -> list[PropertyGroup]:
-        data = self.request("GET", crm_path("properties", f"/{object_type}/groups")).json()
+        data = self.request("GET", self._crm("properties", f"/{object_type}/groups")).json()
         return [PropertyGroup.model_validate(g) for g in data.get("results") or []]
 
     def ensure_property_group(
@@ -440,11 +536,11 @@ class HubSpotClient(VendorHttpClient):
         body: dict[str, Any] = {"name": name, "label": label}
         if display_order is not None:
             body["displayOrder"] = display_order
-        response = self.request("POST", crm_path("properties", f"/{object_type}/groups"), json=body)
+        response = self.request("POST", self._crm("properties", f"/{object_type}/groups"), json=body)
         return PropertyGroup.model_validate(response.json())
 
     def list_properties(self, object_type: str) -> list[Property]:
-        data = self.request("GET", crm_path("properties", f"/{object_type}")).json()
+        data = self.request("GET", self._crm("properties", f"/{object_type}")).json()
         return [Property.model_validate(p) for p in data.get("results") or []]
 
     def ensure_properties(
@@ -465,7 +561,7 @@ class HubSpotClient(VendorHttpClient):
         for chunk in _chunks(missing, BATCH_SIZE):
             response = self.request(
                 "POST",
-                crm_path("properties", f"/{object_type}/batch/create"),
+                self._crm("properties", f"/{object_type}/batch/create"),
                 json={"inputs": [d.create_body() for d in chunk]},
             )
             data = response.json()
@@ -478,9 +574,9 @@ class HubSpotClient(VendorHttpClient):
     # --- owners, forms, subscriptions, account --------------------------------------------------------
 
     def list_owners(self, *, email: str | None = None) -> list[Owner]:
-        """Every active owner (paged `GET /crm/v3/owners`)."""
+        """Every active owner (paged `GET /crm/v3/owners`, `/crm/owners/2026-09`)."""
         params: dict[str, Any] = {"limit": 100, "email": email}
-        return [Owner.model_validate(o) for o in self._paged_get(crm_path("owners"), params)]
+        return [Owner.model_validate(o) for o in self._paged_get(self._crm("owners"), params)]
 
     def list_forms(self, *, form_types: Sequence[str] | None = None) -> list[Form]:
         """Every form definition (`GET /marketing/v3/forms`, paged), for finding form ids."""
@@ -552,16 +648,17 @@ class HubSpotClient(VendorHttpClient):
         return dict(_json(response) or {})
 
     def get_subscription_status(self, email: str) -> SubscriptionStatus:
-        """Communication preferences (v3) of one email address: the authoritative "may we email" answer."""
-        path = f"/communication-preferences/v3/status/email/{quote(email.strip().lower(), safe='@')}"
+        """Communication preferences of one email address: the authoritative "may we email" answer."""
+        address = quote(email.strip().lower(), safe="@")
+        path = self._api("communication-preferences", f"/status/email/{address}")
         # The endpoint name keeps the address out of stats and logs.
-        endpoint = "GET /communication-preferences/v3/status/email/{email}"
+        endpoint = f"GET {self._api('communication-preferences', '/status/email/{email}')}"
         response = self.request("GET", path, endpoint=endpoint)
         return SubscriptionStatus.model_validate(response.json())
 
     def account_info(self) -> AccountInfo:
         """Portal id and time zone: one cheap call that proves the token works."""
-        return AccountInfo.model_validate(self.request("GET", "/account-info/v3/details").json())
+        return AccountInfo.model_validate(self.request("GET", self._api("account-info", "/details")).json())
 
     # --- generic CRM object calls -----------------------------------------------------------------------
 
@@ -586,19 +683,24 @@ class HubSpotClient(VendorHttpClient):
         groups = [{"filters": [dict(f) for f in g.get("filters") or []]} for g in filter_groups]
         rewindow = not sorts
         sort_spec = list(sorts) if sorts else [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]
-        path = crm_path("objects", f"/{object_type}/search")
+        path = self._crm("objects", f"/{object_type}/search")
         out = SearchResult()
         seen: set[str] = set()
         floor: str | None = None
         after: str | None = None
         while True:
-            body: dict[str, Any] = {"filterGroups": _window(groups, floor), "sorts": sort_spec, "limit": page}
-            if properties:
-                body["properties"] = list(properties)
+            # The documents mark filterGroups, sorts, limit, properties and after all required: an empty
+            # `properties` asks for the defaults, `after` "0" for the first page. `sorts` is typed `string[]`
+            # there, but HubSpot's guides and its SDK users send {propertyName, direction}, as here.
+            body: dict[str, Any] = {
+                "filterGroups": _window(groups, floor),
+                "sorts": sort_spec,
+                "limit": page,
+                "properties": list(properties or ()),
+                "after": after if after is not None else "0",
+            }
             if query:
                 body["query"] = query
-            if after is not None:
-                body["after"] = after
             data = self.request("POST", path, json=body, extra_limits=self.search_limits).json()
             out.calls += 1
             if floor is None and after is None:
@@ -634,9 +736,12 @@ class HubSpotClient(VendorHttpClient):
         prepared: Sequence[tuple[dict[str, Any], str] | tuple[dict[str, Any], str, int]],
     ) -> BatchResult:
         """Send `(input, key[, caller position])` to `batch/{action}` 100 at a time, each with a unique trace
-        id, and map 207 errors back to the input through the trace id HubSpot echoes in
-        `context.objectWriteTraceId`. The position defaults to the input's place in `prepared`."""
-        path = crm_path("objects", f"/{object_type}/batch/{action}")
+        id, and map per-record errors back to the input through the trace id HubSpot echoes in
+        `context.objectWriteTraceId`. The position defaults to the input's place in `prepared`.
+
+        v3 documents those errors on a 207; the 2026-09 documents have no 207 and put `errors[]` and
+        `numErrors` in the 200/201 body. Either way they are read from the body, whatever the 2xx status."""
+        path = self._crm("objects", f"/{object_type}/batch/{action}")
 
         def send(piece: tuple[int, Sequence[Any]]) -> tuple[list[CrmObject], list[RecordError]]:
             offset, chunk = piece
@@ -674,7 +779,7 @@ class HubSpotClient(VendorHttpClient):
     def _batch_read(
         self, object_type: str, ids: Sequence[str], *, id_property: str | None, properties: Sequence[str]
     ) -> BatchResult:
-        path = crm_path("objects", f"/{object_type}/batch/read")
+        path = self._crm("objects", f"/{object_type}/batch/read")
 
         def send(chunk: Sequence[str]) -> tuple[list[CrmObject], list[str], list[RecordError]]:
             body: dict[str, Any] = {
@@ -731,11 +836,12 @@ class HubSpotClient(VendorHttpClient):
             return [RecordError(id=keys.get(t), trace_id=t, index=positions.get(t), **common) for t in traces]
         ids = context.get("ids") or []
         if not ids and context.get("fromObjectId"):
-            # v4 association errors name both ends.
-            ids = [
-                f"{f}->{t}"
-                for f, t in zip(context["fromObjectId"], context.get("toObjectId") or [], strict=False)
-            ]
+            # Association errors name both ends of a pair, or only the record a batch read asked about.
+            to_ids = context.get("toObjectId") or []
+            if to_ids:
+                ids = [f"{f}->{t}" for f, t in zip(context["fromObjectId"], to_ids, strict=False)]
+            else:
+                ids = list(context["fromObjectId"])
         if ids:
             return [RecordError(id=i, **common) for i in ids]
         return [RecordError(**common)]
@@ -860,14 +966,15 @@ def _text(value: Any) -> str | None:
 
 
 __all__ = [
-    "ASSOCIATIONS_VERSION",
     "COMPANY_TO_CONTACT",
     "CONTACT_TO_COMPANY",
-    "CRM_VERSION",
     "DEFAULT_BASE_URL",
+    "DEFAULT_CRM_VERSION",
     "DEFAULT_LIMIT",
     "DEFAULT_SEARCH_LIMIT",
+    "LEGACY_CRM_VERSION",
     "HubSpotClient",
+    "check_crm_version",
     "crm_path",
     "normalize_domain",
     "property_value",

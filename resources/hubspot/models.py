@@ -25,7 +25,7 @@ IN_FILTER_VALUES = 100
 #: Form submissions v1 returns at most 50 per page.
 SUBMISSIONS_PAGE_SIZE = 50
 
-#: Object type ids HubSpot uses in v4 association responses.
+#: Object type ids HubSpot uses in association responses (v4 and the date versions).
 OBJECT_TYPE_IDS: dict[str, str] = {
     "contacts": "0-1",
     "companies": "0-2",
@@ -219,15 +219,21 @@ class PropertyDefinition(HubSpotModel):
     display_order: int | None = Field(default=None, alias="displayOrder")
 
     def create_body(self) -> dict[str, Any]:
-        """The `PropertyCreate` body: HubSpot's field names, unset optionals left out."""
+        """The `PropertyCreate` body: HubSpot's field names, unset optionals left out.
+
+        Options always carry a `displayOrder` (their position when unset): the 2026-09 document requires it
+        on every option, v3 takes it as optional.
+        """
         body = self.model_dump(by_alias=True, exclude_none=True)
         if not body.get("options"):
             body.pop("options", None)
+        for position, option in enumerate(body.get("options") or []):
+            option.setdefault("displayOrder", position)
         return body
 
 
 class Property(PropertyDefinition):
-    """A property as `GET /crm/v3/properties/{objectType}` returns it."""
+    """A property as the properties API lists it (`GET /crm/v3/properties/{objectType}`, or 2026-09)."""
 
     read_only_value: bool | None = Field(default=None, alias="readOnlyValue")
     calculated: bool | None = None
@@ -330,7 +336,7 @@ class SubscriptionStatusItem(HubSpotModel):
 
 
 class SubscriptionStatus(HubSpotModel):
-    """Communication preferences v3 for one email address."""
+    """Communication preferences (subscription statuses) of one email address, v3 or a date version."""
 
     recipient: str
     subscription_statuses: list[SubscriptionStatusItem] = Field(

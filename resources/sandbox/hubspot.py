@@ -1,5 +1,11 @@
-"""The HubSpot simulator: CRM v3 objects, v4 associations, properties, owners, forms and form submissions,
+"""The HubSpot simulator: CRM objects, associations, properties, owners, forms and form submissions,
 communication preferences and account info, on HubSpot's real paths, payloads, status codes and limits.
+
+Every versioned route is served twice, with the same behaviour: on the legacy path (CRM v3, associations v4,
+account info and communication preferences v3) and on the date-versioned path of each version in
+`DATE_VERSIONS` (`/crm/objects/2026-09/...`, `/crm/associations/2026-09/...`, `/account-info/2026-09/...`).
+Where the documents of the two differ, each answers as its own document says (see `_batch_response`).
+Forms, form submissions and the public submit endpoint have no date-versioned document and keep one path.
 
 What belongs here: how HubSpot answers (batch 200/201/207 with per-record StandardErrors, search filters and
 paging with its 10,000-result cap, the 190-per-10-s and 5-per-second buckets and their headers and 429 bodies,
@@ -26,6 +32,7 @@ from urllib.parse import unquote
 from resources.sandbox.app import (
     Bucket,
     BucketState,
+    Handler,
     SimRequest,
     SimResponse,
     VendorSimulator,
@@ -46,8 +53,12 @@ SEARCH_LIMIT = 5
 #: CRM object batch endpoints: 100 inputs (community answer; the spec is silent).
 BATCH_LIMIT = 100
 #: v4 association batches: batch read is capped at 1,000 (changelog); the create cap (2,000, third-party) is
-#: not confirmed, so the confirmed 1,000 is used for every association batch.
+#: not confirmed, so the confirmed 1,000 is used for every association batch. (A third-party report of the
+#: same changelog post reads 100 for batch read; the client sends 100, which fits either.)
 ASSOCIATION_BATCH_LIMIT = 1000
+#: Associations per record per page of an association batch read. Not documented; the v4 GET listing's
+#: default `limit` (500) is used.
+ASSOCIATION_PAGE = 500
 SEARCH_PAGE_MAX = 200
 SEARCH_PAGE_DEFAULT = 10
 SEARCH_CAP = 10_000
@@ -58,6 +69,48 @@ MAX_FILTERS_PER_GROUP = 6
 MAX_FILTERS_TOTAL = 18
 SUBMISSIONS_DEFAULT = 20
 SUBMISSIONS_MAX = 50
+
+# --- versions --------------------------------------------------------------------------------------------
+
+#: The date versions served next to the legacy paths. Their shapes follow the 2026-09 documents (the only
+#: date-versioned ones in ../shared/contracts); another date is one entry here once its documents are read.
+DATE_VERSIONS = ("2026-09",)
+_DATE = re.compile(r"\d{4}-\d{2}")
+
+
+def crm_route(method: str, area: str, rest: str = "", *, legacy: str = "v3") -> Callable[[Handler], Handler]:
+    """Route a handler at the legacy CRM path `/crm/{legacy}/{area}{rest}` and at `/crm/{area}/{date}{rest}`
+    for each date version (the date versions put the version after the area)."""
+
+    def mark(fn: Handler) -> Handler:
+        fn = route(method, f"/crm/{legacy}/{area}{rest}")(fn)
+        for version in DATE_VERSIONS:
+            fn = route(method, f"/crm/{area}/{version}{rest}")(fn)
+        return fn
+
+    return mark
+
+
+def api_route(method: str, area: str, rest: str) -> Callable[[Handler], Handler]:
+    """Route a handler outside `/crm` at `/{area}/v3{rest}` and `/{area}/{date}{rest}` for each date."""
+
+    def mark(fn: Handler) -> Handler:
+        fn = route(method, f"/{area}/v3{rest}")(fn)
+        for version in DATE_VERSIONS:
+            fn = route(method, f"/{area}/{version}{rest}")(fn)
+        return fn
+
+    return mark
+
+
+def _dated(req: SimRequest) -> bool:
+    """True when the request came in on a date-versioned path (`/crm/objects/2026-09/...`,
+    `/account-info/2026-09/...`), False on a legacy one (`/crm/v3/...`, `/crm/v4/...`,
+    `/account-info/v3/...`)."""
+    parts = req.path.split("/")
+    index = 3 if len(parts) > 1 and parts[1] == "crm" else 2
+    return len(parts) > index and _DATE.fullmatch(parts[index]) is not None
+
 
 PUBLIC_SUBMIT_PREFIX = "/submissions/v3/integration/submit/"
 #: The public submit endpoint needs no token (as in reality); the base pipeline insists on one, so requests to
@@ -363,6 +416,12 @@ def _comparable(value: Any) -> tuple[int, Any] | None:
     return (1, text.lower())
 
 
+def _types(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A stored association's types as the documents type them: `label` is a string, so an unlabelled
+    type leaves it out (rather than null)."""
+    return [{k: v for k, v in t.items() if v is not None} for t in row["types"]]
+
+
 def _tokens(value: str) -> set[str]:
     text = value.lower()
     out = {text}
@@ -405,6 +464,30 @@ def _invalid_values(problems: list[dict[str, Any]]) -> _Failure:
             for p in problems
         ],
     )
+
+
+def _standard_error(
+    category: str,
+    message: str,
+    context: Mapping[str, list[str]],
+    *,
+    sub_category: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One entry of a batch response's `errors[]`, a StandardError. Both documents require `status`,
+    `category`, `message`, `context`, `errors` and `links`; they type `subCategory` as an object, but HubSpot
+    sends strings (`crm.associations.NO_ASSOCIATIONS_FOUND`), as here."""
+    entry: dict[str, Any] = {
+        "status": "error",
+        "category": category,
+        "message": message,
+        "context": dict(context),
+        "errors": errors or [],
+        "links": {},
+    }
+    if sub_category:
+        entry["subCategory"] = sub_category
+    return entry
 
 
 class HubSpotSimulator(VendorSimulator):
@@ -606,6 +689,17 @@ class HubSpotSimulator(VendorSimulator):
             errors=failure.errors or None,
             context=failure.context or None,
         )
+
+    @staticmethod
+    def _batch_response(
+        req: SimRequest, body: dict[str, Any], *, ok: int, dated_ok: int | None = None
+    ) -> SimResponse:
+        """A batch answer with its per-record errors. v3 and v4 document them on a 207 Multi-Status; the
+        2026-09 documents have no 207 and carry `errors[]` and `numErrors` in the success body, so a
+        date-versioned call answers `dated_ok` (default `ok`) either way."""
+        if _dated(req):
+            return json_response(body, ok if dated_ok is None else dated_ok)
+        return json_response(body, 207 if body.get("errors") else ok)
 
     def _object_type(self, raw: str) -> str:
         found = OBJECT_TYPES.get(raw.lower())
@@ -908,15 +1002,15 @@ class HubSpotSimulator(VendorSimulator):
 
     # --- CRM objects: batch ---------------------------------------------------------------------------------
 
-    @route("POST", "/crm/v3/objects/{objectType}/batch/upsert")
+    @crm_route("POST", "objects", "/{objectType}/batch/upsert")
     def batch_upsert(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(lambda: self._batch_write(req, objectType, "upsert"))
 
-    @route("POST", "/crm/v3/objects/{objectType}/batch/create")
+    @crm_route("POST", "objects", "/{objectType}/batch/create")
     def batch_create(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(lambda: self._batch_write(req, objectType, "create"))
 
-    @route("POST", "/crm/v3/objects/{objectType}/batch/update")
+    @crm_route("POST", "objects", "/{objectType}/batch/update")
     def batch_update(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(lambda: self._batch_write(req, objectType, "update"))
 
@@ -994,23 +1088,24 @@ class HubSpotSimulator(VendorSimulator):
                 except _Failure as failure:
                     if not partial:
                         raise
-                    error = {
-                        "status": "error",
-                        "category": failure.category,
-                        "message": failure.message,
-                        "context": {**failure.context, "objectWriteTraceId": [trace]},
-                        "errors": failure.errors,
-                        "links": {},
-                    }
-                    if failure.sub_category:
-                        error["subCategory"] = failure.sub_category
-                    errors.append(error)
+                    errors.append(
+                        _standard_error(
+                            failure.category,
+                            failure.message,
+                            {**failure.context, "objectWriteTraceId": [trace]},
+                            sub_category=failure.sub_category,
+                            errors=failure.errors,
+                        )
+                    )
                     continue
                 created = targets[n] is None
                 written = list(DEFAULT_PROPERTIES[object_type])
                 written += [p for p in (item.get("properties") or {}) if p not in written]
                 public = self._public(object_type, record, written)
                 if action == "upsert":
+                    # Both documents type upsert results' property values as strings (the read, search and
+                    # create results of 2026-09 allow null): unset ones are left out rather than null.
+                    public["properties"] = {k: v for k, v in public["properties"].items() if v is not None}
                     public["new"] = created
                 if trace:
                     public["objectWriteTraceId"] = trace
@@ -1024,8 +1119,7 @@ class HubSpotSimulator(VendorSimulator):
         if errors:
             body["numErrors"] = len(errors)
             body["errors"] = errors
-            return json_response(body, 207)
-        return json_response(body, 201 if action == "create" else 200)
+        return self._batch_response(req, body, ok=201 if action == "create" else 200)
 
     def _write_one(
         self,
@@ -1077,7 +1171,7 @@ class HubSpotSimulator(VendorSimulator):
             self._associate(object_type, record["id"], to_type, to_id, type_id)
         return record
 
-    @route("POST", "/crm/v3/objects/{objectType}/batch/read")
+    @crm_route("POST", "objects", "/{objectType}/batch/read")
     def batch_read(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1112,23 +1206,23 @@ class HubSpotSimulator(VendorSimulator):
             }
             if not missing:
                 return json_response(out, 200)
+            # 207 in v3; the 2026-09 document carries the same error in a 200.
             out["numErrors"] = 1
             out["errors"] = [
-                {
-                    "status": "error",
-                    "category": "OBJECT_NOT_FOUND",
-                    "message": f"Could not get some {SINGULAR[object_type]} objects, they may be deleted or "
-                    "not exist. Check that ids are valid.",
-                    "context": {"ids": missing},
-                }
+                _standard_error(
+                    "OBJECT_NOT_FOUND",
+                    f"Could not get some {SINGULAR[object_type]} objects, they may be deleted or not exist. "
+                    "Check that ids are valid.",
+                    {"ids": missing},
+                )
             ]
-            return json_response(out, 207)
+            return self._batch_response(req, out, ok=200)
 
         return self._guarded(run)
 
     # --- CRM objects: search --------------------------------------------------------------------------------
 
-    @route("POST", "/crm/v3/objects/{objectType}/search")
+    @crm_route("POST", "objects", "/{objectType}/search")
     def search(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(lambda: self._search(req, objectType))
 
@@ -1284,7 +1378,7 @@ class HubSpotSimulator(VendorSimulator):
 
     # --- CRM objects: single --------------------------------------------------------------------------------
 
-    @route("GET", "/crm/v3/objects/{objectType}")
+    @crm_route("GET", "objects", "/{objectType}")
     def list_objects(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1307,7 +1401,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("POST", "/crm/v3/objects/{objectType}")
+    @crm_route("POST", "objects", "/{objectType}")
     def create_object(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1321,7 +1415,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("GET", "/crm/v3/objects/{objectType}/{objectId}")
+    @crm_route("GET", "objects", "/{objectType}/{objectId}")
     def get_object(self, req: SimRequest, objectType: str, objectId: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1337,7 +1431,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("PATCH", "/crm/v3/objects/{objectType}/{objectId}")
+    @crm_route("PATCH", "objects", "/{objectType}/{objectId}")
     def update_object(self, req: SimRequest, objectType: str, objectId: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1359,7 +1453,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    # --- associations v4 ------------------------------------------------------------------------------------
+    # --- associations (v4, and the date versions' /crm/associations/{date}) -------------------------------
 
     def _pair(self, from_raw: str, to_raw: str) -> tuple[str, str, int]:
         from_type, to_type = self._object_type(from_raw), self._object_type(to_raw)
@@ -1368,7 +1462,9 @@ class HubSpotSimulator(VendorSimulator):
             raise _Failure(400, "VALIDATION_ERROR", f"No association between {from_type} and {to_type}")
         return from_type, to_type, type_id
 
-    @route("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default")
+    @crm_route(
+        "POST", "associations", "/{fromObjectType}/{toObjectType}/batch/associate/default", legacy="v4"
+    )
     def associate_default(self, req: SimRequest, fromObjectType: str, toObjectType: str) -> SimResponse:
         def run() -> SimResponse:
             from_type, to_type, type_id = self._pair(fromObjectType, toObjectType)
@@ -1405,7 +1501,7 @@ class HubSpotSimulator(VendorSimulator):
             }
             if errors:
                 out.update(numErrors=len(errors), errors=errors)
-                return json_response(out, 207)
+            # Both documents (v4 and 2026-09) give this route a 200 only, with any failures in `errors[]`.
             return json_response(out, 200)
 
         return self._guarded(run)
@@ -1413,16 +1509,15 @@ class HubSpotSimulator(VendorSimulator):
     def _missing_ends(self, from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any] | None:
         for kind, object_id in ((from_type, from_id), (to_type, to_id)):
             if self._find_by(kind, None, object_id) is None:
-                return {
-                    "status": "error",
-                    "category": "VALIDATION_ERROR",
-                    "subCategory": "crm-associations.OBJECT_NOT_FOUND",
-                    "message": f"No {SINGULAR[kind].lower()} with ID {object_id} exists",
-                    "context": {"fromObjectId": [from_id], "toObjectId": [to_id]},
-                }
+                return _standard_error(
+                    "VALIDATION_ERROR",
+                    f"No {SINGULAR[kind].lower()} with ID {object_id} exists",
+                    {"fromObjectId": [from_id], "toObjectId": [to_id]},
+                    sub_category="crm-associations.OBJECT_NOT_FOUND",
+                )
         return None
 
-    @route("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create")
+    @crm_route("POST", "associations", "/{fromObjectType}/{toObjectType}/batch/create", legacy="v4")
     def associate_create(self, req: SimRequest, fromObjectType: str, toObjectType: str) -> SimResponse:
         def run() -> SimResponse:
             from_type, to_type, _ = self._pair(fromObjectType, toObjectType)
@@ -1440,25 +1535,24 @@ class HubSpotSimulator(VendorSimulator):
                     type_ids = [int(t.get("associationTypeId") or 0) for t in item.get("types") or []]
                     bad = [t for t in type_ids if ASSOCIATION_TYPES.get(t) != (from_type, to_type)]
                     if problem is None and (bad or not type_ids):
-                        problem = {
-                            "status": "error",
-                            "category": "VALIDATION_ERROR",
-                            "subCategory": "crm-associations.INVALID_ASSOCIATION_TYPE",
-                            "message": f"Invalid association types {bad or type_ids} from {from_type} "
-                            f"to {to_type}",
-                            "context": {"fromObjectId": [from_id], "toObjectId": [to_id]},
-                        }
+                        problem = _standard_error(
+                            "VALIDATION_ERROR",
+                            f"Invalid association types {bad or type_ids} from {from_type} to {to_type}",
+                            {"fromObjectId": [from_id], "toObjectId": [to_id]},
+                            sub_category="crm-associations.INVALID_ASSOCIATION_TYPE",
+                        )
                     if problem:
                         errors.append(problem)
                         continue
                     for type_id in type_ids:
                         self._associate(from_type, from_id, to_type, to_id, type_id)
+                    # Both documents type the ids as strings.
                     results.append(
                         {
                             "fromObjectTypeId": TYPE_IDS[from_type],
-                            "fromObjectId": int(from_id),
+                            "fromObjectId": from_id,
                             "toObjectTypeId": TYPE_IDS[to_type],
-                            "toObjectId": int(to_id),
+                            "toObjectId": to_id,
                             "labels": [ASSOCIATION_LABELS[t] for t in type_ids if t in ASSOCIATION_LABELS],
                         }
                     )
@@ -1470,14 +1564,16 @@ class HubSpotSimulator(VendorSimulator):
             }
             if errors:
                 out.update(numErrors=len(errors), errors=errors)
-                return json_response(out, 207)
-            return json_response(out, 201)
+            # v4: 201, or 207 with errors; 2026-09: 200 either way.
+            return self._batch_response(req, out, ok=201, dated_ok=200)
 
         return self._guarded(run)
 
-    @route(
+    @crm_route(
         "PUT",
-        "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+        "objects",
+        "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+        legacy="v4",
     )
     def associate_one(
         self, req: SimRequest, fromObjectType: str, fromObjectId: str, toObjectType: str, toObjectId: str
@@ -1513,23 +1609,29 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
+    def _association_rows(self, from_type: str, object_id: str, to_type: str) -> list[dict[str, Any]]:
+        rows = self.store.find("hubspot.associations", f"{from_type}:{object_id}:{to_type}")
+        rows.sort(key=lambda r: int(r["toId"]))
+        return rows
+
     @route("GET", "/crm/v4/objects/{fromObjectType}/{objectId}/associations/{toObjectType}")
     def list_associations(
         self, req: SimRequest, fromObjectType: str, objectId: str, toObjectType: str
     ) -> SimResponse:
+        """v4 only: the 2026-09 associations document has no such listing route (batch/read replaces it)."""
+
         def run() -> SimResponse:
             from_type, to_type = self._object_type(fromObjectType), self._object_type(toObjectType)
             limit = int(req.arg("limit") or 500)
             if not 0 < limit <= 500:
                 raise _Failure(400, "VALIDATION_ERROR", "limit must be between 1 and 500")
-            rows = self.store.find("hubspot.associations", f"{from_type}:{objectId}:{to_type}")
-            rows.sort(key=lambda r: int(r["toId"]))
+            rows = self._association_rows(from_type, objectId, to_type)
             after = req.arg("after")
             if after:
                 rows = [r for r in rows if int(r["toId"]) > int(after)]
             page = rows[:limit]
             out: dict[str, Any] = {
-                "results": [{"toObjectId": int(r["toId"]), "associationTypes": r["types"]} for r in page]
+                "results": [{"toObjectId": r["toId"], "associationTypes": _types(r)} for r in page]
             }
             if len(rows) > limit:
                 out["paging"] = {"next": {"after": page[-1]["toId"], "link": f"?after={page[-1]['toId']}"}}
@@ -1537,9 +1639,75 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
+    #: Associations per record per page of a batch read; an attribute so tests can lower it.
+    association_page: int = ASSOCIATION_PAGE
+
+    @crm_route("POST", "associations", "/{fromObjectType}/{toObjectType}/batch/read", legacy="v4")
+    def read_associations(self, req: SimRequest, fromObjectType: str, toObjectType: str) -> SimResponse:
+        """Each input record's associations to `toObjectType`, a page at a time (`inputs[].after` is the
+        cursor of the record's previous page, as both documents describe)."""
+
+        def run() -> SimResponse:
+            from_type, to_type = self._object_type(fromObjectType), self._object_type(toObjectType)
+            started = _iso(self.store.now())
+            inputs = self._batch_inputs(req, ASSOCIATION_BATCH_LIMIT)
+            results, errors = [], []
+            for item in inputs:
+                from_id = str(item.get("id") or "")
+                rows = self._association_rows(from_type, from_id, to_type)
+                after = item.get("after")
+                if after:
+                    try:
+                        rows = [r for r in rows if int(r["toId"]) > int(str(after))]
+                    except ValueError as exc:
+                        raise _Failure(400, "VALIDATION_ERROR", f"Invalid `after` cursor {after!r}") from exc
+                if not rows:
+                    # The documents are silent; third-party recordings show a record with none (or one that
+                    # does not exist) listed under `errors` with this subCategory rather than an empty `to`.
+                    errors.append(
+                        _standard_error(
+                            "OBJECT_NOT_FOUND",
+                            f"No {SINGULAR[to_type].lower()} is associated with "
+                            f"{SINGULAR[from_type].lower()} {from_id}.",
+                            {
+                                "fromObjectId": [from_id],
+                                "fromObjectType": [SINGULAR[from_type].lower()],
+                                "toObjectType": [SINGULAR[to_type].lower()],
+                            },
+                            sub_category="crm.associations.NO_ASSOCIATIONS_FOUND",
+                        )
+                    )
+                    continue
+                page = rows[: self.association_page]
+                result: dict[str, Any] = {
+                    "from": {"id": from_id},
+                    "to": [
+                        {
+                            "toObjectId": r["toId"],
+                            "associationTypes": _types(r),
+                        }
+                        for r in page
+                    ],
+                }
+                if len(rows) > len(page):
+                    # The documents call `link` deprecated ("should be ignored"): only `after` is given.
+                    result["paging"] = {"next": {"after": page[-1]["toId"]}}
+                results.append(result)
+            out: dict[str, Any] = {
+                "status": "COMPLETE",
+                "results": results,
+                "startedAt": started,
+                "completedAt": _iso(self.store.now()),
+            }
+            if errors:
+                out.update(numErrors=len(errors), errors=errors)
+            return self._batch_response(req, out, ok=200)
+
+        return self._guarded(run)
+
     # --- properties -----------------------------------------------------------------------------------------
 
-    @route("GET", "/crm/v3/properties/{objectType}")
+    @crm_route("GET", "properties", "/{objectType}")
     def list_properties(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(
             lambda: json_response(
@@ -1547,7 +1715,7 @@ class HubSpotSimulator(VendorSimulator):
             )
         )
 
-    @route("GET", "/crm/v3/properties/{objectType}/{propertyName}")
+    @crm_route("GET", "properties", "/{objectType}/{propertyName}")
     def get_property(self, req: SimRequest, objectType: str, propertyName: str) -> SimResponse:
         def run() -> SimResponse:
             found = self._property_defs(self._object_type(objectType)).get(propertyName)
@@ -1557,7 +1725,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("POST", "/crm/v3/properties/{objectType}")
+    @crm_route("POST", "properties", "/{objectType}")
     def create_property(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1565,11 +1733,11 @@ class HubSpotSimulator(VendorSimulator):
             if denied is not None:
                 return denied
             with self.store.transaction():
-                return json_response(self._create_property(object_type, self._body(req)), 201)
+                return json_response(self._create_property(object_type, self._body(req), _dated(req)), 201)
 
         return self._guarded(run)
 
-    @route("POST", "/crm/v3/properties/{objectType}/batch/create")
+    @crm_route("POST", "properties", "/{objectType}/batch/create")
     def create_properties(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1582,15 +1750,12 @@ class HubSpotSimulator(VendorSimulator):
             with self.store.transaction():
                 for item in inputs:
                     try:
-                        results.append(self._create_property(object_type, item))
+                        results.append(self._create_property(object_type, item, _dated(req)))
                     except _Failure as failure:
                         errors.append(
-                            {
-                                "status": "error",
-                                "category": failure.category,
-                                "message": failure.message,
-                                "context": {"name": [str(item.get("name"))]},
-                            }
+                            _standard_error(
+                                failure.category, failure.message, {"name": [str(item.get("name"))]}
+                            )
                         )
             out: dict[str, Any] = {
                 "status": "COMPLETE",
@@ -1600,15 +1765,22 @@ class HubSpotSimulator(VendorSimulator):
             }
             if errors:
                 out.update(numErrors=len(errors), errors=errors)
-                return json_response(out, 207)
-            return json_response(out, 201)
+            # v3: 201, or 207 with errors; the 2026-09 document lists a 200 only.
+            return self._batch_response(req, out, ok=201, dated_ok=200)
 
         return self._guarded(run)
 
-    def _create_property(self, object_type: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _create_property(self, object_type: str, body: Mapping[str, Any], dated: bool) -> dict[str, Any]:
         missing = [k for k in ("name", "label", "type", "fieldType", "groupName") if not body.get(k)]
         if missing:
             raise _Failure(400, "VALIDATION_ERROR", f"Missing required fields: {missing}")
+        options = body.get("options") or []
+        if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+            raise _Failure(400, "VALIDATION_ERROR", "Invalid input JSON: options must be a list of objects")
+        # The 2026-09 document requires `displayOrder` on every option; v3 leaves it optional.
+        unordered = [str(o.get("value")) for o in options if dated and o.get("displayOrder") is None]
+        if unordered:
+            raise _Failure(400, "VALIDATION_ERROR", f"Options {unordered} are missing displayOrder")
         name = str(body["name"])
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise _Failure(
@@ -1659,13 +1831,13 @@ class HubSpotSimulator(VendorSimulator):
         out.update({g["name"]: g for g in self.store.find("hubspot.property_groups", object_type)})
         return out
 
-    @route("GET", "/crm/v3/properties/{objectType}/groups")
+    @crm_route("GET", "properties", "/{objectType}/groups")
     def list_groups(self, req: SimRequest, objectType: str) -> SimResponse:
         return self._guarded(
             lambda: json_response({"results": list(self._groups(self._object_type(objectType)).values())})
         )
 
-    @route("GET", "/crm/v3/properties/{objectType}/groups/{groupName}")
+    @crm_route("GET", "properties", "/{objectType}/groups/{groupName}")
     def get_group(self, req: SimRequest, objectType: str, groupName: str) -> SimResponse:
         def run() -> SimResponse:
             found = self._groups(self._object_type(objectType)).get(groupName)
@@ -1675,7 +1847,7 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("POST", "/crm/v3/properties/{objectType}/groups")
+    @crm_route("POST", "properties", "/{objectType}/groups")
     def create_group(self, req: SimRequest, objectType: str) -> SimResponse:
         def run() -> SimResponse:
             object_type = self._object_type(objectType)
@@ -1718,7 +1890,7 @@ class HubSpotSimulator(VendorSimulator):
             "teams": [],
         }
 
-    @route("GET", "/crm/v3/owners")
+    @crm_route("GET", "owners")
     def list_owners(self, req: SimRequest) -> SimResponse:
         def run() -> SimResponse:
             limit = int(req.arg("limit") or 100)
@@ -1739,14 +1911,14 @@ class HubSpotSimulator(VendorSimulator):
 
         return self._guarded(run)
 
-    @route("GET", "/crm/v3/owners/{ownerId}")
+    @crm_route("GET", "owners", "/{ownerId}")
     def get_owner(self, req: SimRequest, ownerId: str) -> SimResponse:
         for i, owner in enumerate(self.world.owners):
             if owner.id == ownerId:
                 return json_response(self._owner(i, owner))
         return self._error(404, "OBJECT_NOT_FOUND", f"Owner {ownerId} not found")
 
-    @route("GET", "/account-info/v3/details")
+    @api_route("GET", "account-info", "/details")
     def account_details(self, req: SimRequest) -> SimResponse:
         return json_response(
             {
@@ -1936,7 +2108,7 @@ class HubSpotSimulator(VendorSimulator):
 
     # --- communication preferences --------------------------------------------------------------------------
 
-    @route("GET", "/communication-preferences/v3/status/email/{emailAddress}")
+    @api_route("GET", "communication-preferences", "/status/email/{emailAddress}")
     def subscription_status(self, req: SimRequest, emailAddress: str) -> SimResponse:
         email = unquote(emailAddress).strip().lower()
         if not _EMAIL.match(email):
