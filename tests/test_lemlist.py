@@ -59,8 +59,14 @@ def pick_people(sandbox: Sandbox, count: int) -> tuple[list[Person], list[Person
     others: list[Person] = []
     for person in sandbox.world.people:
         outcome = engagement_for(
-            sandbox.store.seed, person.email, email_status=person.email_status, language=person.language,
-            first_name=person.first_name, sender_name="x", original_subject="x", today=date.today(),
+            sandbox.store.seed,
+            person.email,
+            email_status=person.email_status,
+            language=person.language,
+            first_name=person.first_name,
+            sender_name="x",
+            original_subject="x",
+            today=date.today(),
         )
         bounce = outcome.bounce
         dead = bounce is not None and bounce.hard and bounce.smtp_status.startswith("5.1")
@@ -185,8 +191,10 @@ def test_running_campaign_produces_activities_over_time(sandbox: Sandbox, sandbo
         assert unsubscribed[person.email].source == "bounced"
         assert client.is_unsubscribed(person.email)
         # A bounced lead gets no follow-up.
-        assert not any(a.lead_email == person.email and a.sequence_step == 1 and a.type == "emailsSent"
-                       for a in activities)
+        assert not any(
+            a.lead_email == person.email and a.sequence_step == 1 and a.type == "emailsSent"
+            for a in activities
+        )
     assert not client.is_unsubscribed(repliers[0].email)
 
     # Filters on the server side.
@@ -212,8 +220,9 @@ def test_running_campaign_produces_activities_over_time(sandbox: Sandbox, sandbo
     assert stats.messages_bounced == types["emailsBounced"]
     assert stats.opened == types["emailsOpened"] and stats.replied == types["emailsReplied"]
     assert stats.steps[0].sent == 60
-    empty = client.campaign_stats(campaign.id, start=started_at - timedelta(days=30),
-                                  end=started_at - timedelta(days=29))
+    empty = client.campaign_stats(
+        campaign.id, start=started_at - timedelta(days=30), end=started_at - timedelta(days=29)
+    )
     assert empty.messages_sent == 0 and empty.nb_leads == 60
 
     ids = [campaign.id] + [f"cam_missing{i}" for i in range(120)]
@@ -397,8 +406,9 @@ def test_over_a_socket(sandbox: Sandbox) -> None:
         client = LemlistResource(api_key="sandbox-key", base_url=f"{server.url}/lemlist/api").get_client()
         campaign = client.create_campaign("Socket campaign")
         email = "jane+outbound@example.org"
-        added = client.add_lead(campaign.id, LeadInput(email=email, first_name="Jane",
-                                                       variables={"subject": "Hi Jane"}))
+        added = client.add_lead(
+            campaign.id, LeadInput(email=email, first_name="Jane", variables={"subject": "Hi Jane"})
+        )
         assert added.added and added.lead.email == email
         [entry] = client.get_lead(email)
         assert entry.variables["subject"] == "Hi Jane"
@@ -413,8 +423,14 @@ def test_lead_input_flattens_custom_variables() -> None:
     lead = LeadInput(
         email="a@b.co", firstName="Ada", company_domain="b.co", variables={"subject": "S", "n": "1"}
     )
-    assert lead.to_body() == {"email": "a@b.co", "firstName": "Ada", "companyDomain": "b.co", "subject": "S",
-                              "n": "1"}
-    assert parse_js_date_delay("Tue Feb 16 2021 09:02:42 GMT+0100 (Central European Standard Time)",
-                               now=1613462560.0) == pytest.approx(2.0)
+    assert lead.to_body() == {
+        "email": "a@b.co",
+        "firstName": "Ada",
+        "companyDomain": "b.co",
+        "subject": "S",
+        "n": "1",
+    }
+    assert parse_js_date_delay(
+        "Tue Feb 16 2021 09:02:42 GMT+0100 (Central European Standard Time)", now=1613462560.0
+    ) == pytest.approx(2.0)
     assert parse_js_date_delay("soon") is None

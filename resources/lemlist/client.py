@@ -168,9 +168,7 @@ class LemlistClient(VendorHttpClient):
     def get_lead(self, email: str) -> list[LeadInCampaign]:
         """The lead in every campaign it belongs to (empty when lemlist does not know the email)."""
         try:
-            data = self._get(
-                f"/leads/{_seg(email)}", endpoint="GET /leads/{email}", params={"version": "v2"}
-            )
+            data = self._get(f"/leads/{_seg(email)}", endpoint="GET /leads/{email}", params={"version": "v2"})
         except NotFoundError:
             return []
         rows = data if isinstance(data, list) else [data]

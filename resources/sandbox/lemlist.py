@@ -62,11 +62,19 @@ UNSUBSCRIBES = "lemlist.unsubscribes"
 NEXT_DUE = "lemlist:next_due"
 
 #: Lead states by progress; a lead shows the furthest one it reached (`emailsBounced` etc. override).
-_PROGRESS = {"emailsSent": "contacted", "emailsOpened": "hooked", "emailsClicked": "attracted",
-             "emailsReplied": "warmed"}
+_PROGRESS = {
+    "emailsSent": "contacted",
+    "emailsOpened": "hooked",
+    "emailsClicked": "attracted",
+    "emailsReplied": "warmed",
+}
 _RANK = {"imported": 0, "contacted": 1, "hooked": 2, "attracted": 3, "warmed": 4}
-_FINAL = {"emailsBounced": "emailsBounced", "emailsUnsubscribed": "emailsUnsubscribed",
-          "manualInterested": "interested", "manualNotInterested": "notInterested"}
+_FINAL = {
+    "emailsBounced": "emailsBounced",
+    "emailsUnsubscribed": "emailsUnsubscribed",
+    "manualInterested": "interested",
+    "manualNotInterested": "notInterested",
+}
 
 _BAD_NAME = "Bad params: name is required"
 
@@ -236,8 +244,14 @@ class LemlistSimulator(VendorSimulator):
             "customDomain": None,
         }
         if req.arg("version") == "v2":
-            team["users"] = [{"userId": self.user_id, "name": self.sender_name, "email": self.sender_email,
-                              "role": "admin"}]
+            team["users"] = [
+                {
+                    "userId": self.user_id,
+                    "name": self.sender_name,
+                    "email": self.sender_email,
+                    "role": "admin",
+                }
+            ]
         return json_response(team)
 
     # --- campaigns ----------------------------------------------------------------------------------
@@ -255,7 +269,7 @@ class LemlistSimulator(VendorSimulator):
         rows.sort(key=lambda c: (c["createdAt"], c["_id"]), reverse=req.arg("sortOrder") == "desc")
         # Facts ran out: n8n reads `{campaigns, pagination}` for version=v2, the spec shows a bare array.
         # The spec's bare array is served for every version.
-        return json_response([self._campaign_summary(c) for c in rows[offset:offset + limit]])
+        return json_response([self._campaign_summary(c) for c in rows[offset : offset + limit]])
 
     @route("POST", "/api/campaigns")
     def create_campaign(self, req: SimRequest) -> SimResponse:
@@ -278,42 +292,46 @@ class LemlistSimulator(VendorSimulator):
         # The spec's create example shows state "running"; in the product a new campaign sends nothing
         # until it is launched with senders and a sequence, so here it starts as a draft until
         # POST /campaigns/{id}/start. The pipeline's own flow (create, add leads, start) relies on that.
-        return json_response({
-            "_id": campaign["_id"],
-            "name": campaign["name"],
-            "sequenceId": campaign["sequenceId"],
-            "scheduleIds": [campaign["scheduleId"]],
-            "teamId": self.team_id,
-            "createdBy": self.user_id,
-            "createdAt": campaign["createdAt"],
-            "state": campaign["status"],
-            "status": campaign["status"],
-            "timezone": timezone,
-            "scannedCount": 0,
-            "reviewedCount": 0,
-            "inSequenceLeadCount": 0,
-            "variableKeys": [],
-            "senders": [self.user_id],
-            "sendUsers": [{"userId": self.user_id, "mailboxId": self.mailbox_id}],
-            "emoji": None,
-            "stopOnEmailReplied": True,
-            "unsubscribe": "campaign",
-            "autoReview": campaign["autoReview"],
-            "labels": [],
-        })
+        return json_response(
+            {
+                "_id": campaign["_id"],
+                "name": campaign["name"],
+                "sequenceId": campaign["sequenceId"],
+                "scheduleIds": [campaign["scheduleId"]],
+                "teamId": self.team_id,
+                "createdBy": self.user_id,
+                "createdAt": campaign["createdAt"],
+                "state": campaign["status"],
+                "status": campaign["status"],
+                "timezone": timezone,
+                "scannedCount": 0,
+                "reviewedCount": 0,
+                "inSequenceLeadCount": 0,
+                "variableKeys": [],
+                "senders": [self.user_id],
+                "sendUsers": [{"userId": self.user_id, "mailboxId": self.mailbox_id}],
+                "emoji": None,
+                "stopOnEmailReplied": True,
+                "unsubscribe": "campaign",
+                "autoReview": campaign["autoReview"],
+                "labels": [],
+            }
+        )
 
     @route("GET", "/api/campaigns/{campaignId}")
     def get_campaign(self, req: SimRequest, campaignId: str) -> SimResponse:
         campaign = self._campaign(campaignId)
         if campaign is None:
             return _text("Campaign not found", 404)
-        return json_response({
-            **self._campaign_summary(campaign),
-            "creator": {"userId": self.user_id, "userEmail": self.sender_email},
-            "senders": [
-                {"id": self.user_id, "email": self.sender_email, "sendUserMailboxId": self.mailbox_id}
-            ],
-        })
+        return json_response(
+            {
+                **self._campaign_summary(campaign),
+                "creator": {"userId": self.user_id, "userEmail": self.sender_email},
+                "senders": [
+                    {"id": self.user_id, "email": self.sender_email, "sendUserMailboxId": self.mailbox_id}
+                ],
+            }
+        )
 
     @route("POST", "/api/campaigns/{campaignId}/start")
     def start_campaign(self, req: SimRequest, campaignId: str) -> SimResponse:
@@ -390,8 +408,13 @@ class LemlistSimulator(VendorSimulator):
         record = self._lead_in(campaignId, lead)
         if record is None:
             return _text("Lead not found", 404)
-        out = {"email": record["email"], "_id": record["_id"], "isPaused": record["isPaused"],
-               "campaignId": campaignId, "contactId": record["contactId"]}
+        out = {
+            "email": record["email"],
+            "_id": record["_id"],
+            "isPaused": record["isPaused"],
+            "campaignId": campaignId,
+            "contactId": record["contactId"],
+        }
         if req.arg("action") == "remove":
             with self.store.transaction():
                 self.store.delete(LEADS, record["_id"])
@@ -491,7 +514,7 @@ class LemlistSimulator(VendorSimulator):
         # integrations walk `offset += 100` until a page comes back empty, which only gives every activity
         # once if the order is stable while new ones arrive. Ascending createdAt (then _id) is served:
         # new activities land on the last page and never shift the earlier pages.
-        page = rows[offset:offset + limit]
+        page = rows[offset : offset + limit]
         return json_response([self._public_activity(a) for a in page])
 
     # --- unsubscribes -------------------------------------------------------------------------------
@@ -501,7 +524,7 @@ class LemlistSimulator(VendorSimulator):
         self._sync()
         offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
         rows = sorted(self.store.all(UNSUBSCRIBES), key=lambda u: (u["createdAt"], u["_id"]))
-        return json_response([self._unsub_view(u) for u in rows[offset:offset + limit]])
+        return json_response([self._unsub_view(u) for u in rows[offset : offset + limit]])
 
     @route("GET", "/api/unsubscribes/{value}")
     def get_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
@@ -611,8 +634,12 @@ class LemlistSimulator(VendorSimulator):
             if campaign is None:
                 errors.append({"campaignId": campaign_id, "error": "Campaign not found"})
                 continue
-            results.append({"campaignId": campaign_id,
-                            **self._stats(campaign, lo or 0.0, hi or 0.0, activities=activities)})
+            results.append(
+                {
+                    "campaignId": campaign_id,
+                    **self._stats(campaign, lo or 0.0, hi or 0.0, activities=activities),
+                }
+            )
         return json_response({"results": results, "errors": errors})
 
     # --- inbox --------------------------------------------------------------------------------------
@@ -628,24 +655,29 @@ class LemlistSimulator(VendorSimulator):
         self._sync()
         if not any(lead["contactId"] == contactId for lead in self.store.all(LEADS)):
             return _text("Contact not found", 404)
-        messages = [self._inbox_message(a) for a in self._activities()
-                    if a.get("contactId") == contactId and a["type"] in ("emailsSent", "emailsReplied")]
-        page = messages[skip:skip + limit]
+        messages = [
+            self._inbox_message(a)
+            for a in self._activities()
+            if a.get("contactId") == contactId and a["type"] in ("emailsSent", "emailsReplied")
+        ]
+        page = messages[skip : skip + limit]
         total = len(messages)
         per_page = limit
         current = skip // per_page + 1
         pages = max(1, math.ceil(total / per_page))
-        return json_response({
-            "data": page,
-            "pagination": {
-                "totalItems": total,
-                "currentPage": current,
-                "nextPage": current + 1 if skip + limit < total else None,
-                "previousPage": current - 1 if current > 1 else None,
-                "perPage": per_page,
-                "totalPages": pages,
-            },
-        })
+        return json_response(
+            {
+                "data": page,
+                "pagination": {
+                    "totalItems": total,
+                    "currentPage": current,
+                    "nextPage": current + 1 if skip + limit < total else None,
+                    "previousPage": current - 1 if current > 1 else None,
+                    "perPage": per_page,
+                    "totalPages": pages,
+                },
+            }
+        )
 
     # --- campaign helpers ---------------------------------------------------------------------------
 
@@ -726,8 +758,9 @@ class LemlistSimulator(VendorSimulator):
 
     # --- lead helpers -------------------------------------------------------------------------------
 
-    def _add_lead(self, req: SimRequest, campaign_id: str, email: str, body: dict[str, Any], *,
-                  legacy: bool) -> SimResponse:
+    def _add_lead(
+        self, req: SimRequest, campaign_id: str, email: str, body: dict[str, Any], *, legacy: bool
+    ) -> SimResponse:
         email = email.strip().lower()
         if not email or "@" not in email or email.startswith("@") or " " in email:
             return _text("Bad params: a valid email is required", 400)
@@ -813,7 +846,9 @@ class LemlistSimulator(VendorSimulator):
             "contactId": lead["contactId"],
             "enrichment": {"emailStatus": self._email_status(lead["email"])},
             "campaign": {
-                "id": lead["campaignId"], "name": campaign.get("name"), "status": campaign.get("status")
+                "id": lead["campaignId"],
+                "name": campaign.get("name"),
+                "status": campaign.get("status"),
             },
             "sendingUser": {"id": self.user_id, "email": self.sender_email},
         }
@@ -902,15 +937,24 @@ class LemlistSimulator(VendorSimulator):
         existing = self.store.get(UNSUBSCRIBES, value)
         if existing is not None:
             return existing, False
-        record = {"_id": f"uns_{_h(self.store.seed, 'unsub', value)}", "value": value, "source": source,
-                  "createdAt": _iso(ts), "ts": ts}
+        record = {
+            "_id": f"uns_{_h(self.store.seed, 'unsub', value)}",
+            "value": value,
+            "source": source,
+            "createdAt": _iso(ts),
+            "ts": ts,
+        }
         self.store.put(UNSUBSCRIBES, value, record)
         return record, True
 
     @staticmethod
     def _unsub_view(record: dict[str, Any]) -> dict[str, Any]:
-        return {"_id": record["_id"], "value": record["value"], "source": record["source"],
-                "createdAt": record["createdAt"]}
+        return {
+            "_id": record["_id"],
+            "value": record["value"],
+            "source": record["source"],
+            "createdAt": record["createdAt"],
+        }
 
     # --- activities and the campaign engine ---------------------------------------------------------
 
@@ -928,8 +972,9 @@ class LemlistSimulator(VendorSimulator):
         activity = self._activity(lead, kind, f"manual:{n}", ts, extra)
         self.store.put(ACTIVITIES, activity["_id"], activity, key=lead["_id"])
 
-    def _activity(self, lead: dict[str, Any], kind: str, event_key: str, ts: float,
-                  extra: dict[str, Any]) -> dict[str, Any]:
+    def _activity(
+        self, lead: dict[str, Any], kind: str, event_key: str, ts: float, extra: dict[str, Any]
+    ) -> dict[str, Any]:
         fields = lead["fields"]
         campaign = self.store.get(CAMPAIGNS, lead["campaignId"]) or {"name": None, "sequenceId": None}
         activity: dict[str, Any] = {
@@ -1034,16 +1079,30 @@ class LemlistSimulator(VendorSimulator):
         subject = outcome["subject"]
         events: list[Event] = []
         message_id = f"<{_h(lead['_id'], 'msg0', n=24)}@mail.lemlist.com>"
-        sent0 = {"sequenceStep": 0, "emailId": f"eml_{_h(lead['_id'], 0)}", "messageId": message_id,
-                 "subject": subject, "message": outcome["sent_message"]}
+        sent0 = {
+            "sequenceStep": 0,
+            "emailId": f"eml_{_h(lead['_id'], 0)}",
+            "messageId": message_id,
+            "subject": subject,
+            "message": outcome["sent_message"],
+        }
         events.append((t0, "emailsSent:0", "emailsSent", sent0))
         if outcome["bounce_after"] is not None:
             # Facts ran out on where lemlist puts the SMTP answer of a bounce: `errorMessage` is used. Any
             # bounce stops the lead's sequence; only a hard one (dead mailbox) goes on the unsubscribe list.
-            events.append((t0 + outcome["bounce_after"], "emailsBounced:0", "emailsBounced",
-                           {"sequenceStep": 0, "errorMessage": outcome["bounce_message"],
-                            "bounceType": "hard" if outcome["bounce_hard"] else "soft",
-                            "relatedSentAt": _iso(t0)}))
+            events.append(
+                (
+                    t0 + outcome["bounce_after"],
+                    "emailsBounced:0",
+                    "emailsBounced",
+                    {
+                        "sequenceStep": 0,
+                        "errorMessage": outcome["bounce_message"],
+                        "bounceType": "hard" if outcome["bounce_hard"] else "soft",
+                        "relatedSentAt": _iso(t0),
+                    },
+                )
+            )
             return events
         related = {"sequenceStep": 0, "relatedSentAt": _iso(t0)}
         for i, after in enumerate(outcome["opens"]):
@@ -1055,16 +1114,27 @@ class LemlistSimulator(VendorSimulator):
             replied_at = t0 + outcome["reply_after"]
             if outcome["reply_stops"]:
                 ended = replied_at
-            events.append((replied_at, "emailsReplied:0", "emailsReplied",
-                           {**related, "text": outcome["reply_text"], "subject": outcome["reply_subject"],
-                            "message": outcome["reply_text"]}))
+            events.append(
+                (
+                    replied_at,
+                    "emailsReplied:0",
+                    "emailsReplied",
+                    {
+                        **related,
+                        "text": outcome["reply_text"],
+                        "subject": outcome["reply_subject"],
+                        "message": outcome["reply_text"],
+                    },
+                )
+            )
         if outcome["complaint_after"] is not None:
             # Facts ran out on how lemlist reports a spam complaint: the documented unsubscribe source
             # `abuse` is used, with the lead's `emailsUnsubscribed` activity; it replaces a plain unsubscribe.
             t_abuse = t0 + outcome["complaint_after"]
             ended = t_abuse if ended is None else min(ended, t_abuse)
-            events.append((t_abuse, "emailsUnsubscribed:abuse", "emailsUnsubscribed",
-                           {**related, "_source": "abuse"}))
+            events.append(
+                (t_abuse, "emailsUnsubscribed:abuse", "emailsUnsubscribed", {**related, "_source": "abuse"})
+            )
         elif outcome["unsubscribe_after"] is not None:
             t_unsub = t0 + outcome["unsubscribe_after"]
             ended = t_unsub if ended is None else min(ended, t_unsub)
@@ -1072,10 +1142,20 @@ class LemlistSimulator(VendorSimulator):
         # The follow-up goes out FOLLOW_UP_DAYS later unless the lead replied, unsubscribed or was stopped.
         t1 = self._send_slot(t0 + FOLLOW_UP_DAYS * 86400, campaign, lead)
         if t1 is not None and (ended is None or t1 < ended) and (stop is None or t1 < stop):
-            events.append((t1, "emailsSent:1", "emailsSent",
-                           {"sequenceStep": 1, "emailId": f"eml_{_h(lead['_id'], 1)}",
-                            "messageId": f"<{_h(lead['_id'], 'msg1', n=24)}@mail.lemlist.com>",
-                            "subject": f"Re: {subject}", "message": outcome["follow_up_message"]}))
+            events.append(
+                (
+                    t1,
+                    "emailsSent:1",
+                    "emailsSent",
+                    {
+                        "sequenceStep": 1,
+                        "emailId": f"eml_{_h(lead['_id'], 1)}",
+                        "messageId": f"<{_h(lead['_id'], 'msg1', n=24)}@mail.lemlist.com>",
+                        "subject": f"Re: {subject}",
+                        "message": outcome["follow_up_message"],
+                    },
+                )
+            )
         return events
 
     def _send_slot(self, earliest: float, campaign: dict[str, Any], lead: dict[str, Any]) -> float | None:
@@ -1110,8 +1190,11 @@ class LemlistSimulator(VendorSimulator):
         first_name = fields.get("firstName") or (person.first_name if person else None)
         # The campaign's first step would template the subject from a custom variable; the product sends
         # `emailSubject`, hand-made campaigns often `subject`.
-        subject = fields.get("emailSubject") or fields.get("subject") or (
-            f"Quick question, {first_name}" if first_name else f"{campaign['name']} - quick question")
+        subject = (
+            fields.get("emailSubject")
+            or fields.get("subject")
+            or (f"Quick question, {first_name}" if first_name else f"{campaign['name']} - quick question")
+        )
         language = fields.get("language") or (person.language if person else "en")
         engagement = engagement_for(
             self.store.seed,
@@ -1141,8 +1224,11 @@ class LemlistSimulator(VendorSimulator):
             "complaint_after": None,
         }
         if engagement.bounce is not None:
-            out.update(bounce_after=engagement.bounce.after_minutes * 60.0 + 5.0,
-                       bounce_message=engagement.bounce.smtp_text, bounce_hard=engagement.bounce.hard)
+            out.update(
+                bounce_after=engagement.bounce.after_minutes * 60.0 + 5.0,
+                bounce_message=engagement.bounce.smtp_text,
+                bounce_hard=engagement.bounce.hard,
+            )
         if engagement.reply is not None:
             reply = engagement.reply
             # Facts ran out on auto-reply handling: out-of-office and ticket confirmations are recorded as
@@ -1185,31 +1271,45 @@ class LemlistSimulator(VendorSimulator):
 
     # --- stats --------------------------------------------------------------------------------------
 
-    def _stats(self, campaign: dict[str, Any], lo: float, hi: float,
-               activities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        rows = [a for a in (activities if activities is not None else self._activities())
-                if a["campaignId"] == campaign["_id"] and lo <= a["ts"] <= hi]
+    def _stats(
+        self, campaign: dict[str, Any], lo: float, hi: float, activities: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        rows = [
+            a
+            for a in (activities if activities is not None else self._activities())
+            if a["campaignId"] == campaign["_id"] and lo <= a["ts"] <= hi
+        ]
 
         def leads(*kinds: str) -> int:
             return len({a["leadId"] for a in rows if a["type"] in kinds})
 
         def count(kind: str, step: int | None = None) -> int:
-            return sum(1 for a in rows
-                       if a["type"] == kind and (step is None or a.get("sequenceStep") == step))
+            return sum(
+                1 for a in rows if a["type"] == kind and (step is None or a.get("sequenceStep") == step)
+            )
 
         sent, bounced = count("emailsSent"), count("emailsBounced")
         bounced_leads = {a["leadId"] for a in rows if a["type"] == "emailsBounced"}
         steps = []
         for step in range(SEQUENCE_STEPS):
             step_sent, step_bounced = count("emailsSent", step), count("emailsBounced", step)
-            steps.append({
-                "index": step, "sequenceId": campaign["sequenceId"], "sequenceStep": step,
-                "taskType": "email",
-                "invited": 0, "sent": step_sent, "delivered": step_sent - step_bounced,
-                "opened": count("emailsOpened", step), "clicked": count("emailsClicked", step),
-                "replied": count("emailsReplied", step), "notDelivered": step_bounced,
-                "bounced": step_bounced, "unsubscribed": count("emailsUnsubscribed", step),
-            })
+            steps.append(
+                {
+                    "index": step,
+                    "sequenceId": campaign["sequenceId"],
+                    "sequenceStep": step,
+                    "taskType": "email",
+                    "invited": 0,
+                    "sent": step_sent,
+                    "delivered": step_sent - step_bounced,
+                    "opened": count("emailsOpened", step),
+                    "clicked": count("emailsClicked", step),
+                    "replied": count("emailsReplied", step),
+                    "notDelivered": step_bounced,
+                    "bounced": step_bounced,
+                    "unsubscribed": count("emailsUnsubscribed", step),
+                }
+            )
         all_leads = [lead for lead in self.store.all(LEADS) if lead["campaignId"] == campaign["_id"]]
         return {
             "nbLeads": len(all_leads),
@@ -1314,11 +1414,16 @@ def _sent_body(fields: dict[str, str], first_name: str | None, sender_name: str)
             return fields[name]
     opener = fields.get("icebreaker") or (
         "I noticed your team has been growing and wanted to share how we help companies like yours find "
-        "and reach the right buyers.")
-    return (f"Hi {first_name or 'there'},\n\n{opener}\n\n"
-            f"Would it make sense to talk for 15 minutes next week?\n\n{sender_name}")
+        "and reach the right buyers."
+    )
+    return (
+        f"Hi {first_name or 'there'},\n\n{opener}\n\n"
+        f"Would it make sense to talk for 15 minutes next week?\n\n{sender_name}"
+    )
 
 
 def _follow_up_body(first_name: str | None, sender_name: str) -> str:
-    return (f"Hi {first_name or 'there'},\n\nJust bumping this up in your inbox in case it got buried. "
-            f"Worth a quick chat?\n\n{sender_name}")
+    return (
+        f"Hi {first_name or 'there'},\n\nJust bumping this up in your inbox in case it got buried. "
+        f"Worth a quick chat?\n\n{sender_name}"
+    )
