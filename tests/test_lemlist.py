@@ -289,8 +289,9 @@ def test_lead_status_actions_and_unsubscribes(sandbox: Sandbox, sandbox_path: Pa
     assert len(client.list_campaign_leads(campaign.id)) == 2
 
     added = client.add_unsubscribe("@competitor.example")
-    assert added.value == "@competitor.example" and not added.already_unsubscribed
-    assert client.add_unsubscribe("@competitor.example").already_unsubscribed
+    assert added.value == "@competitor.example" and added.source == "api" and added.id
+    # Idempotent (documented): the same value again returns the entry already there.
+    assert client.add_unsubscribe("@competitor.example").id == added.id
     assert client.add_unsubscribe("Someone@Example.com").value == "someone@example.com"
     assert client.is_unsubscribed("someone@example.com")
     assert not client.is_unsubscribed("other@example.com")

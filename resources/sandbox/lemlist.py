@@ -10,8 +10,10 @@ Routes: GET /api/team; GET|POST /api/campaigns; GET /api/campaigns/{id}; POST /a
 GET|POST /api/campaigns/{id}/leads/; POST|PATCH|DELETE /api/campaigns/{id}/leads/{leadIdOrEmail};
 POST /api/campaigns/{id}/leads/{leadIdOrEmail}/interested|notinterested; GET /api/leads/{email};
 GET /api/leads?email=|id=; POST /api/leads/pause|start|interested|notinterested/{leadIdOrEmail};
-GET /api/activities; GET /api/unsubscribes; GET|POST|DELETE /api/unsubscribes/{value};
-GET|POST /api/v2/unsubscribes/variables; GET|POST|DELETE /api/v2/unsubscribes/variables/{value};
+GET /api/activities; GET|POST /api/v2/unsubscribes/variables;
+GET|POST|DELETE /api/v2/unsubscribes/variables/{value};
+GET|POST|DELETE /api/v2/unsubscribes/contacts/{contactId};
+GET /api/v2/unsubscribes/exports/variables|contacts (CSV). The legacy unsubscribe routes are retired (404).
 GET /api/v2/campaigns/{id}/stats; POST /api/v2/campaigns/stats/batch; GET /api/inbox/{contactId}.
 
 How time works: nothing is "sent" when a lead is added. Each lead has a plan computed from the campaign's
@@ -24,9 +26,12 @@ send never happens. Replies and opens of an email already sent still arrive whil
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
+import io
 import math
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -52,6 +57,8 @@ PAGE_MAX = 100
 CAMPAIGN_LEADS_MAX = 500
 STATS_BATCH_MAX = 100
 UNSUB_BULK_MAX = 10_000
+#: Unsubscribe sources that cannot be re-subscribed through the API (documented: LEAD and ABUSE).
+PROTECTED_SOURCES = ("lead", "abuse")
 FOLLOW_UP_DAYS = 3
 SEQUENCE_STEPS = 2
 
@@ -59,6 +66,8 @@ CAMPAIGNS = "lemlist.campaigns"
 LEADS = "lemlist.leads"
 ACTIVITIES = "lemlist.activities"
 UNSUBSCRIBES = "lemlist.unsubscribes"
+#: Contacts marked do-not-contact through `/v2/unsubscribes/contacts/{contactId}`.
+CONTACTS = "lemlist.contacts"
 NEXT_DUE = "lemlist:next_due"
 
 #: Lead states by progress; a lead shows the furthest one it reached (`emailsBounced` etc. override).
@@ -77,6 +86,8 @@ _FINAL = {
 }
 
 _BAD_NAME = "Bad params: name is required"
+#: Contact ids: `ctc_...` everywhere in lemlist's document, `con_...` in the unsubscribe-contacts examples.
+_CONTACT_ID = re.compile(r"^(?:ctc|con)_[A-Za-z0-9]+$")
 
 #: (time, key, activity type, extra fields) of one planned event of a lead.
 Event = tuple[float, str, str, dict[str, Any]]
@@ -260,6 +271,18 @@ class LemlistSimulator(VendorSimulator):
     def list_campaigns(self, req: SimRequest) -> SimResponse:
         self._seed()
         offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
+        # Facts: `version` defaults to v2, which pages by `page`; `offset` is documented as well. `page`
+        # (1-based) wins when sent, `offset` serves callers that send no page. Facts ran out on a page below
+        # 1 or not a number: refused like lemlist's other bad parameters.
+        page = req.arg("page")
+        if page:
+            try:
+                number = int(page)
+            except ValueError:
+                number = 0
+            if number < 1:
+                return _text("Bad params: page must be a positive integer", 400)
+            offset = (number - 1) * limit
         rows = self.store.all(CAMPAIGNS)
         status = req.arg("status")
         if status:
@@ -267,8 +290,9 @@ class LemlistSimulator(VendorSimulator):
         if req.arg("createdBy"):
             rows = [c for c in rows if c["createdBy"] == req.arg("createdBy")]
         rows.sort(key=lambda c: (c["createdAt"], c["_id"]), reverse=req.arg("sortOrder") == "desc")
-        # Facts ran out: n8n reads `{campaigns, pagination}` for version=v2, the spec shows a bare array.
-        # The spec's bare array is served for every version.
+        # Facts ran out: n8n reads a `totalPage` and a third-party doc shows `{campaigns, pagination}` for
+        # version=v2, while lemlist's document shows a bare array. The document's bare array is served for
+        # every version; the client reads both shapes.
         return json_response([self._campaign_summary(c) for c in rows[offset : offset + limit]])
 
     @route("POST", "/api/campaigns")
@@ -517,83 +541,105 @@ class LemlistSimulator(VendorSimulator):
         page = rows[offset : offset + limit]
         return json_response([self._public_activity(a) for a in page])
 
-    # --- unsubscribes -------------------------------------------------------------------------------
-
-    @route("GET", "/api/unsubscribes")
-    def list_unsubscribes(self, req: SimRequest) -> SimResponse:
-        self._sync()
-        offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
-        rows = sorted(self.store.all(UNSUBSCRIBES), key=lambda u: (u["createdAt"], u["_id"]))
-        return json_response([self._unsub_view(u) for u in rows[offset : offset + limit]])
-
-    @route("GET", "/api/unsubscribes/{value}")
-    def get_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
-        if record is None:
-            return _text("Unsubscriber not found", 404)
-        return json_response(self._unsub_view(record))
-
-    @route("POST", "/api/unsubscribes/{value}")
-    def add_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        value = value.strip().lower()
-        if not _valid_unsub(value):
-            return _text("Bad params: value must be an email or a domain starting with @", 400)
-        self._sync()
-        record, created = self._unsubscribe(value, "api", self.store.timestamp())
-        out = {"_id": record["_id"], "value": record["value"], "email": record["value"]}
-        if not created:
-            out["alreadyUnsubscribed"] = True
-        return json_response(out)
-
-    @route("DELETE", "/api/unsubscribes/{value}")
-    def delete_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
-        if record is None:
-            return _text("Unsubscribe not found", 404)
-        self.store.delete(UNSUBSCRIBES, record["value"])
-        return json_response({"_id": record["_id"], "value": record["value"]})
+    # --- unsubscribes (v2) --------------------------------------------------------------------------
+    #
+    # lemlist retired the legacy `GET /unsubscribes`, `GET|POST|DELETE /unsubscribes/{email}` and
+    # `GET /unsubs/export` on 2026-11-01 (`deprecated: true` in its OpenAPI document). They are not served:
+    # they answer the generic 404 (`not_found`) like any unknown path, so a client still calling them fails
+    # here as it would against lemlist. The exact body lemlist sends for a removed route is not documented
+    # (an Express app would say `Cannot GET /api/unsubscribes/...`); a client must not depend on it.
 
     @route("GET", "/api/v2/unsubscribes/variables")
     def list_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
-        return self.list_unsubscribes(req)
+        self._sync()
+        offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
+        return json_response([self._unsub_view(u) for u in self._unsub_rows()[offset : offset + limit]])
 
     @route("POST", "/api/v2/unsubscribes/variables")
     def add_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
         body = req.json()
         values = body.get("values") if isinstance(body, dict) else None
-        if not isinstance(values, list) or not values or len(values) > UNSUB_BULK_MAX:
-            return _text(f"Bad params: values must be an array of 1 to {UNSUB_BULK_MAX} strings", 400)
+        # Facts: 400 `Maximum 10000 values allowed` (text/plain). Facts ran out on the answer to a missing,
+        # empty or non-string `values`: a 400 in the same style is served.
+        if isinstance(values, list) and len(values) > UNSUB_BULK_MAX:
+            return _text(f"Maximum {UNSUB_BULK_MAX} values allowed", 400)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            return _text("values must be a non-empty array of strings", 400)
         self._sync()
         now = self.store.timestamp()
         with self.store.transaction():
             for value in values:
-                text = str(value).strip()
+                text = _unsub_value(value)
                 if text:
-                    self._unsubscribe(text if text.startswith("http") else text.lower(), "api", now)
-        return _text("Variables unsubscribed", 200)
+                    self._unsubscribe(text, "api", now)
+        # Facts: 200 with the JSON string "Variables unsubscribed" (application/json), no per-value result.
+        return json_response("Variables unsubscribed")
 
     @route("GET", "/api/v2/unsubscribes/variables/{value}")
     def get_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
-        return self.get_unsubscribe(req, value)
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
+        self._sync()
+        # Exactly the value asked for: an address does not match its `@domain` entry here (lemlist does not
+        # say it does); the client asks for both.
+        record = self.store.get(UNSUBSCRIBES, value)
+        if record is None:
+            return _text("Variable not found", 404)
+        return json_response(self._unsub_variable_view(record))
 
     @route("POST", "/api/v2/unsubscribes/variables/{value}")
     def add_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
         self._sync()
-        record, _ = self._unsubscribe(value.strip().lower(), "api", self.store.timestamp())
-        return json_response(self._unsub_view(record))
+        # Facts: idempotent; a value already on the list returns the existing record (its own source).
+        record, _ = self._unsubscribe(value, "api", self.store.timestamp())
+        return json_response(self._unsub_variable_view(record))
 
     @route("DELETE", "/api/v2/unsubscribes/variables/{value}")
     def delete_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
         self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
+        record = self.store.get(UNSUBSCRIBES, value)
         if record is None:
-            return _text("Bad params: value is not unsubscribed", 400)
-        if record["source"] in ("lead", "abuse"):
-            return _text(f"Cannot delete an unsubscribe whose source is {record['source']}", 409)
+            return _text("Variable not found in unsubscribe list", 400)
+        # Facts: a value the lead unsubscribed itself (`lead`) or reported as spam (`abuse`) is protected.
+        if record["source"] in PROTECTED_SOURCES:
+            return _text("Variable is protected and cannot be re-subscribed", 409)
         self.store.delete(UNSUBSCRIBES, record["value"])
-        return json_response(self._unsub_view(record))
+        return json_response("Variable subscribed")
+
+    @route("GET", "/api/v2/unsubscribes/exports/variables")
+    def export_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
+        self._sync()
+        rows = [[u["_id"], u["value"], u["source"], u["createdAt"]] for u in self._unsub_rows()]
+        return _csv(["_id", "value", "source", "createdAt"], rows)
+
+    @route("GET", "/api/v2/unsubscribes/contacts/{contactId}")
+    def get_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        if not _CONTACT_ID.match(contactId):
+            return _text("Bad contact identifier", 400)
+        # Facts ran out on an unknown contact id: the document lists no 404, so it reads as not flagged.
+        return json_response({"_id": contactId, "doNotContact": self._do_not_contact(contactId)})
+
+    @route("POST", "/api/v2/unsubscribes/contacts/{contactId}")
+    def add_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        return self._set_do_not_contact(contactId, True)
+
+    @route("DELETE", "/api/v2/unsubscribes/contacts/{contactId}")
+    def delete_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        return self._set_do_not_contact(contactId, False)
+
+    @route("GET", "/api/v2/unsubscribes/exports/contacts")
+    def export_contact_subscriptions(self, req: SimRequest) -> SimResponse:
+        # Facts: "all contacts with their subscription status": every contact a lead made, and any flagged.
+        flags = {c["_id"]: bool(c["doNotContact"]) for c in self.store.all(CONTACTS)}
+        ids = sorted({lead["contactId"] for lead in self.store.all(LEADS)} | set(flags))
+        return _csv(["_id", "doNotContact"], [[cid, "true" if flags.get(cid) else "false"] for cid in ids])
 
     # --- stats --------------------------------------------------------------------------------------
 
@@ -798,7 +844,7 @@ class LemlistSimulator(VendorSimulator):
                 "_id": f"lea_{_h(campaign_id, email)}",
                 "campaignId": campaign_id,
                 "email": email,
-                "contactId": f"ctc_{_h(self.store.seed, 'contact', email)}",
+                "contactId": self._contact_id(email),
                 "fields": fields,
                 "addedAt": now,
                 "updatedAt": now,
@@ -929,9 +975,17 @@ class LemlistSimulator(VendorSimulator):
     # --- unsubscribe helpers ------------------------------------------------------------------------
 
     def _unsubscribed(self, email: str) -> bool:
+        """Whether lemlist refuses the address: it or its `@domain` is on the list, or its contact is marked
+        do-not-contact (facts ran out on whether lemlist refuses the latter at add time; it is refused)."""
         email = email.strip().lower()
         domain = "@" + email.rsplit("@", 1)[-1]
-        return any(self.store.get(UNSUBSCRIBES, value) is not None for value in (email, domain))
+        if any(self.store.get(UNSUBSCRIBES, value) is not None for value in (email, domain)):
+            return True
+        return self._do_not_contact(self._contact_id(email))
+
+    def _contact_id(self, email: str) -> str:
+        """The lemlist contact an address makes (one per address, shared by its leads in all campaigns)."""
+        return f"ctc_{_h(self.store.seed, 'contact', email.strip().lower())}"
 
     def _unsubscribe(self, value: str, source: str, ts: float) -> tuple[dict[str, Any], bool]:
         existing = self.store.get(UNSUBSCRIBES, value)
@@ -947,14 +1001,41 @@ class LemlistSimulator(VendorSimulator):
         self.store.put(UNSUBSCRIBES, value, record)
         return record, True
 
+    def _unsub_rows(self) -> list[dict[str, Any]]:
+        """The list in a stable order (oldest first), so that offset pages never shift while it grows."""
+        return sorted(self.store.all(UNSUBSCRIBES), key=lambda u: (u["createdAt"], u["_id"]))
+
     @staticmethod
     def _unsub_view(record: dict[str, Any]) -> dict[str, Any]:
+        """A row of the list (`UnsubscribedVariable`)."""
         return {
             "_id": record["_id"],
             "value": record["value"],
             "source": record["source"],
             "createdAt": record["createdAt"],
         }
+
+    @staticmethod
+    def _unsub_variable_view(record: dict[str, Any]) -> dict[str, Any]:
+        """The single-value GET/POST answer: `variable` is documented as an alias of `value`; the document
+        shows no `createdAt` there."""
+        return {
+            "_id": record["_id"],
+            "value": record["value"],
+            "variable": record["value"],
+            "source": record["source"],
+        }
+
+    def _do_not_contact(self, contact_id: str) -> bool:
+        record = self.store.get(CONTACTS, contact_id)
+        return bool(record and record["doNotContact"])
+
+    def _set_do_not_contact(self, contact_id: str, flag: bool) -> SimResponse:
+        if not _CONTACT_ID.match(contact_id):
+            return _text("Bad contact identifier", 400)
+        self.store.put(CONTACTS, contact_id, {"_id": contact_id, "doNotContact": flag})
+        # Facts: both POST and DELETE answer the JSON string "Contact subscription updated".
+        return json_response("Contact subscription updated")
 
     # --- activities and the campaign engine ---------------------------------------------------------
 
@@ -1347,11 +1428,24 @@ class LemlistSimulator(VendorSimulator):
         return offset, max(1, min(limit, maximum))
 
 
-def _valid_unsub(value: str) -> bool:
-    if value.startswith("@"):
-        return "." in value[1:] and "@" not in value[1:]
-    local, _, domain = value.partition("@")
-    return bool(local) and "." in domain and " " not in value
+def _unsub_value(value: object) -> str:
+    """A value as the list stores it: emails and `@domain` entries lower-cased, LinkedIn URLs and phone
+    numbers as given (facts ran out on lemlist's own normalisation; an address is case-insensitive)."""
+    text = str(value).strip()
+    return text if text.lower().startswith("http") else text.lower()
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> SimResponse:
+    """A CSV export as lemlist's examples show it: a header line, `\n` line ends, text/csv."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimResponse(
+        status=200,
+        body=buffer.getvalue().encode(),
+        headers={"content-type": "text/csv; charset=utf-8"},
+    )
 
 
 def _zone(name: str | None) -> ZoneInfo:
