@@ -334,7 +334,8 @@ class LemlistSimulator(VendorSimulator):
                 "variableKeys": [],
                 "senders": [self.user_id],
                 "sendUsers": [{"userId": self.user_id, "mailboxId": self.mailbox_id}],
-                "emoji": None,
+                # No `emoji` key: the document types it as a string (not nullable) and a campaign created
+                # without one has none.
                 "stopOnEmailReplied": True,
                 "unsubscribe": "campaign",
                 "autoReview": campaign["autoReview"],
