@@ -621,7 +621,8 @@ def parse_unsubscribe_csv(text: str, *, endpoint: str) -> list[Unsubscribe]:
     Read with the stdlib `csv` module (quoted values, CRLF or LF). A UTF-8 byte order mark is dropped,
     header names are matched without regard to case, and a missing `_id`, `source` or `createdAt` column
     leaves that field empty. A header without `value` raises: an export that cannot be read must never
-    pass for an empty list. A body with no header at all is read as an empty list."""
+    pass for an empty list. An empty body (not even the header) is read as an empty list: lemlist does not
+    say what the export of an empty list looks like."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         return []
@@ -649,7 +650,9 @@ def parse_unsubscribe_csv(text: str, *, endpoint: str) -> list[Unsubscribe]:
         created = cell(row, "createdat")
         if created is not None:
             try:
-                entry.created_at = datetime.fromisoformat(created.replace("Z", "+00:00"))
+                when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+                # lemlist writes UTC with a `Z`; a bare timestamp is read as UTC too, like the JSON routes.
+                entry.created_at = when if when.tzinfo else when.replace(tzinfo=UTC)
             except ValueError:
                 logger.warning("lemlist unsubscribe export: unreadable createdAt %r for one entry", created)
         out.append(entry)
