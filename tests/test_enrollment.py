@@ -42,7 +42,7 @@ DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|{ICP}"
 CAMPAIGN_NAME = f"sales-pipeline {ICP}"
 ADD_LEAD = "POST /api/campaigns/{campaignId}/leads"
-UNSUBSCRIBES = "GET /api/unsubscribes"
+UNSUBSCRIBES = "GET /api/v2/unsubscribes/exports/variables"
 
 
 @dataclass

@@ -1,11 +1,15 @@
-"""LemlistClient against the lemlist simulator: campaigns, leads, activities over sandbox time, stats,
-unsubscribes, the client-side limiter against the 20-per-2-seconds window, faults and auth.
+"""LemlistClient against the lemlist simulator: campaigns (paged by `page`, with a loop guard), leads,
+activities over sandbox time, stats, the v2 unsubscribe routes (the legacy ones answer 404; a foreign 404
+never reads as "not unsubscribed"), the client-side limiter against the 20-per-2-seconds window, faults
+and auth. `httpx.MockTransport` stands in for lemlist only where the simulator serves one shape (the
+wrapped campaign list, servers that ignore paging, other 404 bodies).
 
 In process through `LemlistResource(sandbox_state=...)`, and once over a socket (SandboxServer).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -13,16 +17,18 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from resources.errors import AuthenticationError, NotFoundError, RateLimitedError
+from resources.errors import AuthenticationError, NotFoundError, RateLimitedError, VendorError
 from resources.http import HttpPolicy
 from resources.lemlist import LeadInput, LemlistClient, LemlistResource
-from resources.lemlist.client import parse_js_date_delay
+from resources.lemlist.client import parse_js_date_delay, parse_unsubscribe_csv
 from resources.sandbox import Sandbox
 from resources.sandbox.engagement import engagement_for
+from resources.sandbox.lemlist import CAMPAIGNS as SIM_CAMPAIGNS
 from resources.sandbox.server import SandboxServer
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
@@ -59,8 +65,14 @@ def pick_people(sandbox: Sandbox, count: int) -> tuple[list[Person], list[Person
     others: list[Person] = []
     for person in sandbox.world.people:
         outcome = engagement_for(
-            sandbox.store.seed, person.email, email_status=person.email_status, language=person.language,
-            first_name=person.first_name, sender_name="x", original_subject="x", today=date.today(),
+            sandbox.store.seed,
+            person.email,
+            email_status=person.email_status,
+            language=person.language,
+            first_name=person.first_name,
+            sender_name="x",
+            original_subject="x",
+            today=date.today(),
         )
         bounce = outcome.bounce
         dead = bounce is not None and bounce.hard and bounce.smtp_status.startswith("5.1")
@@ -185,8 +197,10 @@ def test_running_campaign_produces_activities_over_time(sandbox: Sandbox, sandbo
         assert unsubscribed[person.email].source == "bounced"
         assert client.is_unsubscribed(person.email)
         # A bounced lead gets no follow-up.
-        assert not any(a.lead_email == person.email and a.sequence_step == 1 and a.type == "emailsSent"
-                       for a in activities)
+        assert not any(
+            a.lead_email == person.email and a.sequence_step == 1 and a.type == "emailsSent"
+            for a in activities
+        )
     assert not client.is_unsubscribed(repliers[0].email)
 
     # Filters on the server side.
@@ -212,8 +226,9 @@ def test_running_campaign_produces_activities_over_time(sandbox: Sandbox, sandbo
     assert stats.messages_bounced == types["emailsBounced"]
     assert stats.opened == types["emailsOpened"] and stats.replied == types["emailsReplied"]
     assert stats.steps[0].sent == 60
-    empty = client.campaign_stats(campaign.id, start=started_at - timedelta(days=30),
-                                  end=started_at - timedelta(days=29))
+    empty = client.campaign_stats(
+        campaign.id, start=started_at - timedelta(days=30), end=started_at - timedelta(days=29)
+    )
     assert empty.messages_sent == 0 and empty.nb_leads == 60
 
     ids = [campaign.id] + [f"cam_missing{i}" for i in range(120)]
@@ -280,8 +295,9 @@ def test_lead_status_actions_and_unsubscribes(sandbox: Sandbox, sandbox_path: Pa
     assert len(client.list_campaign_leads(campaign.id)) == 2
 
     added = client.add_unsubscribe("@competitor.example")
-    assert added.value == "@competitor.example" and not added.already_unsubscribed
-    assert client.add_unsubscribe("@competitor.example").already_unsubscribed
+    assert added.value == "@competitor.example" and added.source == "api" and added.id
+    # Idempotent (documented): the same value again returns the entry already there.
+    assert client.add_unsubscribe("@competitor.example").id == added.id
     assert client.add_unsubscribe("Someone@Example.com").value == "someone@example.com"
     assert client.is_unsubscribed("someone@example.com")
     assert not client.is_unsubscribed("other@example.com")
@@ -397,8 +413,9 @@ def test_over_a_socket(sandbox: Sandbox) -> None:
         client = LemlistResource(api_key="sandbox-key", base_url=f"{server.url}/lemlist/api").get_client()
         campaign = client.create_campaign("Socket campaign")
         email = "jane+outbound@example.org"
-        added = client.add_lead(campaign.id, LeadInput(email=email, first_name="Jane",
-                                                       variables={"subject": "Hi Jane"}))
+        added = client.add_lead(
+            campaign.id, LeadInput(email=email, first_name="Jane", variables={"subject": "Hi Jane"})
+        )
         assert added.added and added.lead.email == email
         [entry] = client.get_lead(email)
         assert entry.variables["subject"] == "Hi Jane"
@@ -413,8 +430,449 @@ def test_lead_input_flattens_custom_variables() -> None:
     lead = LeadInput(
         email="a@b.co", firstName="Ada", company_domain="b.co", variables={"subject": "S", "n": "1"}
     )
-    assert lead.to_body() == {"email": "a@b.co", "firstName": "Ada", "companyDomain": "b.co", "subject": "S",
-                              "n": "1"}
-    assert parse_js_date_delay("Tue Feb 16 2021 09:02:42 GMT+0100 (Central European Standard Time)",
-                               now=1613462560.0) == pytest.approx(2.0)
+    assert lead.to_body() == {
+        "email": "a@b.co",
+        "firstName": "Ada",
+        "companyDomain": "b.co",
+        "subject": "S",
+        "n": "1",
+    }
+    assert parse_js_date_delay(
+        "Tue Feb 16 2021 09:02:42 GMT+0100 (Central European Standard Time)", now=1613462560.0
+    ) == pytest.approx(2.0)
     assert parse_js_date_delay("soon") is None
+
+
+# --- the unsubscribe list: v2 routes only ---------------------------------------------------------------
+
+
+def raw_client(sandbox: Sandbox) -> httpx.Client:
+    """An httpx client on the simulator with the sandbox key, to read status codes and bodies as sent."""
+    return httpx.Client(
+        transport=SandboxTransport(sandbox), base_url="https://api.lemlist.com/api", auth=("", "sandbox-key")
+    )
+
+
+def test_v2_unsubscribe_list_add_get_walk_and_export(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = client_for(sandbox_path)
+    single = client.add_unsubscribe("Left@Example.com")
+    assert single.value == "left@example.com" and single.source == "api" and single.id.startswith("uns_")
+    assert client.get_unsubscribe("left@example.com") == single
+    assert client.get_unsubscribe("nobody@example.com") is None
+
+    values = [f"person{i:03d}@bulk.example" for i in range(240)]
+    linkedin = "https://www.linkedin.com/in/someone"
+    before = calls(sandbox, "POST /api/v2/unsubscribes/variables")
+    sent = client.add_unsubscribes([*values, *values[:5], " ", "@blocked.example", "+33612345678", linkedin])
+    assert sent == 243  # blanks and repeats are dropped before sending
+    assert calls(sandbox, "POST /api/v2/unsubscribes/variables") - before == 1
+    assert client.get_unsubscribe(linkedin) is not None and client.get_unsubscribe("+33612345678") is not None
+
+    # The paged walk: 100 per request, until a short page.
+    before = calls(sandbox, "GET /api/v2/unsubscribes/variables")
+    walked = list(client.iter_unsubscribes())
+    assert calls(sandbox, "GET /api/v2/unsubscribes/variables") - before == 3
+    assert len(walked) == 244 and len({u.id for u in walked}) == 244
+    assert [u.value for u in client.unsubscribe_page(offset=1, limit=2)] == [walked[1].value, walked[2].value]
+
+    # The export: the same entries, in one request, which is what `unsubscribes()` reads.
+    before = calls(sandbox, "GET /api/v2/unsubscribes/exports/variables")
+    exported = client.unsubscribes()
+    assert calls(sandbox, "GET /api/v2/unsubscribes/exports/variables") - before == 1
+    assert sorted((u.id, u.value, u.source, u.created_at) for u in exported) == sorted(
+        (u.id, u.value, u.source, u.created_at) for u in walked
+    )
+    assert all(u.created_at is not None and u.created_at.tzinfo is not None for u in exported)
+
+    # One address: itself, or its whole domain.
+    assert client.is_unsubscribed("left@example.com") and client.is_unsubscribed("LEFT@example.com")
+    assert client.is_unsubscribed("anyone@blocked.example")
+    before = calls(sandbox, "GET /api/v2/unsubscribes/variables/{value}")
+    assert not client.is_unsubscribed("someone.else@example.com")
+    # The address, then its @domain entry: both answered lemlist's "Variable not found".
+    assert calls(sandbox, "GET /api/v2/unsubscribes/variables/{value}") - before == 2
+
+
+def test_v2_unsubscribe_routes_answer_as_documented(sandbox: Sandbox) -> None:
+    raw = raw_client(sandbox)
+    added = raw.post("/v2/unsubscribes/variables/a%40example.com")
+    assert added.status_code == 200 and added.headers["content-type"].startswith("application/json")
+    assert set(added.json()) == {"_id", "value", "variable", "source"}
+    assert added.json()["variable"] == added.json()["value"] == "a@example.com"
+    # Idempotent: the existing record, not a second one.
+    assert raw.post("/v2/unsubscribes/variables/a%40example.com").json() == added.json()
+    missing = raw.get("/v2/unsubscribes/variables/b%40example.com")
+    assert (missing.status_code, missing.text) == (404, "Variable not found")
+    assert missing.headers["content-type"].startswith("text/plain")
+
+    # Bulk: a JSON string as the answer, at most 10,000 values.
+    bulk = raw.post("/v2/unsubscribes/variables", json={"values": ["c@example.com", "@d.example"]})
+    assert bulk.status_code == 200 and bulk.headers["content-type"].startswith("application/json")
+    assert bulk.json() == "Variables unsubscribed"
+    too_many = raw.post("/v2/unsubscribes/variables", json={"values": ["x@example.com"] * 10_001})
+    assert (too_many.status_code, too_many.text) == (400, "Maximum 10000 values allowed")
+    assert raw.post("/v2/unsubscribes/variables", json={"values": []}).status_code == 400
+
+    # Re-subscribe: 200 "Variable subscribed"; 400 when absent; 409 for the protected sources.
+    deleted = raw.delete("/v2/unsubscribes/variables/a%40example.com")
+    assert deleted.status_code == 200 and deleted.json() == "Variable subscribed"
+    again = raw.delete("/v2/unsubscribes/variables/a%40example.com")
+    assert (again.status_code, again.text) == (400, "Variable not found in unsubscribe list")
+    sim = sandbox.simulator("lemlist")
+    for source in ("lead", "abuse"):
+        sim._unsubscribe(f"{source}@example.com", source, sandbox.store.timestamp())  # type: ignore[attr-defined]
+        protected = raw.delete(f"/v2/unsubscribes/variables/{source}%40example.com")
+        assert (protected.status_code, protected.text) == (
+            409,
+            "Variable is protected and cannot be re-subscribed",
+        )
+    sim._unsubscribe("bounced@example.com", "bounced", sandbox.store.timestamp())  # type: ignore[attr-defined]
+    assert raw.delete("/v2/unsubscribes/variables/bounced%40example.com").status_code == 200
+
+    export = raw.get("/v2/unsubscribes/exports/variables")
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.text.splitlines()
+    assert lines[0] == "_id,value,source,createdAt"
+    assert {line.split(",")[1] for line in lines[1:]} == {
+        "c@example.com",
+        "@d.example",
+        "lead@example.com",
+        "abuse@example.com",
+    }
+
+
+def test_contacts_do_not_contact_flag(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = client_for(sandbox_path)
+    first, second = client.create_campaign("DNC one"), client.create_campaign("DNC two")
+    person = sandbox.world.people[20]
+    lead = client.add_lead(first.id, lead_for(person)).lead
+    assert lead is not None and lead.contact_id and lead.contact_id.startswith("ctc_")
+
+    status = client.contact_subscription(lead.contact_id)
+    assert status.id == lead.contact_id and status.do_not_contact is False
+    client.mark_do_not_contact(lead.contact_id)
+    assert client.is_do_not_contact(lead.contact_id)
+    # A do-not-contact contact is refused by other campaigns, like an unsubscribed address.
+    assert client.add_lead(second.id, lead_for(person), deduplicate=False).status == "skipped_unsubscribed"
+
+    raw = raw_client(sandbox)
+    posted = raw.post(f"/v2/unsubscribes/contacts/{lead.contact_id}")
+    assert posted.status_code == 200 and posted.json() == "Contact subscription updated"
+    export = raw.get("/v2/unsubscribes/exports/contacts")
+    assert export.headers["content-type"].startswith("text/csv")
+    assert export.text.splitlines()[0] == "_id,doNotContact"
+    assert f"{lead.contact_id},true" in export.text.splitlines()
+    cleared = raw.delete(f"/v2/unsubscribes/contacts/{lead.contact_id}")
+    assert cleared.status_code == 200 and cleared.json() == "Contact subscription updated"
+    assert not client.is_do_not_contact(lead.contact_id)
+    bad = raw.get("/v2/unsubscribes/contacts/not-a-contact")
+    assert (bad.status_code, bad.text) == (400, "Bad contact identifier")
+
+
+def test_bulk_unsubscribe_is_chunked_at_10000(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = client_for(sandbox_path)
+    values = [f"p{i}@chunk.example" for i in range(10_050)]
+    assert client.add_unsubscribes(values) == 10_050
+    assert calls(sandbox, "POST /api/v2/unsubscribes/variables") == 2
+    assert len(client.unsubscribes()) == 10_050
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/unsubscribes", "/unsubscribes/a%40example.com", "/unsubs/export"],
+)
+def test_legacy_unsubscribe_routes_answer_404_like_any_unknown_route(sandbox: Sandbox, path: str) -> None:
+    raw = raw_client(sandbox)
+    raw.post("/v2/unsubscribes/variables/a%40example.com")
+    unknown = raw.get("/no/such/route")
+    assert unknown.status_code == 404
+    for method in ("GET", "POST", "DELETE"):
+        gone = raw.request(method, path)
+        assert (gone.status_code, gone.text, gone.headers["content-type"]) == (
+            404,
+            unknown.text,
+            unknown.headers["content-type"],
+        )
+    # The entry is still there: DELETE on the retired route removed nothing.
+    assert raw.get("/v2/unsubscribes/variables/a%40example.com").status_code == 200
+
+
+def mock_client(handler: object) -> LemlistClient:
+    """A client whose far end is an `httpx.MockTransport` (test-only servers lemlist could turn into)."""
+    return LemlistClient(
+        "key",
+        transport=httpx.MockTransport(handler),  # type: ignore[arg-type]
+        limits=[],
+        policy=HttpPolicy(max_attempts=1),
+    )
+
+
+def test_is_unsubscribed_fails_closed_on_a_404_that_is_not_variable_not_found(
+    sandbox: Sandbox, sandbox_path: Path
+) -> None:
+    # Pointed at a path lemlist does not serve: the simulator's generic 404 must not read as "not listed".
+    lost = LemlistClient(
+        "sandbox-key",
+        base_url="https://api.lemlist.com/api/retired",
+        transport=SandboxTransport(sandbox),
+        policy=HttpPolicy(read_timeout=5.0),
+    )
+    with pytest.raises(VendorError) as caught:
+        lost.is_unsubscribed("anyone@example.com")
+    assert not isinstance(caught.value, NotFoundError) and caught.value.status_code == 404
+    assert "Variable not found" in str(caught.value)
+
+    def express_404(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            404, text=f"Cannot GET {request.url.path}", headers={"content-type": "text/html"}
+        )
+
+    with pytest.raises(VendorError):
+        mock_client(express_404).is_unsubscribed("anyone@example.com")
+    with pytest.raises(VendorError):
+        mock_client(lambda r: httpx.Response(404, text="No user found for this API key")).get_unsubscribe("x")
+
+    # lemlist's own "Variable not found", as text/plain or as JSON, is the one "not on the list".
+    for body in (
+        {"text": "Variable not found"},
+        {"json": "Variable not found"},
+        {"json": {"error": "Variable not found"}},
+    ):
+        answer = mock_client(lambda r, body=body: httpx.Response(404, **body))  # type: ignore[misc]
+        assert answer.is_unsubscribed("anyone@example.com") is False
+
+
+def test_unsubscribe_export_csv_reading() -> None:
+    text = (
+        "\ufeff_id,value,source,createdAt\r\n"
+        "uns_1,john.doe@example.com,user,2023-06-12T10:45:21.367Z\r\n"
+        'uns_2,"https://www.linkedin.com/in/a,b",api,2023-07-21T09:14:25.521Z\r\n'
+        "uns_3,,api,2023-07-21T09:14:25.521Z\r\n"
+    )
+    rows = parse_unsubscribe_csv(text, endpoint="e")
+    assert [(r.id, r.value, r.source) for r in rows] == [
+        ("uns_1", "john.doe@example.com", "user"),
+        ("uns_2", "https://www.linkedin.com/in/a,b", "api"),
+    ]
+    assert rows[0].created_at is not None and rows[0].created_at.utcoffset() == timedelta(0)
+    # A missing column leaves that field empty (the legacy export had no `_id`).
+    legacy = parse_unsubscribe_csv(
+        "value,source,createdAt\njane@example.org,bounce,2022-11-23T18:23:45.890Z\n", endpoint="e"
+    )
+    assert [(r.id, r.value, r.source) for r in legacy] == [(None, "jane@example.org", "bounce")]
+    assert [r.value for r in parse_unsubscribe_csv("Value\nx@example.com\n", endpoint="e")] == [
+        "x@example.com"
+    ]
+    assert parse_unsubscribe_csv("", endpoint="e") == []
+    assert parse_unsubscribe_csv("_id,value,source,createdAt\n", endpoint="e") == []
+    # Without a value column the export is unreadable: an error, never an empty list.
+    with pytest.raises(VendorError, match="no 'value' column"):
+        parse_unsubscribe_csv("<html>Not Found</html>\n", endpoint="e")
+
+
+# --- campaign listing: version=v2, paged by page -----------------------------------------------------
+
+
+def seed_campaigns(sandbox: Sandbox, count: int) -> None:
+    """`count` campaigns straight into the simulator's store (creating them through the API would cost
+    `count` requests at 20 per 2 s)."""
+    sim = sandbox.simulator("lemlist")
+    sim._seed()  # type: ignore[attr-defined]
+    start = sandbox.store.epoch.timestamp()
+    with sandbox.store.transaction():
+        for i in range(count):
+            campaign = sim._new_campaign(f"Bulk {i:03d}", "Europe/Paris", start + i)  # type: ignore[attr-defined]
+            sandbox.store.put(SIM_CAMPAIGNS, campaign["_id"], campaign)
+
+
+def test_campaigns_are_paged_by_page_over_more_than_100(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = client_for(sandbox_path)
+    seeded = len(client.list_campaigns())  # the simulator's own seed campaigns
+    seed_campaigns(sandbox, 230)
+    before = calls(sandbox, "GET /api/campaigns")
+    campaigns = client.list_campaigns()
+    assert calls(sandbox, "GET /api/campaigns") - before == 3  # pages 1, 2 and the short page 3
+    assert len(campaigns) == 230 + seeded and len({c.id for c in campaigns}) == len(campaigns)
+    assert [c.created_at for c in campaigns] == sorted(c.created_at for c in campaigns)
+    assert len(client.list_campaigns(status="draft")) == 230
+
+    raw = raw_client(sandbox)
+    page2 = raw.get("/campaigns", params={"version": "v2", "page": 2, "limit": 100}).json()
+    by_offset = raw.get("/campaigns", params={"offset": 100, "limit": 100}).json()
+    assert page2 == by_offset and [c["_id"] for c in page2] == [c.id for c in campaigns[100:200]]
+    assert len(raw.get("/campaigns", params={"page": 1, "limit": 500}).json()) == 100  # limit max 100
+    assert raw.get("/campaigns", params={"page": 0}).status_code == 400
+
+
+def wrapped_campaigns(total: int, *, page_size: int = 100) -> tuple[list[httpx.Request], object]:
+    """A server answering the `{campaigns, pagination}` shape n8n and a third-party doc describe."""
+    seen: list[httpx.Request] = []
+    pages = max(1, math.ceil(total / page_size))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        page = int(request.url.params["page"])
+        rows = [
+            {"_id": f"cam_{i:04d}", "name": f"C{i}", "status": "running"}
+            for i in range((page - 1) * page_size, min(page * page_size, total))
+        ]
+        pagination = {
+            "page": page,
+            "limit": page_size,
+            "totalRecords": total,
+            "currentPage": page,
+            "nextPage": page + 1 if page < pages else None,
+            "totalPage": pages,
+        }
+        return httpx.Response(200, json={"campaigns": rows, "pagination": pagination})
+
+    return seen, handler
+
+
+def test_campaigns_read_the_wrapped_shape_with_pagination() -> None:
+    seen, handler = wrapped_campaigns(250)
+    campaigns = mock_client(handler).list_campaigns(status="running")
+    assert [c.id for c in campaigns] == [f"cam_{i:04d}" for i in range(250)]
+    assert [dict(r.url.params) for r in seen] == [
+        {"version": "v2", "status": "running", "page": str(p), "limit": "100"} for p in (1, 2, 3)
+    ]
+    # Exactly 200: the pagination ends the walk, no third request for an empty page.
+    seen, handler = wrapped_campaigns(200)
+    assert len(mock_client(handler).list_campaigns()) == 200 and len(seen) == 2
+    # A server that pages by 50 whatever the limit sent: the echoed limit and nextPage are followed.
+    seen, handler = wrapped_campaigns(120, page_size=50)
+    assert len(mock_client(handler).list_campaigns()) == 120 and len(seen) == 3
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_campaign_walk_stops_when_a_page_repeats(wrapped: bool, caplog: pytest.LogCaptureFixture) -> None:
+    requests: list[httpx.Request] = []
+    same_page = [{"_id": f"cam_{i:03d}", "name": f"C{i}"} for i in range(100)]
+
+    def ignores_page(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if len(requests) > 50:
+            raise AssertionError("the client kept walking")
+        if wrapped:
+            # Claims there is always a next page.
+            return httpx.Response(
+                200, json={"campaigns": same_page, "pagination": {"nextPage": 2, "totalPage": 99}}
+            )
+        return httpx.Response(200, json=same_page)
+
+    with caplog.at_level("WARNING", logger="resources.lemlist.client"):
+        campaigns = mock_client(ignores_page).list_campaigns()
+    assert [c.id for c in campaigns] == [c["_id"] for c in same_page]
+    assert len(requests) == 2
+    assert any("repeats" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.timeout(30)
+def test_offset_walk_stops_when_the_server_ignores_offset(caplog: pytest.LogCaptureFixture) -> None:
+    requests: list[httpx.Request] = []
+    same_page = [{"_id": f"uns_{i:03d}", "value": f"p{i}@example.com", "source": "api"} for i in range(100)]
+
+    def ignores_offset(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if len(requests) > 50:
+            raise AssertionError("the client kept walking")
+        return httpx.Response(200, json=same_page)
+
+    with caplog.at_level("WARNING", logger="resources.lemlist.client"):
+        walked = list(mock_client(ignores_offset).iter_unsubscribes())
+    assert len(walked) == 100 and len(requests) == 2
+    assert any("repeats" in r.getMessage() for r in caplog.records)
+
+
+# --- against lemlist's published OpenAPI document ------------------------------------------------------
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "lemlist" / "openapi.json"
+
+
+class _ContractTransport(SandboxTransport):
+    """Holds every request the client sends, and the simulator's answer, against lemlist's document: the
+    operation exists and is not deprecated, the parameters fit, and the answer's status, content type and
+    body fit what the document says for it."""
+
+    def __init__(self, sandbox: Sandbox, spec: Any, document: dict[str, Any]) -> None:
+        super().__init__(sandbox)
+        self.spec = spec
+        self.document = document
+        self.operations: list[str] = []
+
+    def template(self, path: str) -> str:
+        """The document's path template for a request path (literal segments win, as in routing)."""
+        matches = [
+            t
+            for t in self.document["paths"]
+            if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(t)), path)
+        ]
+        assert matches, f"{path} is not in lemlist's document"
+        return min(matches, key=lambda t: t.count("{"))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        from openapi_core.testing import MockRequest, MockResponse
+
+        response = super().handle_request(request)
+        body = request.content or None
+        checked = MockRequest(
+            "https://api.lemlist.com",
+            request.method.lower(),
+            request.url.path,
+            args=dict(request.url.params),
+            headers=dict(request.headers),
+            data=body,
+            content_type=request.headers.get("content-type", "application/json"),
+        )
+        self.spec.validate_request(checked)
+        template = self.template(request.url.path.removeprefix("/api"))
+        operation = self.document["paths"][template][request.method.lower()]
+        assert not operation.get("deprecated"), f"{request.method} {template} is deprecated"
+        self.operations.append(f"{request.method} {template}")
+        self.spec.validate_response(
+            checked,
+            MockResponse(
+                response.read(),
+                status_code=response.status_code,
+                headers=dict(response.headers),
+                content_type=response.headers.get("content-type", ""),
+            ),
+        )
+        return response
+
+
+def test_the_unsubscribe_and_campaign_calls_fit_lemlists_document(sandbox: Sandbox) -> None:
+    openapi_core = pytest.importorskip("openapi_core")
+    if not CONTRACT.exists():
+        pytest.skip(f"lemlist's OpenAPI document is not at {CONTRACT}")
+    document = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    transport = _ContractTransport(sandbox, openapi_core.OpenAPI.from_dict(document), document)
+    client = LemlistClient("sandbox-key", transport=transport, policy=HttpPolicy(read_timeout=5.0))
+
+    campaign = client.create_campaign("Contract")
+    client.list_campaigns()
+    client.list_campaigns(status="draft")
+    client.add_unsubscribe("left@example.com")
+    client.add_unsubscribe("@blocked.example")
+    client.add_unsubscribes(["a@example.com", "+33612345678", "https://www.linkedin.com/in/someone"])
+    assert client.get_unsubscribe("left@example.com") is not None
+    assert client.is_unsubscribed("x@blocked.example") and not client.is_unsubscribed("nobody@example.com")
+    assert len(client.unsubscribe_page(limit=2)) == 2
+    assert len(list(client.iter_unsubscribes())) == len(client.unsubscribes()) == 5
+    lead = client.add_lead(campaign.id, LeadInput(email="contract@example.com")).lead
+    assert lead is not None and lead.contact_id
+    client.mark_do_not_contact(lead.contact_id)
+    assert client.is_do_not_contact(lead.contact_id)
+
+    assert {op for op in transport.operations if "unsubscri" in op or op.endswith("/campaigns")} == {
+        "GET /campaigns",
+        "POST /campaigns",
+        "POST /v2/unsubscribes/variables/{value}",
+        "POST /v2/unsubscribes/variables",
+        "GET /v2/unsubscribes/variables/{value}",
+        "GET /v2/unsubscribes/variables",
+        "GET /v2/unsubscribes/exports/variables",
+        "GET /v2/unsubscribes/contacts/{contactId}",
+        "POST /v2/unsubscribes/contacts/{contactId}",
+    }

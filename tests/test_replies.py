@@ -4,18 +4,24 @@ invariant, against the sandbox (its campaign engine produces the replies, bounce
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
 
+from resources.errors import RecordValidationError
+from resources.lemlist import LemlistClient, LemlistResource
 from resources.lemlist.models import Activity, LeadInput
+from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.engagement import engagement_for
+from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
 from sales_assets.definitions import build_definitions
-from sales_assets.engagement.reply_actions import next_lead_status, pick_owner, plan_action
+from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
 from sales_assets.engagement.sensors import (
     RepliesCursor,
     new_activities,
@@ -23,6 +29,10 @@ from sales_assets.engagement.sensors import (
     requests_for,
     run_key,
 )
+from sales_assets.engagement.settings import ReplySettings
+
+BULK = "POST /api/v2/unsubscribes/variables"
+SINGLE = "POST /api/v2/unsubscribes/variables/{value}"
 
 # --- pure parts -------------------------------------------------------------------------------------------
 
@@ -258,3 +268,68 @@ def test_classifications_say_who_decided_and_spend_nothing_twice(replied) -> Non
     tokens_before = env.sandbox.store.totals("anthropic").calls
     _run_day(env, day, ["lemlist_activities", "reply_classifications"])
     assert env.sandbox.store.totals("anthropic").calls == tokens_before
+
+
+# --- lemlist's unsubscribe list from reply actions ----------------------------------------------------------
+
+
+class _BulkRefused(LemlistClient):
+    """A client whose bulk unsubscribe is refused, as lemlist refuses a whole bulk call for one bad value."""
+
+    def add_unsubscribes(self, values: Iterable[str]) -> int:
+        raise RecordValidationError("Maximum 10000 values allowed", vendor="lemlist", status_code=400)
+
+
+def _unsubscribe_rows(emails: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"activity_id": f"act_{i}", "email": email, "label": "unsubscribe", "type": "emailsReplied"}
+        for i, email in enumerate(emails)
+    ]
+
+
+def _lemlist_actions(client: LemlistClient, store: PipelineStoreResource, rows: list[dict[str, Any]]) -> Any:
+    run = ReplyActionRun(None, client, store, ReplySettings(), "2026-01-05")  # type: ignore[arg-type]
+    plans = {r["activity_id"]: plan_action(r["label"], r["type"], False) for r in rows}
+    out = {
+        r["activity_id"]: {**ReplyActionRun._start_row(r, plans[r["activity_id"]]), "status": "done"}
+        for r in rows
+    }
+    run._lemlist(rows, plans, out)
+    return run, out
+
+
+def test_reply_unsubscribes_use_the_single_post_for_one_and_the_bulk_post_for_many(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    client = LemlistResource(api_key="sandbox-key", sandbox_state=str(sandbox_path)).get_client()
+    store = PipelineStoreResource(path=str(tmp_path / "store.sqlite"))
+
+    def calls(endpoint: str) -> int:
+        return sum(u.calls for u in sandbox.store.usage("lemlist") if u.endpoint == endpoint)
+
+    many = _unsubscribe_rows(["a@one.example", "b@two.example", "c@three.example"])
+    run, out = _lemlist_actions(client, store, many)
+    assert run.calls["lemlist"] == 1 and calls(BULK) == 1 and calls(SINGLE) == 0
+    assert all(client.is_unsubscribed(r["email"]) for r in many)
+    assert {o["lemlist_call"] for o in out.values()} == {"unsubscribe"}
+    assert {
+        a.status for a in store.actions.get_many("reply_lemlist", [r["activity_id"] for r in many]).values()
+    } == {"done"}
+    # A re-run of the day repeats no lemlist call.
+    assert _lemlist_actions(client, store, many)[0].calls["lemlist"] == 0 and calls(BULK) == 1
+
+    one = [{**_unsubscribe_rows(["d@four.example"])[0], "activity_id": "act_single"}]
+    run, _ = _lemlist_actions(client, store, one)
+    assert run.calls["lemlist"] == 1 and calls(SINGLE) == 1 and calls(BULK) == 1
+    assert client.is_unsubscribed("d@four.example")
+
+    # The bulk call refused as a whole: one call per address instead, each recorded on its own row.
+    refused = _BulkRefused("sandbox-key", transport=SandboxTransport(sandbox))
+    rows = [
+        {**r, "activity_id": f"{r['activity_id']}_again"}
+        for r in _unsubscribe_rows(["e@x.example", "f@y.example"])
+    ]
+    run, out = _lemlist_actions(refused, store, rows)
+    assert run.calls["lemlist"] == 2 and calls(SINGLE) == 3
+    assert all(o["status"] == "done" for o in out.values())
+    assert client.is_unsubscribed("e@x.example") and client.is_unsubscribed("f@y.example")

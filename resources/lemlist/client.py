@@ -10,14 +10,21 @@ lemlist quirks handled here:
 - Error bodies are mostly text/plain (`Campaign not found`, `Bad params: ...`), sometimes JSON
   `{error, message}`; both are read.
 - `X-RateLimit-Reset` is a JavaScript date string, not seconds: `Retry-After` is read first.
+- The unsubscribe list is read and written only through the `/v2/unsubscribes/...` routes (the legacy
+  `/unsubscribes` ones were retired on 2026-11-01); a 404 other than lemlist's `Variable not found` is an
+  error, never "not unsubscribed".
+- `GET /campaigns` pages by `page` under `version=v2` (the default); the walk has a loop guard.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +40,7 @@ from resources.lemlist.models import (
     CampaignState,
     CampaignStats,
     CampaignStatsBatch,
+    ContactSubscription,
     InboxMessage,
     Lead,
     LeadAddResult,
@@ -51,6 +59,10 @@ DEFAULT_LIMIT = RateLimit("lemlist", 20, 2.05)
 PAGE_SIZE = 100
 CAMPAIGN_LEADS_MAX = 500
 STATS_BATCH_MAX = 100
+#: `POST /v2/unsubscribes/variables` takes at most 10,000 values per request (documented).
+UNSUB_BULK_MAX = 10_000
+#: The unsubscribe exports answer text/csv; the client's default Accept is JSON.
+_CSV_ACCEPT = {"accept": "text/csv, */*;q=0.1"}
 
 DateLike = datetime | str | int | float
 
@@ -87,9 +99,15 @@ class LemlistClient(VendorHttpClient):
         return Team.model_validate(self._get("/team", endpoint="GET /team"))
 
     def list_campaigns(self, *, status: str | None = None) -> list[Campaign]:
-        """Every campaign of the team, optionally of one status (running, draft, paused, ended, ...)."""
-        rows = self._walk_offset(
-            "/campaigns", endpoint="GET /campaigns", params={"status": status}, list_key="campaigns"
+        """Every campaign of the team, optionally of one status (running, draft, paused, ended, ...).
+
+        `GET /campaigns?version=v2&page=N&limit=100`: lemlist's document defaults to `version=v2` and pages
+        it by `page` (1-based); see `_walk_pages` for when the walk stops."""
+        rows = self._walk_pages(
+            "/campaigns",
+            endpoint="GET /campaigns",
+            params={"version": "v2", "status": status},
+            list_key="campaigns",
         )
         return [Campaign.model_validate(r) for r in rows]
 
@@ -168,9 +186,7 @@ class LemlistClient(VendorHttpClient):
     def get_lead(self, email: str) -> list[LeadInCampaign]:
         """The lead in every campaign it belongs to (empty when lemlist does not know the email)."""
         try:
-            data = self._get(
-                f"/leads/{_seg(email)}", endpoint="GET /leads/{email}", params={"version": "v2"}
-            )
+            data = self._get(f"/leads/{_seg(email)}", endpoint="GET /leads/{email}", params={"version": "v2"})
         except NotFoundError:
             return []
         rows = data if isinstance(data, list) else [data]
@@ -234,27 +250,132 @@ class LemlistClient(VendorHttpClient):
         rows = self._walk_offset("/activities", endpoint="GET /activities", params=params)
         return [Activity.model_validate(r) for r in rows]
 
-    # --- unsubscribes --------------------------------------------------------------------------
+    # --- unsubscribes (v2 routes only) -----------------------------------------------------------
+    #
+    # lemlist retired the legacy `/unsubscribes` and `/unsubs/export` routes on 2026-11-01 (`deprecated`
+    # in its OpenAPI document). A retired route answers 404 like any unknown path, and the legacy GET of one
+    # address also answered 404 for "not on the list": reading any 404 as "not unsubscribed" would make
+    # every address look safe to email. Only the `/v2/unsubscribes/...` routes are called here, and the
+    # single-value check fails closed (see `get_unsubscribe`).
 
     def unsubscribes(self) -> list[Unsubscribe]:
-        """The team's whole unsubscribe list (emails and `@domain` entries)."""
-        rows = self._walk_offset("/unsubscribes", endpoint="GET /unsubscribes", params={})
-        return [Unsubscribe.model_validate(r) for r in rows]
+        """The team's whole unsubscribe list (emails, `@domain` entries, LinkedIn URLs, phone numbers).
 
-    def add_unsubscribe(self, email_or_domain: str) -> Unsubscribe:
-        """Put an email, or a whole domain written `@example.com`, on the unsubscribe list."""
-        data = self._send(
-            "POST", f"/unsubscribes/{_seg(email_or_domain)}", endpoint="POST /unsubscribes/{value}"
+        Read through the CSV export (`GET /v2/unsubscribes/exports/variables`): one request whatever the
+        size of the list, where the paged walk (`iter_unsubscribes`) costs one request per 100 entries out
+        of the key's 20 requests per 2 s, shared with every other lemlist call of the run (50,000 entries
+        would be 500 requests, some 50 s of the whole key's budget). The export's order is not documented
+        and nothing here depends on it."""
+        return self.export_unsubscribes()
+
+    def export_unsubscribes(self) -> list[Unsubscribe]:
+        """`GET /v2/unsubscribes/exports/variables`: the whole list as CSV (`_id,value,source,createdAt`)."""
+        endpoint = "GET /v2/unsubscribes/exports/variables"
+        response = self.request(
+            "GET", "/v2/unsubscribes/exports/variables", endpoint=endpoint, headers=_CSV_ACCEPT
         )
-        return Unsubscribe.model_validate(data)
+        return parse_unsubscribe_csv(response.text, endpoint=endpoint)
+
+    def unsubscribe_page(self, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[Unsubscribe]:
+        """One page of `GET /v2/unsubscribes/variables` (`limit` at most 100, as documented)."""
+        data = self._get(
+            "/v2/unsubscribes/variables",
+            endpoint="GET /v2/unsubscribes/variables",
+            params={"offset": max(0, offset), "limit": max(1, min(limit, PAGE_SIZE))},
+        )
+        return [Unsubscribe.model_validate(r) for r in _rows(data, None)]
+
+    def iter_unsubscribes(self) -> Iterator[Unsubscribe]:
+        """The whole list through `GET /v2/unsubscribes/variables`, 100 entries per request (offset walk,
+        until a short page). For callers that want the entries as they come; `unsubscribes()` is cheaper."""
+        for row in self._iter_offset(
+            "/v2/unsubscribes/variables", endpoint="GET /v2/unsubscribes/variables", params={}
+        ):
+            yield Unsubscribe.model_validate(row)
+
+    def get_unsubscribe(self, value: str) -> Unsubscribe | None:
+        """The list's entry for exactly `value` (an email, `@domain`, LinkedIn URL or phone number), or None.
+
+        None only on lemlist's documented answer for an absent value: 404 with the body `Variable not
+        found`. Any other 404 (a route that moved or was retired answers `Not Found` / `Cannot GET ...`)
+        raises `VendorError`: "unknown" must never read as "safe to email"."""
+        endpoint = "GET /v2/unsubscribes/variables/{value}"
+        try:
+            data = self._get(f"/v2/unsubscribes/variables/{_seg(value)}", endpoint=endpoint)
+        except NotFoundError as exc:
+            if _is_variable_not_found(exc):
+                return None
+            raise VendorError(
+                f"404 without lemlist's 'Variable not found' ({exc.message!r}): the route may be gone, so "
+                "the address cannot be read as not unsubscribed",
+                vendor=self.vendor,
+                endpoint=endpoint,
+                status_code=404,
+                body=exc.body,
+            ) from exc
+        if isinstance(data, dict):
+            return Unsubscribe.model_validate(data)
+        # A 200 that is not the documented object still says "on the list": fail closed.
+        return Unsubscribe(value=value)
 
     def is_unsubscribed(self, email: str) -> bool:
-        """Whether the email is on the team's unsubscribe list."""
-        try:
-            self._get(f"/unsubscribes/{_seg(email)}", endpoint="GET /unsubscribes/{value}")
-        except NotFoundError:
-            return False
-        return True
+        """Whether the address, or its whole domain, is on the team's unsubscribe list.
+
+        lemlist stores a blocked domain as its own entry `@example.com` (the bulk example and the export
+        example show such values) and does not say that a GET of an address also matches its domain, so
+        both entries are asked for. lemlist does not say whether values are matched case-insensitively:
+        the address is asked as given and lower-cased. Raises instead of answering False when lemlist's
+        404 is not its documented `Variable not found` (see `get_unsubscribe`)."""
+        return any(self.get_unsubscribe(v) is not None for v in unsubscribe_candidates(email))
+
+    def add_unsubscribe(self, value: str) -> Unsubscribe:
+        """Put one value (an email, or a whole domain written `@example.com`) on the unsubscribe list:
+        `POST /v2/unsubscribes/variables/{value}`. Idempotent on lemlist's side: a value already on the
+        list returns its existing entry (whose `source` may then be `lead`, `bounced`, ... not `api`)."""
+        data = self._send(
+            "POST",
+            f"/v2/unsubscribes/variables/{_seg(value)}",
+            endpoint="POST /v2/unsubscribes/variables/{value}",
+        )
+        if isinstance(data, dict):
+            return Unsubscribe.model_validate(data)
+        return Unsubscribe(value=value)
+
+    def add_unsubscribes(self, values: Iterable[str]) -> int:
+        """Put many values on the list: `POST /v2/unsubscribes/variables` with `{values: [...]}`, at most
+        10,000 per request (documented). Blank and repeated values are dropped first. Returns how many
+        values were sent; lemlist answers only the string "Variables unsubscribed", no per-value result."""
+        unique = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+        for i in range(0, len(unique), UNSUB_BULK_MAX):
+            self._send(
+                "POST",
+                "/v2/unsubscribes/variables",
+                endpoint="POST /v2/unsubscribes/variables",
+                json={"values": unique[i : i + UNSUB_BULK_MAX]},
+            )
+        return len(unique)
+
+    def contact_subscription(self, contact_id: str) -> ContactSubscription:
+        """`GET /v2/unsubscribes/contacts/{contactId}`: whether a lemlist contact (`ctc_...`, the
+        `contactId` of a lead) is marked do-not-contact. lemlist documents no 404 here."""
+        data = self._get(
+            f"/v2/unsubscribes/contacts/{_seg(contact_id)}",
+            endpoint="GET /v2/unsubscribes/contacts/{contactId}",
+        )
+        return ContactSubscription.model_validate(data)
+
+    def is_do_not_contact(self, contact_id: str) -> bool:
+        """Whether the contact is marked do-not-contact (see `contact_subscription`)."""
+        return self.contact_subscription(contact_id).do_not_contact
+
+    def mark_do_not_contact(self, contact_id: str) -> None:
+        """`POST /v2/unsubscribes/contacts/{contactId}`: mark a contact do-not-contact (lemlist answers the
+        string "Contact subscription updated", not the contact)."""
+        self._send(
+            "POST",
+            f"/v2/unsubscribes/contacts/{_seg(contact_id)}",
+            endpoint="POST /v2/unsubscribes/contacts/{contactId}",
+        )
 
     # --- stats and inbox -----------------------------------------------------------------------
 
@@ -336,16 +457,71 @@ class LemlistClient(VendorHttpClient):
     def _walk_offset(
         self, path: str, *, endpoint: str, params: dict[str, Any], list_key: str | None = None
     ) -> list[dict[str, Any]]:
-        """Offset pagination: `offset += limit` until a page shorter than the limit."""
-        out: list[dict[str, Any]] = []
+        return list(self._iter_offset(path, endpoint=endpoint, params=params, list_key=list_key))
+
+    def _iter_offset(
+        self, path: str, *, endpoint: str, params: dict[str, Any], list_key: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Offset pagination: `offset += limit` until a page shorter than the limit. A row whose `_id`
+        was already yielded is skipped (rows can shift between requests while the list grows); a full page
+        of nothing new means the server is not honouring `offset`, and the walk stops instead of looping."""
+        seen: set[str] = set()
         offset = 0
         while True:
             data = self._get(path, endpoint=endpoint, params={**params, "offset": offset, "limit": PAGE_SIZE})
             rows = _rows(data, list_key)
-            out.extend(rows)
+            fresh = [r for r in rows if _row_key(r) not in seen]
+            for row in fresh:
+                seen.add(_row_key(row))
+                yield row
             if len(rows) < PAGE_SIZE:
-                return out
+                return
+            if not fresh:
+                logger.warning(
+                    "lemlist %s: the page at offset %d only repeats rows already read; stopping the walk",
+                    endpoint,
+                    offset,
+                )
+                return
             offset += PAGE_SIZE
+
+    def _walk_pages(
+        self, path: str, *, endpoint: str, params: dict[str, Any], list_key: str
+    ) -> list[dict[str, Any]]:
+        """Page pagination (`page` from 1, `limit` 100) for lemlist's v2 lists.
+
+        lemlist's document shows a bare JSON array; n8n reads a `totalPage` and a third-party doc shows
+        `{<list_key>: [...], pagination: {page, limit, totalRecords, currentPage, nextPage, totalPage}}`.
+        Both are read. The walk stops on an empty or short page (short against the `limit` the wrapped
+        answer echoes, else the one sent), when `pagination` says there is no next page, and, whatever
+        the server says, as soon as a page repeats an id already read (a server that ignores `page` would
+        otherwise be walked forever): that page's new rows are kept and a warning is logged."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        page = 1
+        while True:
+            data = self._get(path, endpoint=endpoint, params={**params, "page": page, "limit": PAGE_SIZE})
+            rows = _rows(data, list_key)
+            repeated = 0
+            for row in rows:
+                key = _row_key(row)
+                if key in seen:
+                    repeated += 1
+                    continue
+                seen.add(key)
+                out.append(row)
+            if repeated:
+                logger.warning(
+                    "lemlist %s: page %d repeats %d row(s) already read; stopping the walk with %d rows",
+                    endpoint,
+                    page,
+                    repeated,
+                    len(out),
+                )
+                return out
+            if not rows or _last_page(data, page, len(rows)):
+                return out
+            page += 1
 
     def _lead_action(self, prefix: str, endpoint: str, lead: str, campaign_id: str | None) -> list[Lead]:
         data = self._send(
@@ -437,6 +613,89 @@ def _skip_reason(exc: RecordValidationError) -> Any:
     if "unsubscribe" in text:
         return "skipped_unsubscribed"
     return None
+
+
+def parse_unsubscribe_csv(text: str, *, endpoint: str) -> list[Unsubscribe]:
+    """lemlist's unsubscribe export: CSV with the header `_id,value,source,createdAt` (documented).
+
+    Read with the stdlib `csv` module (quoted values, CRLF or LF). A UTF-8 byte order mark is dropped,
+    header names are matched without regard to case, and a missing `_id`, `source` or `createdAt` column
+    leaves that field empty. A header without `value` raises: an export that cannot be read must never
+    pass for an empty list. An empty body (not even the header) is read as an empty list: lemlist does not
+    say what the export of an empty list looks like."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return []
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lstrip("\ufeff").lower() for h in next(reader)]
+    if "value" not in header:
+        raise VendorError(
+            f"the unsubscribe export has no 'value' column (header: {','.join(header)[:200]})",
+            vendor="lemlist",
+            endpoint=endpoint,
+        )
+    columns = {name: header.index(name) for name in ("_id", "value", "source", "createdat") if name in header}
+
+    def cell(row: list[str], name: str) -> str | None:
+        i = columns.get(name)
+        value = row[i].strip() if i is not None and i < len(row) else ""
+        return value or None
+
+    out: list[Unsubscribe] = []
+    for row in reader:
+        value = cell(row, "value")
+        if value is None:
+            continue
+        entry = Unsubscribe(_id=cell(row, "_id"), value=value, source=cell(row, "source"))
+        created = cell(row, "createdat")
+        if created is not None:
+            try:
+                when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+                # lemlist writes UTC with a `Z`; a bare timestamp is read as UTC too, like the JSON routes.
+                entry.created_at = when if when.tzinfo else when.replace(tzinfo=UTC)
+            except ValueError:
+                logger.warning("lemlist unsubscribe export: unreadable createdAt %r for one entry", created)
+        out.append(entry)
+    return out
+
+
+def unsubscribe_candidates(email: str) -> list[str]:
+    """The list values that block an address: itself (as given and lower-cased) and its `@domain`."""
+    value = email.strip()
+    candidates = [value, value.lower()]
+    local, at, domain = value.rpartition("@")
+    if at and local and domain:
+        candidates.append("@" + domain.lower())
+    return list(dict.fromkeys(c for c in candidates if c))
+
+
+def _is_variable_not_found(exc: NotFoundError) -> bool:
+    """lemlist's documented 404 for a value not on the list (text/plain `Variable not found`; read the
+    same if it comes as a JSON string or `{error|message}`, which `_error_details` unwraps)."""
+    return exc.message.strip().strip('"').rstrip(".").strip().lower() == "variable not found"
+
+
+def _last_page(data: Any, page: int, count: int) -> bool:
+    """Whether a page of the `page` walk is the last one: short against the limit, or so says the wrapped
+    answer's `pagination` (or a top-level `totalPage`, which is where n8n reads it)."""
+    limit = PAGE_SIZE
+    if isinstance(data, dict):
+        pagination = data.get("pagination") if isinstance(data.get("pagination"), dict) else data
+        echoed = pagination.get("limit")
+        if isinstance(echoed, int) and 0 < echoed < PAGE_SIZE:
+            limit = echoed
+        if "nextPage" in pagination and not pagination["nextPage"]:
+            return True
+        total = pagination.get("totalPage")
+        if isinstance(total, int) and page >= total:
+            return True
+    return count < limit
+
+
+def _row_key(row: dict[str, Any]) -> str:
+    """A row's identity for the loop guards: its `_id`, else the row itself."""
+    ident = row.get("_id")
+    return str(ident) if ident is not None else json.dumps(row, sort_keys=True, default=str)
 
 
 def _rows(data: Any, key: str | None) -> list[dict[str, Any]]:

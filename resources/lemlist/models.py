@@ -198,21 +198,35 @@ class Activity(BaseModel):
 
 
 class Unsubscribe(BaseModel):
-    """An entry of the team's unsubscribe list (an email or an `@domain`)."""
+    """An entry of the team's unsubscribe list: an email, a whole domain written `@example.com`, a LinkedIn
+    URL or a phone number. Read from `GET /v2/unsubscribes/variables` (JSON), its CSV export
+    `GET /v2/unsubscribes/exports/variables`, and the single-value
+    `GET|POST /v2/unsubscribes/variables/{value}`.
+
+    The single-value answers carry `variable` ("alias of value", says lemlist) and no `createdAt`.
+    """
 
     model_config = _VENDOR
 
     id: str | None = Field(default=None, alias="_id")
     value: str | None = None
-    email: str | None = None
+    variable: str | None = None
+    #: lemlist's enum: api, bounced, lead, user, abuse (`abuse` is a spam complaint).
     source: str | None = None
     created_at: datetime | None = Field(default=None, alias="createdAt")
-    already_unsubscribed: bool = Field(default=False, alias="alreadyUnsubscribed")
 
     def model_post_init(self, __context: Any) -> None:
-        # Legacy rows say `email`, current ones `value`.
-        if self.value is None and self.email is not None:
-            self.value = self.email
+        if self.value is None and self.variable is not None:
+            self.value = self.variable
+
+
+class ContactSubscription(BaseModel):
+    """`GET /v2/unsubscribes/contacts/{contactId}`: whether a lemlist contact is marked do-not-contact."""
+
+    model_config = _VENDOR
+
+    id: str = Field(alias="_id")
+    do_not_contact: bool = Field(default=False, alias="doNotContact")
 
 
 class StepStats(BaseModel):

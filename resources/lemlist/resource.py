@@ -14,7 +14,8 @@ from resources.vendor_resource import VendorResource
 
 
 class LemlistResource(VendorResource):
-    """lemlist campaigns, leads, activities and stats. Bind `api_key` to `dg.EnvVar("LEMLIST_API_KEY")`."""
+    """lemlist campaigns, leads, activities, stats and the unsubscribe list. Bind `api_key` to
+    `dg.EnvVar("LEMLIST_API_KEY")`."""
 
     requests_per_2s: int = Field(
         default=20, description="Client-side limit per 2 s window; lemlist allows 20 per 2 s per key."

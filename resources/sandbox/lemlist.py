@@ -10,8 +10,10 @@ Routes: GET /api/team; GET|POST /api/campaigns; GET /api/campaigns/{id}; POST /a
 GET|POST /api/campaigns/{id}/leads/; POST|PATCH|DELETE /api/campaigns/{id}/leads/{leadIdOrEmail};
 POST /api/campaigns/{id}/leads/{leadIdOrEmail}/interested|notinterested; GET /api/leads/{email};
 GET /api/leads?email=|id=; POST /api/leads/pause|start|interested|notinterested/{leadIdOrEmail};
-GET /api/activities; GET /api/unsubscribes; GET|POST|DELETE /api/unsubscribes/{value};
-GET|POST /api/v2/unsubscribes/variables; GET|POST|DELETE /api/v2/unsubscribes/variables/{value};
+GET /api/activities; GET|POST /api/v2/unsubscribes/variables;
+GET|POST|DELETE /api/v2/unsubscribes/variables/{value};
+GET|POST|DELETE /api/v2/unsubscribes/contacts/{contactId};
+GET /api/v2/unsubscribes/exports/variables|contacts (CSV). The legacy unsubscribe routes are retired (404).
 GET /api/v2/campaigns/{id}/stats; POST /api/v2/campaigns/stats/batch; GET /api/inbox/{contactId}.
 
 How time works: nothing is "sent" when a lead is added. Each lead has a plan computed from the campaign's
@@ -24,9 +26,12 @@ send never happens. Replies and opens of an email already sent still arrive whil
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
+import io
 import math
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -52,6 +57,8 @@ PAGE_MAX = 100
 CAMPAIGN_LEADS_MAX = 500
 STATS_BATCH_MAX = 100
 UNSUB_BULK_MAX = 10_000
+#: Unsubscribe sources that cannot be re-subscribed through the API (documented: LEAD and ABUSE).
+PROTECTED_SOURCES = ("lead", "abuse")
 FOLLOW_UP_DAYS = 3
 SEQUENCE_STEPS = 2
 
@@ -59,16 +66,28 @@ CAMPAIGNS = "lemlist.campaigns"
 LEADS = "lemlist.leads"
 ACTIVITIES = "lemlist.activities"
 UNSUBSCRIBES = "lemlist.unsubscribes"
+#: Contacts marked do-not-contact through `/v2/unsubscribes/contacts/{contactId}`.
+CONTACTS = "lemlist.contacts"
 NEXT_DUE = "lemlist:next_due"
 
 #: Lead states by progress; a lead shows the furthest one it reached (`emailsBounced` etc. override).
-_PROGRESS = {"emailsSent": "contacted", "emailsOpened": "hooked", "emailsClicked": "attracted",
-             "emailsReplied": "warmed"}
+_PROGRESS = {
+    "emailsSent": "contacted",
+    "emailsOpened": "hooked",
+    "emailsClicked": "attracted",
+    "emailsReplied": "warmed",
+}
 _RANK = {"imported": 0, "contacted": 1, "hooked": 2, "attracted": 3, "warmed": 4}
-_FINAL = {"emailsBounced": "emailsBounced", "emailsUnsubscribed": "emailsUnsubscribed",
-          "manualInterested": "interested", "manualNotInterested": "notInterested"}
+_FINAL = {
+    "emailsBounced": "emailsBounced",
+    "emailsUnsubscribed": "emailsUnsubscribed",
+    "manualInterested": "interested",
+    "manualNotInterested": "notInterested",
+}
 
 _BAD_NAME = "Bad params: name is required"
+#: Contact ids: `ctc_...` everywhere in lemlist's document, `con_...` in the unsubscribe-contacts examples.
+_CONTACT_ID = re.compile(r"^(?:ctc|con)_[A-Za-z0-9]+$")
 
 #: (time, key, activity type, extra fields) of one planned event of a lead.
 Event = tuple[float, str, str, dict[str, Any]]
@@ -236,8 +255,14 @@ class LemlistSimulator(VendorSimulator):
             "customDomain": None,
         }
         if req.arg("version") == "v2":
-            team["users"] = [{"userId": self.user_id, "name": self.sender_name, "email": self.sender_email,
-                              "role": "admin"}]
+            team["users"] = [
+                {
+                    "userId": self.user_id,
+                    "name": self.sender_name,
+                    "email": self.sender_email,
+                    "role": "admin",
+                }
+            ]
         return json_response(team)
 
     # --- campaigns ----------------------------------------------------------------------------------
@@ -246,6 +271,18 @@ class LemlistSimulator(VendorSimulator):
     def list_campaigns(self, req: SimRequest) -> SimResponse:
         self._seed()
         offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
+        # Facts: `version` defaults to v2, which pages by `page`; `offset` is documented as well. `page`
+        # (1-based) wins when sent, `offset` serves callers that send no page. Facts ran out on a page below
+        # 1 or not a number: refused like lemlist's other bad parameters.
+        page = req.arg("page")
+        if page:
+            try:
+                number = int(page)
+            except ValueError:
+                number = 0
+            if number < 1:
+                return _text("Bad params: page must be a positive integer", 400)
+            offset = (number - 1) * limit
         rows = self.store.all(CAMPAIGNS)
         status = req.arg("status")
         if status:
@@ -253,9 +290,10 @@ class LemlistSimulator(VendorSimulator):
         if req.arg("createdBy"):
             rows = [c for c in rows if c["createdBy"] == req.arg("createdBy")]
         rows.sort(key=lambda c: (c["createdAt"], c["_id"]), reverse=req.arg("sortOrder") == "desc")
-        # Facts ran out: n8n reads `{campaigns, pagination}` for version=v2, the spec shows a bare array.
-        # The spec's bare array is served for every version.
-        return json_response([self._campaign_summary(c) for c in rows[offset:offset + limit]])
+        # Facts ran out: n8n reads a `totalPage` and a third-party doc shows `{campaigns, pagination}` for
+        # version=v2, while lemlist's document shows a bare array. The document's bare array is served for
+        # every version; the client reads both shapes.
+        return json_response([self._campaign_summary(c) for c in rows[offset : offset + limit]])
 
     @route("POST", "/api/campaigns")
     def create_campaign(self, req: SimRequest) -> SimResponse:
@@ -278,42 +316,47 @@ class LemlistSimulator(VendorSimulator):
         # The spec's create example shows state "running"; in the product a new campaign sends nothing
         # until it is launched with senders and a sequence, so here it starts as a draft until
         # POST /campaigns/{id}/start. The pipeline's own flow (create, add leads, start) relies on that.
-        return json_response({
-            "_id": campaign["_id"],
-            "name": campaign["name"],
-            "sequenceId": campaign["sequenceId"],
-            "scheduleIds": [campaign["scheduleId"]],
-            "teamId": self.team_id,
-            "createdBy": self.user_id,
-            "createdAt": campaign["createdAt"],
-            "state": campaign["status"],
-            "status": campaign["status"],
-            "timezone": timezone,
-            "scannedCount": 0,
-            "reviewedCount": 0,
-            "inSequenceLeadCount": 0,
-            "variableKeys": [],
-            "senders": [self.user_id],
-            "sendUsers": [{"userId": self.user_id, "mailboxId": self.mailbox_id}],
-            "emoji": None,
-            "stopOnEmailReplied": True,
-            "unsubscribe": "campaign",
-            "autoReview": campaign["autoReview"],
-            "labels": [],
-        })
+        return json_response(
+            {
+                "_id": campaign["_id"],
+                "name": campaign["name"],
+                "sequenceId": campaign["sequenceId"],
+                "scheduleIds": [campaign["scheduleId"]],
+                "teamId": self.team_id,
+                "createdBy": self.user_id,
+                "createdAt": campaign["createdAt"],
+                "state": campaign["status"],
+                "status": campaign["status"],
+                "timezone": timezone,
+                "scannedCount": 0,
+                "reviewedCount": 0,
+                "inSequenceLeadCount": 0,
+                "variableKeys": [],
+                "senders": [self.user_id],
+                "sendUsers": [{"userId": self.user_id, "mailboxId": self.mailbox_id}],
+                # No `emoji` key: the document types it as a string (not nullable) and a campaign created
+                # without one has none.
+                "stopOnEmailReplied": True,
+                "unsubscribe": "campaign",
+                "autoReview": campaign["autoReview"],
+                "labels": [],
+            }
+        )
 
     @route("GET", "/api/campaigns/{campaignId}")
     def get_campaign(self, req: SimRequest, campaignId: str) -> SimResponse:
         campaign = self._campaign(campaignId)
         if campaign is None:
             return _text("Campaign not found", 404)
-        return json_response({
-            **self._campaign_summary(campaign),
-            "creator": {"userId": self.user_id, "userEmail": self.sender_email},
-            "senders": [
-                {"id": self.user_id, "email": self.sender_email, "sendUserMailboxId": self.mailbox_id}
-            ],
-        })
+        return json_response(
+            {
+                **self._campaign_summary(campaign),
+                "creator": {"userId": self.user_id, "userEmail": self.sender_email},
+                "senders": [
+                    {"id": self.user_id, "email": self.sender_email, "sendUserMailboxId": self.mailbox_id}
+                ],
+            }
+        )
 
     @route("POST", "/api/campaigns/{campaignId}/start")
     def start_campaign(self, req: SimRequest, campaignId: str) -> SimResponse:
@@ -390,8 +433,13 @@ class LemlistSimulator(VendorSimulator):
         record = self._lead_in(campaignId, lead)
         if record is None:
             return _text("Lead not found", 404)
-        out = {"email": record["email"], "_id": record["_id"], "isPaused": record["isPaused"],
-               "campaignId": campaignId, "contactId": record["contactId"]}
+        out = {
+            "email": record["email"],
+            "_id": record["_id"],
+            "isPaused": record["isPaused"],
+            "campaignId": campaignId,
+            "contactId": record["contactId"],
+        }
         if req.arg("action") == "remove":
             with self.store.transaction():
                 self.store.delete(LEADS, record["_id"])
@@ -491,86 +539,108 @@ class LemlistSimulator(VendorSimulator):
         # integrations walk `offset += 100` until a page comes back empty, which only gives every activity
         # once if the order is stable while new ones arrive. Ascending createdAt (then _id) is served:
         # new activities land on the last page and never shift the earlier pages.
-        page = rows[offset:offset + limit]
+        page = rows[offset : offset + limit]
         return json_response([self._public_activity(a) for a in page])
 
-    # --- unsubscribes -------------------------------------------------------------------------------
-
-    @route("GET", "/api/unsubscribes")
-    def list_unsubscribes(self, req: SimRequest) -> SimResponse:
-        self._sync()
-        offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
-        rows = sorted(self.store.all(UNSUBSCRIBES), key=lambda u: (u["createdAt"], u["_id"]))
-        return json_response([self._unsub_view(u) for u in rows[offset:offset + limit]])
-
-    @route("GET", "/api/unsubscribes/{value}")
-    def get_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
-        if record is None:
-            return _text("Unsubscriber not found", 404)
-        return json_response(self._unsub_view(record))
-
-    @route("POST", "/api/unsubscribes/{value}")
-    def add_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        value = value.strip().lower()
-        if not _valid_unsub(value):
-            return _text("Bad params: value must be an email or a domain starting with @", 400)
-        self._sync()
-        record, created = self._unsubscribe(value, "api", self.store.timestamp())
-        out = {"_id": record["_id"], "value": record["value"], "email": record["value"]}
-        if not created:
-            out["alreadyUnsubscribed"] = True
-        return json_response(out)
-
-    @route("DELETE", "/api/unsubscribes/{value}")
-    def delete_unsubscribe(self, req: SimRequest, value: str) -> SimResponse:
-        self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
-        if record is None:
-            return _text("Unsubscribe not found", 404)
-        self.store.delete(UNSUBSCRIBES, record["value"])
-        return json_response({"_id": record["_id"], "value": record["value"]})
+    # --- unsubscribes (v2) --------------------------------------------------------------------------
+    #
+    # lemlist retired the legacy `GET /unsubscribes`, `GET|POST|DELETE /unsubscribes/{email}` and
+    # `GET /unsubs/export` on 2026-11-01 (`deprecated: true` in its OpenAPI document). They are not served:
+    # they answer the generic 404 (`not_found`) like any unknown path, so a client still calling them fails
+    # here as it would against lemlist. The exact body lemlist sends for a removed route is not documented
+    # (an Express app would say `Cannot GET /api/unsubscribes/...`); a client must not depend on it.
 
     @route("GET", "/api/v2/unsubscribes/variables")
     def list_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
-        return self.list_unsubscribes(req)
+        self._sync()
+        offset, limit = self._page(req, default=100, maximum=PAGE_MAX)
+        return json_response([self._unsub_view(u) for u in self._unsub_rows()[offset : offset + limit]])
 
     @route("POST", "/api/v2/unsubscribes/variables")
     def add_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
         body = req.json()
         values = body.get("values") if isinstance(body, dict) else None
-        if not isinstance(values, list) or not values or len(values) > UNSUB_BULK_MAX:
-            return _text(f"Bad params: values must be an array of 1 to {UNSUB_BULK_MAX} strings", 400)
+        # Facts: 400 `Maximum 10000 values allowed` (text/plain). Facts ran out on the answer to a missing,
+        # empty or non-string `values`: a 400 in the same style is served.
+        if isinstance(values, list) and len(values) > UNSUB_BULK_MAX:
+            return _text(f"Maximum {UNSUB_BULK_MAX} values allowed", 400)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            return _text("values must be a non-empty array of strings", 400)
         self._sync()
         now = self.store.timestamp()
         with self.store.transaction():
             for value in values:
-                text = str(value).strip()
+                text = _unsub_value(value)
                 if text:
-                    self._unsubscribe(text if text.startswith("http") else text.lower(), "api", now)
-        return _text("Variables unsubscribed", 200)
+                    self._unsubscribe(text, "api", now)
+        # Facts: 200 with the JSON string "Variables unsubscribed" (application/json), no per-value result.
+        return json_response("Variables unsubscribed")
 
     @route("GET", "/api/v2/unsubscribes/variables/{value}")
     def get_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
-        return self.get_unsubscribe(req, value)
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
+        self._sync()
+        # Exactly the value asked for: an address does not match its `@domain` entry here (lemlist does not
+        # say it does); the client asks for both.
+        record = self.store.get(UNSUBSCRIBES, value)
+        if record is None:
+            return _text("Variable not found", 404)
+        return json_response(self._unsub_variable_view(record))
 
     @route("POST", "/api/v2/unsubscribes/variables/{value}")
     def add_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
         self._sync()
-        record, _ = self._unsubscribe(value.strip().lower(), "api", self.store.timestamp())
-        return json_response(self._unsub_view(record))
+        # Facts: idempotent; a value already on the list returns the existing record (its own source).
+        record, _ = self._unsubscribe(value, "api", self.store.timestamp())
+        return json_response(self._unsub_variable_view(record))
 
     @route("DELETE", "/api/v2/unsubscribes/variables/{value}")
     def delete_unsubscribe_variable(self, req: SimRequest, value: str) -> SimResponse:
+        value = _unsub_value(value)
+        if not value:
+            return _text("No value", 400)
         self._sync()
-        record = self.store.get(UNSUBSCRIBES, value.strip().lower())
+        record = self.store.get(UNSUBSCRIBES, value)
         if record is None:
-            return _text("Bad params: value is not unsubscribed", 400)
-        if record["source"] in ("lead", "abuse"):
-            return _text(f"Cannot delete an unsubscribe whose source is {record['source']}", 409)
+            return _text("Variable not found in unsubscribe list", 400)
+        # Facts: a value the lead unsubscribed itself (`lead`) or reported as spam (`abuse`) is protected.
+        if record["source"] in PROTECTED_SOURCES:
+            return _text("Variable is protected and cannot be re-subscribed", 409)
         self.store.delete(UNSUBSCRIBES, record["value"])
-        return json_response(self._unsub_view(record))
+        return json_response("Variable subscribed")
+
+    @route("GET", "/api/v2/unsubscribes/exports/variables")
+    def export_unsubscribe_variables(self, req: SimRequest) -> SimResponse:
+        self._sync()
+        rows = [[u["_id"], u["value"], u["source"], u["createdAt"]] for u in self._unsub_rows()]
+        return _csv(["_id", "value", "source", "createdAt"], rows)
+
+    @route("GET", "/api/v2/unsubscribes/contacts/{contactId}")
+    def get_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        if not _CONTACT_ID.match(contactId):
+            return _text("Bad contact identifier", 400)
+        # Facts ran out on an unknown contact id: the document lists no 404, so it reads as not flagged.
+        return json_response({"_id": contactId, "doNotContact": self._do_not_contact(contactId)})
+
+    @route("POST", "/api/v2/unsubscribes/contacts/{contactId}")
+    def add_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        return self._set_do_not_contact(contactId, True)
+
+    @route("DELETE", "/api/v2/unsubscribes/contacts/{contactId}")
+    def delete_contact_subscription(self, req: SimRequest, contactId: str) -> SimResponse:
+        return self._set_do_not_contact(contactId, False)
+
+    @route("GET", "/api/v2/unsubscribes/exports/contacts")
+    def export_contact_subscriptions(self, req: SimRequest) -> SimResponse:
+        # Facts: "all contacts with their subscription status": every contact a lead made, and any flagged.
+        flags = {c["_id"]: bool(c["doNotContact"]) for c in self.store.all(CONTACTS)}
+        ids = sorted({lead["contactId"] for lead in self.store.all(LEADS)} | set(flags))
+        return _csv(["_id", "doNotContact"], [[cid, "true" if flags.get(cid) else "false"] for cid in ids])
 
     # --- stats --------------------------------------------------------------------------------------
 
@@ -611,8 +681,12 @@ class LemlistSimulator(VendorSimulator):
             if campaign is None:
                 errors.append({"campaignId": campaign_id, "error": "Campaign not found"})
                 continue
-            results.append({"campaignId": campaign_id,
-                            **self._stats(campaign, lo or 0.0, hi or 0.0, activities=activities)})
+            results.append(
+                {
+                    "campaignId": campaign_id,
+                    **self._stats(campaign, lo or 0.0, hi or 0.0, activities=activities),
+                }
+            )
         return json_response({"results": results, "errors": errors})
 
     # --- inbox --------------------------------------------------------------------------------------
@@ -628,24 +702,29 @@ class LemlistSimulator(VendorSimulator):
         self._sync()
         if not any(lead["contactId"] == contactId for lead in self.store.all(LEADS)):
             return _text("Contact not found", 404)
-        messages = [self._inbox_message(a) for a in self._activities()
-                    if a.get("contactId") == contactId and a["type"] in ("emailsSent", "emailsReplied")]
-        page = messages[skip:skip + limit]
+        messages = [
+            self._inbox_message(a)
+            for a in self._activities()
+            if a.get("contactId") == contactId and a["type"] in ("emailsSent", "emailsReplied")
+        ]
+        page = messages[skip : skip + limit]
         total = len(messages)
         per_page = limit
         current = skip // per_page + 1
         pages = max(1, math.ceil(total / per_page))
-        return json_response({
-            "data": page,
-            "pagination": {
-                "totalItems": total,
-                "currentPage": current,
-                "nextPage": current + 1 if skip + limit < total else None,
-                "previousPage": current - 1 if current > 1 else None,
-                "perPage": per_page,
-                "totalPages": pages,
-            },
-        })
+        return json_response(
+            {
+                "data": page,
+                "pagination": {
+                    "totalItems": total,
+                    "currentPage": current,
+                    "nextPage": current + 1 if skip + limit < total else None,
+                    "previousPage": current - 1 if current > 1 else None,
+                    "perPage": per_page,
+                    "totalPages": pages,
+                },
+            }
+        )
 
     # --- campaign helpers ---------------------------------------------------------------------------
 
@@ -726,8 +805,9 @@ class LemlistSimulator(VendorSimulator):
 
     # --- lead helpers -------------------------------------------------------------------------------
 
-    def _add_lead(self, req: SimRequest, campaign_id: str, email: str, body: dict[str, Any], *,
-                  legacy: bool) -> SimResponse:
+    def _add_lead(
+        self, req: SimRequest, campaign_id: str, email: str, body: dict[str, Any], *, legacy: bool
+    ) -> SimResponse:
         email = email.strip().lower()
         if not email or "@" not in email or email.startswith("@") or " " in email:
             return _text("Bad params: a valid email is required", 400)
@@ -765,7 +845,7 @@ class LemlistSimulator(VendorSimulator):
                 "_id": f"lea_{_h(campaign_id, email)}",
                 "campaignId": campaign_id,
                 "email": email,
-                "contactId": f"ctc_{_h(self.store.seed, 'contact', email)}",
+                "contactId": self._contact_id(email),
                 "fields": fields,
                 "addedAt": now,
                 "updatedAt": now,
@@ -813,7 +893,9 @@ class LemlistSimulator(VendorSimulator):
             "contactId": lead["contactId"],
             "enrichment": {"emailStatus": self._email_status(lead["email"])},
             "campaign": {
-                "id": lead["campaignId"], "name": campaign.get("name"), "status": campaign.get("status")
+                "id": lead["campaignId"],
+                "name": campaign.get("name"),
+                "status": campaign.get("status"),
             },
             "sendingUser": {"id": self.user_id, "email": self.sender_email},
         }
@@ -894,23 +976,67 @@ class LemlistSimulator(VendorSimulator):
     # --- unsubscribe helpers ------------------------------------------------------------------------
 
     def _unsubscribed(self, email: str) -> bool:
+        """Whether lemlist refuses the address: it or its `@domain` is on the list, or its contact is marked
+        do-not-contact (facts ran out on whether lemlist refuses the latter at add time; it is refused)."""
         email = email.strip().lower()
         domain = "@" + email.rsplit("@", 1)[-1]
-        return any(self.store.get(UNSUBSCRIBES, value) is not None for value in (email, domain))
+        if any(self.store.get(UNSUBSCRIBES, value) is not None for value in (email, domain)):
+            return True
+        return self._do_not_contact(self._contact_id(email))
+
+    def _contact_id(self, email: str) -> str:
+        """The lemlist contact an address makes (one per address, shared by its leads in all campaigns)."""
+        return f"ctc_{_h(self.store.seed, 'contact', email.strip().lower())}"
 
     def _unsubscribe(self, value: str, source: str, ts: float) -> tuple[dict[str, Any], bool]:
         existing = self.store.get(UNSUBSCRIBES, value)
         if existing is not None:
             return existing, False
-        record = {"_id": f"uns_{_h(self.store.seed, 'unsub', value)}", "value": value, "source": source,
-                  "createdAt": _iso(ts), "ts": ts}
+        record = {
+            "_id": f"uns_{_h(self.store.seed, 'unsub', value)}",
+            "value": value,
+            "source": source,
+            "createdAt": _iso(ts),
+            "ts": ts,
+        }
         self.store.put(UNSUBSCRIBES, value, record)
         return record, True
 
+    def _unsub_rows(self) -> list[dict[str, Any]]:
+        """The list in a stable order (oldest first), so that offset pages never shift while it grows."""
+        return sorted(self.store.all(UNSUBSCRIBES), key=lambda u: (u["createdAt"], u["_id"]))
+
     @staticmethod
     def _unsub_view(record: dict[str, Any]) -> dict[str, Any]:
-        return {"_id": record["_id"], "value": record["value"], "source": record["source"],
-                "createdAt": record["createdAt"]}
+        """A row of the list (`UnsubscribedVariable`)."""
+        return {
+            "_id": record["_id"],
+            "value": record["value"],
+            "source": record["source"],
+            "createdAt": record["createdAt"],
+        }
+
+    @staticmethod
+    def _unsub_variable_view(record: dict[str, Any]) -> dict[str, Any]:
+        """The single-value GET/POST answer: `variable` is documented as an alias of `value`; the document
+        shows no `createdAt` there."""
+        return {
+            "_id": record["_id"],
+            "value": record["value"],
+            "variable": record["value"],
+            "source": record["source"],
+        }
+
+    def _do_not_contact(self, contact_id: str) -> bool:
+        record = self.store.get(CONTACTS, contact_id)
+        return bool(record and record["doNotContact"])
+
+    def _set_do_not_contact(self, contact_id: str, flag: bool) -> SimResponse:
+        if not _CONTACT_ID.match(contact_id):
+            return _text("Bad contact identifier", 400)
+        self.store.put(CONTACTS, contact_id, {"_id": contact_id, "doNotContact": flag})
+        # Facts: both POST and DELETE answer the JSON string "Contact subscription updated".
+        return json_response("Contact subscription updated")
 
     # --- activities and the campaign engine ---------------------------------------------------------
 
@@ -928,8 +1054,9 @@ class LemlistSimulator(VendorSimulator):
         activity = self._activity(lead, kind, f"manual:{n}", ts, extra)
         self.store.put(ACTIVITIES, activity["_id"], activity, key=lead["_id"])
 
-    def _activity(self, lead: dict[str, Any], kind: str, event_key: str, ts: float,
-                  extra: dict[str, Any]) -> dict[str, Any]:
+    def _activity(
+        self, lead: dict[str, Any], kind: str, event_key: str, ts: float, extra: dict[str, Any]
+    ) -> dict[str, Any]:
         fields = lead["fields"]
         campaign = self.store.get(CAMPAIGNS, lead["campaignId"]) or {"name": None, "sequenceId": None}
         activity: dict[str, Any] = {
@@ -1034,16 +1161,30 @@ class LemlistSimulator(VendorSimulator):
         subject = outcome["subject"]
         events: list[Event] = []
         message_id = f"<{_h(lead['_id'], 'msg0', n=24)}@mail.lemlist.com>"
-        sent0 = {"sequenceStep": 0, "emailId": f"eml_{_h(lead['_id'], 0)}", "messageId": message_id,
-                 "subject": subject, "message": outcome["sent_message"]}
+        sent0 = {
+            "sequenceStep": 0,
+            "emailId": f"eml_{_h(lead['_id'], 0)}",
+            "messageId": message_id,
+            "subject": subject,
+            "message": outcome["sent_message"],
+        }
         events.append((t0, "emailsSent:0", "emailsSent", sent0))
         if outcome["bounce_after"] is not None:
             # Facts ran out on where lemlist puts the SMTP answer of a bounce: `errorMessage` is used. Any
             # bounce stops the lead's sequence; only a hard one (dead mailbox) goes on the unsubscribe list.
-            events.append((t0 + outcome["bounce_after"], "emailsBounced:0", "emailsBounced",
-                           {"sequenceStep": 0, "errorMessage": outcome["bounce_message"],
-                            "bounceType": "hard" if outcome["bounce_hard"] else "soft",
-                            "relatedSentAt": _iso(t0)}))
+            events.append(
+                (
+                    t0 + outcome["bounce_after"],
+                    "emailsBounced:0",
+                    "emailsBounced",
+                    {
+                        "sequenceStep": 0,
+                        "errorMessage": outcome["bounce_message"],
+                        "bounceType": "hard" if outcome["bounce_hard"] else "soft",
+                        "relatedSentAt": _iso(t0),
+                    },
+                )
+            )
             return events
         related = {"sequenceStep": 0, "relatedSentAt": _iso(t0)}
         for i, after in enumerate(outcome["opens"]):
@@ -1055,16 +1196,27 @@ class LemlistSimulator(VendorSimulator):
             replied_at = t0 + outcome["reply_after"]
             if outcome["reply_stops"]:
                 ended = replied_at
-            events.append((replied_at, "emailsReplied:0", "emailsReplied",
-                           {**related, "text": outcome["reply_text"], "subject": outcome["reply_subject"],
-                            "message": outcome["reply_text"]}))
+            events.append(
+                (
+                    replied_at,
+                    "emailsReplied:0",
+                    "emailsReplied",
+                    {
+                        **related,
+                        "text": outcome["reply_text"],
+                        "subject": outcome["reply_subject"],
+                        "message": outcome["reply_text"],
+                    },
+                )
+            )
         if outcome["complaint_after"] is not None:
             # Facts ran out on how lemlist reports a spam complaint: the documented unsubscribe source
             # `abuse` is used, with the lead's `emailsUnsubscribed` activity; it replaces a plain unsubscribe.
             t_abuse = t0 + outcome["complaint_after"]
             ended = t_abuse if ended is None else min(ended, t_abuse)
-            events.append((t_abuse, "emailsUnsubscribed:abuse", "emailsUnsubscribed",
-                           {**related, "_source": "abuse"}))
+            events.append(
+                (t_abuse, "emailsUnsubscribed:abuse", "emailsUnsubscribed", {**related, "_source": "abuse"})
+            )
         elif outcome["unsubscribe_after"] is not None:
             t_unsub = t0 + outcome["unsubscribe_after"]
             ended = t_unsub if ended is None else min(ended, t_unsub)
@@ -1072,10 +1224,20 @@ class LemlistSimulator(VendorSimulator):
         # The follow-up goes out FOLLOW_UP_DAYS later unless the lead replied, unsubscribed or was stopped.
         t1 = self._send_slot(t0 + FOLLOW_UP_DAYS * 86400, campaign, lead)
         if t1 is not None and (ended is None or t1 < ended) and (stop is None or t1 < stop):
-            events.append((t1, "emailsSent:1", "emailsSent",
-                           {"sequenceStep": 1, "emailId": f"eml_{_h(lead['_id'], 1)}",
-                            "messageId": f"<{_h(lead['_id'], 'msg1', n=24)}@mail.lemlist.com>",
-                            "subject": f"Re: {subject}", "message": outcome["follow_up_message"]}))
+            events.append(
+                (
+                    t1,
+                    "emailsSent:1",
+                    "emailsSent",
+                    {
+                        "sequenceStep": 1,
+                        "emailId": f"eml_{_h(lead['_id'], 1)}",
+                        "messageId": f"<{_h(lead['_id'], 'msg1', n=24)}@mail.lemlist.com>",
+                        "subject": f"Re: {subject}",
+                        "message": outcome["follow_up_message"],
+                    },
+                )
+            )
         return events
 
     def _send_slot(self, earliest: float, campaign: dict[str, Any], lead: dict[str, Any]) -> float | None:
@@ -1110,8 +1272,11 @@ class LemlistSimulator(VendorSimulator):
         first_name = fields.get("firstName") or (person.first_name if person else None)
         # The campaign's first step would template the subject from a custom variable; the product sends
         # `emailSubject`, hand-made campaigns often `subject`.
-        subject = fields.get("emailSubject") or fields.get("subject") or (
-            f"Quick question, {first_name}" if first_name else f"{campaign['name']} - quick question")
+        subject = (
+            fields.get("emailSubject")
+            or fields.get("subject")
+            or (f"Quick question, {first_name}" if first_name else f"{campaign['name']} - quick question")
+        )
         language = fields.get("language") or (person.language if person else "en")
         engagement = engagement_for(
             self.store.seed,
@@ -1141,8 +1306,11 @@ class LemlistSimulator(VendorSimulator):
             "complaint_after": None,
         }
         if engagement.bounce is not None:
-            out.update(bounce_after=engagement.bounce.after_minutes * 60.0 + 5.0,
-                       bounce_message=engagement.bounce.smtp_text, bounce_hard=engagement.bounce.hard)
+            out.update(
+                bounce_after=engagement.bounce.after_minutes * 60.0 + 5.0,
+                bounce_message=engagement.bounce.smtp_text,
+                bounce_hard=engagement.bounce.hard,
+            )
         if engagement.reply is not None:
             reply = engagement.reply
             # Facts ran out on auto-reply handling: out-of-office and ticket confirmations are recorded as
@@ -1185,31 +1353,45 @@ class LemlistSimulator(VendorSimulator):
 
     # --- stats --------------------------------------------------------------------------------------
 
-    def _stats(self, campaign: dict[str, Any], lo: float, hi: float,
-               activities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        rows = [a for a in (activities if activities is not None else self._activities())
-                if a["campaignId"] == campaign["_id"] and lo <= a["ts"] <= hi]
+    def _stats(
+        self, campaign: dict[str, Any], lo: float, hi: float, activities: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        rows = [
+            a
+            for a in (activities if activities is not None else self._activities())
+            if a["campaignId"] == campaign["_id"] and lo <= a["ts"] <= hi
+        ]
 
         def leads(*kinds: str) -> int:
             return len({a["leadId"] for a in rows if a["type"] in kinds})
 
         def count(kind: str, step: int | None = None) -> int:
-            return sum(1 for a in rows
-                       if a["type"] == kind and (step is None or a.get("sequenceStep") == step))
+            return sum(
+                1 for a in rows if a["type"] == kind and (step is None or a.get("sequenceStep") == step)
+            )
 
         sent, bounced = count("emailsSent"), count("emailsBounced")
         bounced_leads = {a["leadId"] for a in rows if a["type"] == "emailsBounced"}
         steps = []
         for step in range(SEQUENCE_STEPS):
             step_sent, step_bounced = count("emailsSent", step), count("emailsBounced", step)
-            steps.append({
-                "index": step, "sequenceId": campaign["sequenceId"], "sequenceStep": step,
-                "taskType": "email",
-                "invited": 0, "sent": step_sent, "delivered": step_sent - step_bounced,
-                "opened": count("emailsOpened", step), "clicked": count("emailsClicked", step),
-                "replied": count("emailsReplied", step), "notDelivered": step_bounced,
-                "bounced": step_bounced, "unsubscribed": count("emailsUnsubscribed", step),
-            })
+            steps.append(
+                {
+                    "index": step,
+                    "sequenceId": campaign["sequenceId"],
+                    "sequenceStep": step,
+                    "taskType": "email",
+                    "invited": 0,
+                    "sent": step_sent,
+                    "delivered": step_sent - step_bounced,
+                    "opened": count("emailsOpened", step),
+                    "clicked": count("emailsClicked", step),
+                    "replied": count("emailsReplied", step),
+                    "notDelivered": step_bounced,
+                    "bounced": step_bounced,
+                    "unsubscribed": count("emailsUnsubscribed", step),
+                }
+            )
         all_leads = [lead for lead in self.store.all(LEADS) if lead["campaignId"] == campaign["_id"]]
         return {
             "nbLeads": len(all_leads),
@@ -1247,11 +1429,24 @@ class LemlistSimulator(VendorSimulator):
         return offset, max(1, min(limit, maximum))
 
 
-def _valid_unsub(value: str) -> bool:
-    if value.startswith("@"):
-        return "." in value[1:] and "@" not in value[1:]
-    local, _, domain = value.partition("@")
-    return bool(local) and "." in domain and " " not in value
+def _unsub_value(value: object) -> str:
+    """A value as the list stores it: emails and `@domain` entries lower-cased, LinkedIn URLs and phone
+    numbers as given (facts ran out on lemlist's own normalisation; an address is case-insensitive)."""
+    text = str(value).strip()
+    return text if text.lower().startswith("http") else text.lower()
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> SimResponse:
+    """A CSV export as lemlist's examples show it: a header line, `\n` line ends, text/csv."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimResponse(
+        status=200,
+        body=buffer.getvalue().encode(),
+        headers={"content-type": "text/csv; charset=utf-8"},
+    )
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -1314,11 +1509,16 @@ def _sent_body(fields: dict[str, str], first_name: str | None, sender_name: str)
             return fields[name]
     opener = fields.get("icebreaker") or (
         "I noticed your team has been growing and wanted to share how we help companies like yours find "
-        "and reach the right buyers.")
-    return (f"Hi {first_name or 'there'},\n\n{opener}\n\n"
-            f"Would it make sense to talk for 15 minutes next week?\n\n{sender_name}")
+        "and reach the right buyers."
+    )
+    return (
+        f"Hi {first_name or 'there'},\n\n{opener}\n\n"
+        f"Would it make sense to talk for 15 minutes next week?\n\n{sender_name}"
+    )
 
 
 def _follow_up_body(first_name: str | None, sender_name: str) -> str:
-    return (f"Hi {first_name or 'there'},\n\nJust bumping this up in your inbox in case it got buried. "
-            f"Worth a quick chat?\n\n{sender_name}")
+    return (
+        f"Hi {first_name or 'there'},\n\nJust bumping this up in your inbox in case it got buried. "
+        f"Worth a quick chat?\n\n{sender_name}"
+    )

@@ -8,7 +8,8 @@ the calls that carry them out:
 - referral: the referred person becomes a HubSpot contact (a candidate, unless suppressed) and the owner
   gets a task to reach out;
 - unsubscribe / not_interested / wrong_person / bounce_hard: the suppression list, plus lemlist's unsubscribe
-  list (or its not-interested mark) so no campaign mails them again;
+  list (or its not-interested mark) so no campaign mails them again: one address goes through lemlist's
+  single-value POST, several through its bulk POST (one call);
 - out_of_office: nothing is suppressed (the return date is kept on the row); policy_block: a deliverability
   alert (logged, recorded, and shown by a warning check), never a suppression: the mailbox exists;
 - anything the rules were unsure of and Claude could not label: a review task, no suppression.
@@ -284,14 +285,20 @@ class ReplyActionRun:
     ) -> None:
         todo = [r for r in rows if plans[r["activity_id"]].lemlist_call and r.get("email")]
         done = self.store.actions.get_many(LEMLIST_KIND, [r["activity_id"] for r in todo])
+        pending: list[dict[str, Any]] = []
         for r in todo:
-            call = plans[r["activity_id"]].lemlist_call
-            row = out[r["activity_id"]]
-            row["lemlist_call"] = call
+            out[r["activity_id"]]["lemlist_call"] = plans[r["activity_id"]].lemlist_call
             if r["activity_id"] in done and done[r["activity_id"]].status == "done":
                 continue
+            pending.append(r)
+        unsubscribes = [r for r in pending if plans[r["activity_id"]].lemlist_call == "unsubscribe"]
+        if len(unsubscribes) > 1 and self._bulk_unsubscribe(unsubscribes):
+            pending = [r for r in pending if plans[r["activity_id"]].lemlist_call != "unsubscribe"]
+        for r in pending:
+            call = plans[r["activity_id"]].lemlist_call
             try:
                 if call == "unsubscribe":
+                    # One address: lemlist's single-value POST (idempotent, so a re-run is harmless).
                     self.lemlist.add_unsubscribe(r["email"])
                 elif call == "interested":
                     self.lemlist.mark_interested(r["email"], campaign_id=r.get("campaign_id"))
@@ -302,6 +309,7 @@ class ReplyActionRun:
                 raise
             except (NotFoundError, VendorError) as exc:
                 # The suppression list already holds the address; lemlist is tried again on the next run.
+                row = out[r["activity_id"]]
                 row["detail"] = f"{row['detail']}; lemlist {call} failed: {exc}".lstrip("; ")
                 row["status"] = "partial" if row["status"] == "done" else "failed"
                 self.store.actions.record(
@@ -315,6 +323,25 @@ class ReplyActionRun:
             self.store.actions.record(
                 LEMLIST_KIND, r["activity_id"], "done", {"call": call}, partition=self.partition
             )
+
+    def _bulk_unsubscribe(self, rows: list[dict[str, Any]]) -> bool:
+        """Several addresses onto lemlist's unsubscribe list in one bulk POST. lemlist answers the bulk call
+        with one sentence and no per-value result, so one refused value fails them all: False sends the
+        caller back to one call per address, which records each failure on its own row."""
+        try:
+            self.lemlist.add_unsubscribes([r["email"] for r in rows])
+        except AuthenticationError:
+            raise
+        except VendorError as exc:
+            self.log.warning(f"lemlist bulk unsubscribe of {len(rows)} addresses failed ({exc}); one by one")
+            return False
+        self.calls["lemlist"] += 1
+        self.store.actions.record_many(
+            LEMLIST_KIND,
+            {r["activity_id"]: ("done", {"call": "unsubscribe", "bulk": True}) for r in rows},
+            partition=self.partition,
+        )
+        return True
 
     def _alerts(
         self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]

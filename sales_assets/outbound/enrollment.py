@@ -311,7 +311,8 @@ class EnrollmentRun:
     _unsubscribed: frozenset[str] | None = field(default=None, init=False)
 
     def unsubscribed(self) -> frozenset[str]:
-        """lemlist's unsubscribe list, read once per run."""
+        """lemlist's unsubscribe list (emails and `@domain` entries), read once per run: one request, the
+        v2 CSV export, whatever the list's size."""
         if self._unsubscribed is None:
             self._unsubscribed = unsubscribe_values(self.client.unsubscribes())
             self.unsubscribes_read += 1
