@@ -9,7 +9,6 @@ In process through `LemlistResource(sandbox_state=...)`, and once over a socket 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -17,7 +16,6 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -783,96 +781,3 @@ def test_offset_walk_stops_when_the_server_ignores_offset(caplog: pytest.LogCapt
         walked = list(mock_client(ignores_offset).iter_unsubscribes())
     assert len(walked) == 100 and len(requests) == 2
     assert any("repeats" in r.getMessage() for r in caplog.records)
-
-
-# --- against lemlist's published OpenAPI document ------------------------------------------------------
-
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "lemlist" / "openapi.json"
-
-
-class _ContractTransport(SandboxTransport):
-    """Holds every request the client sends, and the simulator's answer, against lemlist's document: the
-    operation exists and is not deprecated, the parameters fit, and the answer's status, content type and
-    body fit what the document says for it."""
-
-    def __init__(self, sandbox: Sandbox, spec: Any, document: dict[str, Any]) -> None:
-        super().__init__(sandbox)
-        self.spec = spec
-        self.document = document
-        self.operations: list[str] = []
-
-    def template(self, path: str) -> str:
-        """The document's path template for a request path (literal segments win, as in routing)."""
-        matches = [
-            t
-            for t in self.document["paths"]
-            if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(t)), path)
-        ]
-        assert matches, f"{path} is not in lemlist's document"
-        return min(matches, key=lambda t: t.count("{"))
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        from openapi_core.testing import MockRequest, MockResponse
-
-        response = super().handle_request(request)
-        body = request.content or None
-        checked = MockRequest(
-            "https://api.lemlist.com",
-            request.method.lower(),
-            request.url.path,
-            args=dict(request.url.params),
-            headers=dict(request.headers),
-            data=body,
-            content_type=request.headers.get("content-type", "application/json"),
-        )
-        self.spec.validate_request(checked)
-        template = self.template(request.url.path.removeprefix("/api"))
-        operation = self.document["paths"][template][request.method.lower()]
-        assert not operation.get("deprecated"), f"{request.method} {template} is deprecated"
-        self.operations.append(f"{request.method} {template}")
-        self.spec.validate_response(
-            checked,
-            MockResponse(
-                response.read(),
-                status_code=response.status_code,
-                headers=dict(response.headers),
-                content_type=response.headers.get("content-type", ""),
-            ),
-        )
-        return response
-
-
-def test_the_unsubscribe_and_campaign_calls_fit_lemlists_document(sandbox: Sandbox) -> None:
-    openapi_core = pytest.importorskip("openapi_core")
-    if not CONTRACT.exists():
-        pytest.skip(f"lemlist's OpenAPI document is not at {CONTRACT}")
-    document = json.loads(CONTRACT.read_text(encoding="utf-8"))
-    transport = _ContractTransport(sandbox, openapi_core.OpenAPI.from_dict(document), document)
-    client = LemlistClient("sandbox-key", transport=transport, policy=HttpPolicy(read_timeout=5.0))
-
-    campaign = client.create_campaign("Contract")
-    client.list_campaigns()
-    client.list_campaigns(status="draft")
-    client.add_unsubscribe("left@example.com")
-    client.add_unsubscribe("@blocked.example")
-    client.add_unsubscribes(["a@example.com", "+33612345678", "https://www.linkedin.com/in/someone"])
-    assert client.get_unsubscribe("left@example.com") is not None
-    assert client.is_unsubscribed("x@blocked.example") and not client.is_unsubscribed("nobody@example.com")
-    assert len(client.unsubscribe_page(limit=2)) == 2
-    assert len(list(client.iter_unsubscribes())) == len(client.unsubscribes()) == 5
-    lead = client.add_lead(campaign.id, LeadInput(email="contract@example.com")).lead
-    assert lead is not None and lead.contact_id
-    client.mark_do_not_contact(lead.contact_id)
-    assert client.is_do_not_contact(lead.contact_id)
-
-    assert {op for op in transport.operations if "unsubscri" in op or op.endswith("/campaigns")} == {
-        "GET /campaigns",
-        "POST /campaigns",
-        "POST /v2/unsubscribes/variables/{value}",
-        "POST /v2/unsubscribes/variables",
-        "GET /v2/unsubscribes/variables/{value}",
-        "GET /v2/unsubscribes/variables",
-        "GET /v2/unsubscribes/exports/variables",
-        "GET /v2/unsubscribes/contacts/{contactId}",
-        "POST /v2/unsubscribes/contacts/{contactId}",
-    }

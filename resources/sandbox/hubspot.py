@@ -40,7 +40,7 @@ from resources.sandbox.app import (
     new_uuid,
     route,
 )
-from resources.sandbox.world import normalize_domain
+from resources.sandbox.world import NUMEMPLOYEES_CHOICES, normalize_domain
 
 # --- limits ----------------------------------------------------------------------------------------------
 
@@ -1944,19 +1944,35 @@ class HubSpotSimulator(VendorSimulator):
         "textarea": "multi_line_text",
     }
 
+    def _field(self, f: Any) -> dict[str, Any]:
+        """One form field with every member the v3 forms document requires of its field type."""
+        field_type = self._FIELD_TYPES.get(f.field_type, "single_line_text")
+        out: dict[str, Any] = {
+            "objectTypeId": "0-1",
+            "name": f.name,
+            "label": f.label,
+            "required": f.required,
+            "hidden": False,
+            "fieldType": field_type,
+            "dependentFields": [],
+        }
+        if field_type == "email":
+            out["validation"] = {"blockedEmailDomains": [], "useDefaultBlockList": False}
+        elif field_type == "phone":
+            out["useCountryCodeSelect"] = True
+            out["validation"] = {"minAllowedDigits": 7, "maxAllowedDigits": 20}
+        elif field_type == "dropdown":
+            choices = NUMEMPLOYEES_CHOICES if f.name == "numemployees" else ()
+            out["defaultValues"] = []
+            out["options"] = [
+                {"label": value, "value": value, "displayOrder": i} for i, value in enumerate(choices)
+            ]
+        return out
+
     def _form(self, index: int, form: Any) -> dict[str, Any]:
+        """A form as `GET /marketing/v3/forms` describes it: the fields the world gives it, and the portal
+        defaults of a new form for everything the document requires besides."""
         created = _iso(self.store.epoch - timedelta(days=400 - 30 * index))
-        fields = [
-            {
-                "objectTypeId": "0-1",
-                "name": f.name,
-                "label": f.label,
-                "required": f.required,
-                "hidden": False,
-                "fieldType": self._FIELD_TYPES.get(f.field_type, "single_line_text"),
-            }
-            for f in form.fields
-        ]
         return {
             "id": form.guid,
             "name": form.name,
@@ -1965,9 +1981,43 @@ class HubSpotSimulator(VendorSimulator):
             "updatedAt": created,
             "archived": False,
             "fieldGroups": [
-                {"groupType": "default_group", "richTextType": "text", "fields": [f]} for f in fields
+                {"groupType": "default_group", "richTextType": "text", "fields": [self._field(f)]}
+                for f in form.fields
             ],
-            "configuration": {"language": "en", "createNewContactForNewEmail": True},
+            "configuration": {
+                "language": "en",
+                "createNewContactForNewEmail": True,
+                "allowLinkToResetKnownValues": False,
+                "archivable": True,
+                "cloneable": True,
+                "editable": True,
+                "lifecycleStages": [{"objectTypeId": "0-1", "value": "lead"}],
+                "notifyContactOwner": False,
+                "notifyRecipients": [],
+                "postSubmitAction": {"type": "thank_you", "value": "Thanks for submitting the form."},
+                "prePopulateKnownValues": True,
+                "recaptchaEnabled": False,
+            },
+            "displayOptions": {
+                "renderRawHtml": False,
+                "theme": "default_style",
+                "submitButtonText": "Submit",
+                "style": {
+                    "backgroundWidth": "100%",
+                    "fontFamily": "arial, helvetica, sans-serif",
+                    "helpTextColor": "#7C98B6",
+                    "helpTextSize": "11px",
+                    "labelTextColor": "#33475b",
+                    "labelTextSize": "13px",
+                    "legalConsentTextColor": "#33475b",
+                    "legalConsentTextSize": "14px",
+                    "submitAlignment": "left",
+                    "submitColor": "#ff7a59",
+                    "submitFontColor": "#ffffff",
+                    "submitSize": "12px",
+                },
+            },
+            "legalConsentOptions": {"type": "none"},
         }
 
     @route("GET", "/marketing/v3/forms")

@@ -252,7 +252,7 @@ class LemlistSimulator(VendorSimulator):
             "hooks": [],
             "beta": [],
             "invitedUsers": [],
-            "customDomain": None,
+            # No custom tracking domain: left out, since the document types customDomain as a plain string.
         }
         if req.arg("version") == "v2":
             team["users"] = [

@@ -1648,7 +1648,8 @@ def _crm(
 
 # --- forms -----------------------------------------------------------------------------------------------
 
-_NUMEMPLOYEES = ("1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+")
+#: The choices of the sales forms' company-size dropdown (HubSpot's `numemployees` property).
+NUMEMPLOYEES_CHOICES = ("1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+")
 
 
 def _numemployees(count: int) -> str:
@@ -1969,7 +1970,7 @@ class World:
                 "company": rng.choice(("Best SEO Services", "Crypto Gains Ltd", "asdf", "N/A", "Web Pro")),
                 "jobtitle": rng.choice(("", "CEO", "Manager")),
                 "phone": "",
-                "numemployees": rng.choice(_NUMEMPLOYEES),
+                "numemployees": rng.choice(NUMEMPLOYEES_CHOICES),
                 "message": rng.choice(_SPAM_MESSAGES),
             }
         return values

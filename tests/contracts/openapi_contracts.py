@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 from openapi_core import OpenAPI
@@ -199,7 +199,8 @@ def find_operation(vendor: str, method: str, path: str) -> Match | None:
                 continue
             hit = regex.match(rest)
             if hit:
-                values = {name: hit.group(f"p{i}") for i, name in enumerate(operation.params)}
+                # Servers decode path segments before reading them (`a%40b.com` is the email `a@b.com`).
+                values = {name: unquote(hit.group(f"p{i}")) for i, name in enumerate(operation.params)}
                 found.append(Match(document, operation, values))
     if not found:
         return None
@@ -234,6 +235,11 @@ def operations_for_route(vendor: str, method: str, route: str) -> list[Operation
             ):
                 out.append(operation)
     return out
+
+
+def documented(vendor: str, key: str) -> bool:
+    """Whether some document of the vendor has the operation `METHOD template` (as the document writes it)."""
+    return any(op.key == key for op in all_operations(vendor))
 
 
 def all_operations(vendor: str) -> list[Operation]:
@@ -308,6 +314,18 @@ def _errors(exc: BaseException) -> list[str]:
     return [f"{type(exc).__name__}: {str(exc)[:300]}"]
 
 
+def _any_media_type(value: bytes, **parameters: str) -> Any:
+    """HubSpot documents its error bodies as `*/*` with a JSON schema: read them as JSON when they are."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+#: Media types openapi-core has no reader for by itself.
+MEDIA_TYPES = {"*/*": _any_media_type}
+
+
 def _auth_problem(vendor: str, headers: Mapping[str, str]) -> str | None:
     """The vendor's documented way of authenticating, checked on every request."""
     lower = {k.lower(): v for k, v in headers.items()}
@@ -375,7 +393,7 @@ def check(exchange: Exchange, *, requests: bool = True) -> Checked:
         else (V30RequestParametersValidator, V30RequestBodyValidator)
     )
     for validator_cls in validators if requests else ():
-        for error in validator_cls(spec).iter_errors(request):
+        for error in validator_cls(spec, extra_media_type_deserializers=MEDIA_TYPES).iter_errors(request):
             for line in _errors(error):
                 violation("request", line, operation)
 
@@ -396,7 +414,8 @@ def check(exchange: Exchange, *, requests: bool = True) -> Checked:
             )
         else:
             response_validator = V31ResponseValidator if document.version_31 else V30ResponseValidator
-            for error in response_validator(spec).iter_errors(request, response):
+            validator = response_validator(spec, extra_media_type_deserializers=MEDIA_TYPES)
+            for error in validator.iter_errors(request, response):
                 for line in _errors(error):
                     violation("response", line, operation, exchange.status)
     return Checked(exchange, operation, out)
