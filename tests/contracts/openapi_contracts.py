@@ -269,11 +269,14 @@ class Violation:
 
 @dataclass
 class Checked:
-    """An exchange and what the check found."""
+    """An exchange and what the check found. `label` names the operation for coverage: the document's
+    `METHOD template`, with the object type written in where one document per object type shares a
+    template (HubSpot's 2026-09 `/crm/objects/2026-09/{objectType}/...`)."""
 
     exchange: Exchange
     operation: Operation | None
     violations: list[Violation]
+    label: str | None = None
 
 
 def _content_type(headers: Mapping[str, str], default: str = "application/json") -> str:
@@ -369,6 +372,10 @@ def check(exchange: Exchange, *, requests: bool = True) -> Checked:
         violation("undocumented", "no published document has this route", None)
         return Checked(exchange, None, out)
     operation, document = match.operation, match.document
+    label = operation.key
+    object_type = match.path_params.get("objectType")
+    if object_type and Path(document.name).stem == object_type:
+        label = label.replace("{objectType}", object_type)
     if operation.deprecated:
         violation("deprecated", f"marked deprecated in {document.name}", operation)
     problem = _auth_problem(vendor, exchange.request_headers) if requests else None
@@ -418,7 +425,7 @@ def check(exchange: Exchange, *, requests: bool = True) -> Checked:
             for error in validator.iter_errors(request, response):
                 for line in _errors(error):
                     violation("response", line, operation, exchange.status)
-    return Checked(exchange, operation, out)
+    return Checked(exchange, operation, out, label)
 
 
 # --- judging a whole recording ----------------------------------------------------------------------------
@@ -434,9 +441,19 @@ class Verdict:
 
     def operations(self, vendor: str | None = None) -> set[str]:
         return {
-            c.operation.key
+            c.label
             for c in self.checked
-            if c.operation is not None and (vendor is None or c.exchange.vendor == vendor)
+            if c.label is not None and (vendor is None or c.exchange.vendor == vendor)
+        }
+
+    def failed_operations(self, vendor: str | None = None) -> set[str]:
+        failed = {id(v) for v in self.failures}
+        return {
+            c.label
+            for c in self.checked
+            if c.label is not None
+            and (vendor is None or c.exchange.vendor == vendor)
+            and any(id(v) in failed for v in c.violations)
         }
 
     def report(self, limit: int = 40) -> str:

@@ -11,82 +11,15 @@ shows as well.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
-import dagster as dg
 import pytest
+from anthropic._data import DEPRECATED_MODELS
 
 from contracts.allowances import allowances
-from contracts.openapi_contracts import REPO, distinct, judge, operations_for_route
-from resources.sandbox.claude import AnthropicSimulator
-from resources.sandbox.sandbox import Exchange, recording
-from sales_assets.definitions import build_definitions
-from sales_assets.engagement.safety import campaign_safety_sensor
-from sales_assets.engagement.sensors import RepliesCursor, replies_sensor
-from sales_assets.inbound.sensors import form_leads_sensor
-from sales_assets.outbound.enrollment import enrollment_settings_from_env
-from sales_assets.outbound.partitions import outbound_partitions
+from contracts.conftest import ProductDay
+from contracts.openapi_contracts import distinct, judge, operations_for_route
 
-pytestmark = pytest.mark.slow
-
-DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
-PARTITION = f"{DAY}|revops_saas"
-
-
-@dataclass
-class ProductDay:
-    env: Any
-    log: list[Exchange]
-    runs: dict[str, int]
-
-
-def _sense(sensor: dg.SensorDefinition, env: Any, cursor: str | None = None) -> Any:
-    with dg.build_sensor_context(cursor=cursor, resources=env.resources, instance=env.instance) as context:
-        return sensor(context)
-
-
-@pytest.fixture(scope="session")
-def product_day(
-    tmp_path_factory: pytest.TempPathFactory, make_env: Callable[..., Any]
-) -> Iterator[ProductDay]:
-    env = make_env(tmp_path_factory.mktemp("product-day"))
-    # Sending on, so the campaign runs and replies come back; the sandbox still sends nothing anywhere.
-    env.resources["enrollment_settings"] = enrollment_settings_from_env({"SALES_SENDING_ENABLED": "true"})
-    defs = build_definitions(resources=env.resources)
-    runs: dict[str, int] = {}
-
-    def run(job: str, **kwargs: Any) -> dg.ExecuteInProcessResult:
-        result = defs.resolve_job_def(job).execute_in_process(instance=env.instance, **kwargs)
-        assert result.success, job
-        runs[job] = runs.get(job, 0) + 1
-        return result
-
-    # The clock goes back a week first, so the replies of the following days fall in partitions that exist.
-    env.sandbox.store.advance(days=-7)
-    started = env.sandbox.store.now()
-    with pytest.MonkeyPatch.context() as patch, recording() as log:
-        # Tier-1's 50 requests a minute would make the day's copy take minutes; the limit is not under test.
-        patch.setattr(AnthropicSimulator, "REQUESTS_PER_MINUTE", 5000)
-        run("vendor_status_job")
-        run("outbound_daily_job", partition_key=PARTITION)
-        env.sandbox.store.advance(days=6)
-
-        replies = _sense(replies_sensor, env, RepliesCursor(after=started).dump())
-        assert isinstance(replies, dg.SensorResult) and replies.run_requests
-        for request in replies.run_requests:
-            run("engagement_replies_job", partition_key=request.partition_key, tags=request.tags)
-        run("suppression_sync_job")
-        run("campaign_stats_job", partition_key=env.sandbox.store.now().date().isoformat())
-        safety = _sense(campaign_safety_sensor, env)
-        for request in getattr(safety, "run_requests", None) or []:
-            run("campaign_safety_job", run_config=request.run_config, tags=request.tags)
-        leads = _sense(form_leads_sensor, env)
-        for request in getattr(leads, "run_requests", None) or []:
-            run("inbound_job", partition_key=request.partition_key, tags=request.tags)
-    yield ProductDay(env, log, runs)
-    env.instance.dispose()
+pytestmark = [pytest.mark.slow, pytest.mark.contract]
 
 
 def test_the_day_ran_every_stage(product_day: ProductDay) -> None:
@@ -124,12 +57,18 @@ def test_the_usage_ledger_shows_no_deprecated_or_undocumented_operation(product_
     assert not problems, problems
 
 
-def test_coverage_report(product_day: ProductDay) -> None:
-    """Which documented operations the product calls, written where the closing note and a person can
-    read them (`test-artifacts/contract-operations.json`)."""
-    verdict = judge(product_day.log, allowances())
-    report = {vendor: sorted(verdict.operations(vendor)) for vendor in ("explorium", "hubspot", "lemlist")}
-    out = REPO / "test-artifacts"
-    out.mkdir(exist_ok=True)
-    (out / "contract-operations-product-day.json").write_text(json.dumps(report, indent=2) + "\n")
-    assert all(report.values())
+def test_no_deprecated_claude_model_is_asked_for(product_day: ProductDay) -> None:
+    """Anthropic's operations have no deprecation flag; its models do (the SDK's own table)."""
+    models = {
+        json.loads(e.request_body).get("model")
+        for e in product_day.log
+        if e.vendor == "anthropic" and e.path == "/v1/messages"
+    }
+    batches = [
+        r["params"]["model"]
+        for e in product_day.log
+        if e.vendor == "anthropic" and e.path == "/v1/messages/batches" and e.method == "POST"
+        for r in json.loads(e.request_body)["requests"]
+    ]
+    used = (models | set(batches)) - {None}
+    assert used and not used & set(DEPRECATED_MODELS)

@@ -1,0 +1,405 @@
+"""The scenarios the contract tests record: each vendor client's whole public surface, the simulators'
+refusals and faults as the clients meet them, and a whole product day.
+
+What belongs here: the calls, with the arguments the product really sends, and the small tracker that proves
+a scenario called every public method. Which exchanges must follow which document is the checkers'
+business (`openapi_contracts.py`, `sdk_contracts.py`); the recordings are session fixtures (`conftest.py`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from resources.claude import AnthropicResource, BatchRequest, ClaudeClient
+from resources.errors import (
+    AuthenticationError,
+    NotFoundError,
+    RateLimitedError,
+    RecordValidationError,
+    ServerError,
+)
+from resources.explorium import BusinessFilters, ExploriumClient, ExploriumResource, ProspectFilters
+from resources.http import VendorHttpClient
+from resources.hubspot import HubSpotClient, HubSpotResource
+from resources.hubspot.models import NoteInput, PropertyDefinition, TaskInput
+from resources.lemlist import LemlistClient, LemlistResource
+from resources.lemlist.models import LeadInput
+from resources.sandbox import SANDBOX_API_KEY, Sandbox
+
+MODEL = "claude-haiku-4-5"
+
+
+def public_methods(cls: type) -> set[str]:
+    """The public methods a vendor client class adds over the shared HTTP base: its callable surface."""
+    shared = set(dir(VendorHttpClient))
+    return {
+        name
+        for name, _ in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_") and name not in shared
+    }
+
+
+class Tracked:
+    """A client whose public method calls are noted, so a test can prove the scenario called each one."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.called: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if name.startswith("_") or not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.called.add(name)
+            return attr(*args, **kwargs)
+
+        return call
+
+
+# --- Explorium ---------------------------------------------------------------------------------------------
+
+
+def explorium_client(path: Path, **fields: Any) -> ExploriumClient:
+    return ExploriumResource(
+        api_key=fields.pop("api_key", SANDBOX_API_KEY),
+        sandbox_state=str(path),
+        backoff_base=0.001,
+        backoff_max=0.01,
+        max_attempts=fields.pop("max_attempts", 2),
+        **fields,
+    ).create_client()
+
+
+def explorium_surface(client: Any, sandbox: Sandbox) -> None:
+    """Every public method of the client once, with arguments the product really sends."""
+    world = sandbox.world
+    companies = world.companies[:60]
+    ids = [c.business_id for c in companies]
+    client.credits()
+    filters = BusinessFilters(country_code=["us"], company_size=["51-200"], has_website=True)
+    client.fetch_businesses(filters, max_results=120)
+    list(client.iter_business_pages(filters, page_size=50, max_results=50))
+    client.businesses_stats(filters)
+    client.autocomplete_businesses(field="linkedin_category", query="soft")
+    client.match_businesses([{"name": c.name, "domain": c.domain} for c in companies[:55]])
+    client.business_events(
+        business_ids=ids[:45],
+        event_types=["new_funding_round", "hiring_in_engineering_department"],
+        timestamp_from=sandbox.store.now() - timedelta(days=60),
+    )
+    client.enrich_businesses("firmographics", ids[:55])
+    client.enrich_firmographics(ids[:3])
+    client.enrich_technographics(ids[:3])
+    client.enrich_funding_and_acquisition(ids[:3])
+    client.enrich_workforce_trends(ids[:3])
+    prospects = ProspectFilters(business_id=ids[:20], job_level=["c-suite", "vice president"], has_email=True)
+    found = client.fetch_prospects(prospects, max_results=60)
+    list(client.iter_prospect_pages(prospects, page_size=25, max_results=25))
+    people = [p.prospect_id for p in found.records]
+    client.match_prospects(
+        [
+            {"full_name": f"{p.first_name} {p.last_name}", "company_name": c.name}
+            for p, c in zip(world.people[:5], companies[:5], strict=False)
+        ]
+    )
+    client.enrich_contacts(people[:55])
+    client.enrich_prospect_profiles(people[:3])
+
+
+def explorium_refused_requests(path: Path) -> None:
+    """Requests made wrong on purpose, to see the simulator refuse them the documented way."""
+    with pytest.raises(RecordValidationError):
+        explorium_client(path).fetch_businesses({"no_such_filter": {"values": ["x"]}}, max_results=10)
+
+
+def explorium_error_answers(path: Path, sandbox: Sandbox) -> None:
+    """The simulator's refusals and faults, as the client meets them."""
+    with pytest.raises(AuthenticationError):
+        explorium_client(path, api_key="not-a-sandbox-key").credits()
+    client = explorium_client(path)
+    sandbox.store.set_faults("explorium", rate_limit_next=2, rate_limit_retry_after=0.01)
+    with pytest.raises(RateLimitedError):
+        client.credits()
+    sandbox.store.set_faults("explorium", server_error_next=2, server_error_status=503)
+    with pytest.raises(ServerError):
+        client.credits()
+
+
+# --- HubSpot -----------------------------------------------------------------------------------------------
+
+
+def hubspot_client(path: Path, version: str, **fields: Any) -> HubSpotClient:
+    return HubSpotResource(
+        api_key=fields.pop("api_key", SANDBOX_API_KEY),
+        sandbox_state=str(path),
+        crm_version=version,
+        backoff_base=0.001,
+        backoff_max=0.01,
+        max_attempts=2,
+    ).create_client()
+
+
+def hubspot_surface(client: Any, sandbox: Sandbox) -> None:
+    """Every public method of the client once, with arguments the product really sends."""
+    due = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    people = [{"email": f"contract.{i}@pipeline-test.example", "firstname": f"N{i}"} for i in range(3)]
+    upserted = client.upsert_contacts(people).results
+    client.read_contacts([p["email"] for p in people], properties=["email", "hs_lead_status"])
+    client.search_contacts(
+        filter_groups=[
+            {"filters": [{"propertyName": "email", "operator": "EQ", "value": people[0]["email"]}]}
+        ],
+        properties=["email"],
+    )
+    known = sandbox.world.crm_companies[:3]
+    client.find_companies_by_domains([c.domain for c in known] + ["contract-new.example"])
+    client.search_companies(
+        filter_groups=[{"filters": [{"propertyName": "domain", "operator": "EQ", "value": known[0].domain}]}]
+    )
+    created = client.create_companies([{"name": "Contract Test", "domain": "contract-test.example"}]).results
+    client.update_companies({created[0].id: {"industry": "COMPUTER_SOFTWARE"}})
+    client.read_companies([created[0].id])
+    client.associate_contacts_to_companies([(upserted[0].id, created[0].id), (upserted[1].id, created[0].id)])
+    client.read_associations("contacts", [p.id for p in upserted], "companies")
+    client.list_associations("companies", created[0].id, "contacts")
+    client.create_tasks(
+        [
+            TaskInput(
+                subject="Reply: interested",
+                due=due,
+                contact_ids=[upserted[0].id],
+                company_ids=[created[0].id],
+                body="Call back",
+                priority="HIGH",
+            )
+        ]
+    )
+    client.create_notes(
+        [NoteInput(body="Sourced by the pipeline", timestamp=due, contact_ids=[upserted[1].id])]
+    )
+    client.list_property_groups("contacts")
+    client.ensure_property_group("contacts", name="contract_tests", label="Contract tests", display_order=3)
+    client.list_properties("contacts")
+    client.ensure_properties(
+        "contacts",
+        [
+            PropertyDefinition(
+                name="contract_score",
+                label="Contract score",
+                type="number",
+                field_type="number",
+                group_name="contract_tests",
+            ),
+            {
+                "name": "contract_tier",
+                "label": "Tier",
+                "type": "enumeration",
+                "fieldType": "select",
+                "groupName": "contract_tests",
+                "options": [{"label": "A", "value": "A"}, {"label": "B", "value": "B"}],
+            },
+        ],
+    )
+    client.list_owners()
+    client.account_info()
+    client.get_subscription_status(people[0]["email"])
+    client.search_objects("tasks", properties=["hs_task_subject"])
+    forms = client.list_forms()
+    client.list_form_submissions(forms[0].id)
+    portal = sandbox.simulator("hubspot").portal_id  # type: ignore[attr-defined]
+    fields = {
+        "email": "ada@contract-test.example",
+        "firstname": "Ada",
+        "lastname": "Lovelace",
+        "company": "Contract Test",
+        "numemployees": "25-50",
+    }
+    client.submit_form(portal, forms[0].id, fields, {"pageUri": "https://www.relaypoint.io/demo"})
+
+
+def hubspot_error_answers(path: Path, sandbox: Sandbox, version: str) -> None:
+    """The simulator's refusals, partial failures and faults, as the client meets them."""
+    with pytest.raises(AuthenticationError):
+        hubspot_client(path, version, api_key="not-a-sandbox-key").account_info()
+    client = hubspot_client(path, version)
+    sandbox.store.set_faults("hubspot", partial_failure_rate=0.5)
+    client.upsert_contacts([{"email": f"partial.{i}@pipeline-test.example"} for i in range(6)])
+    client.read_contacts(["nobody.at.all@pipeline-test.example"])
+    sandbox.store.set_faults(
+        "hubspot", partial_failure_rate=0.0, rate_limit_next=2, rate_limit_retry_after=0.01
+    )
+    with pytest.raises(RateLimitedError):
+        client.list_owners()
+    sandbox.store.set_faults("hubspot", server_error_next=2, server_error_status=502)
+    with pytest.raises(ServerError):
+        client.list_owners()
+
+
+# --- lemlist -----------------------------------------------------------------------------------------------
+
+
+def lemlist_client(path: Path, **fields: Any) -> LemlistClient:
+    return LemlistResource(
+        api_key=fields.pop("api_key", SANDBOX_API_KEY),
+        sandbox_state=str(path),
+        backoff_base=0.001,
+        backoff_max=0.01,
+        max_attempts=2,
+    ).create_client()
+
+
+def lemlist_surface(client: Any, sandbox: Sandbox) -> None:
+    """Every public method of the client once, with arguments the product really sends."""
+    people = sandbox.world.people[:6]
+    client.team()
+    campaign = client.create_campaign("Contract outbound", timezone="Europe/Berlin")
+    client.get_campaign(campaign.id)
+    leads = []
+    for person in people:
+        added = client.add_lead(
+            campaign.id,
+            LeadInput(
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                variables={"emailSubject": "Scaling outbound", "emailBody": "Hello " * 40},
+            ),
+        )
+        leads.append(added.lead)
+    client.update_lead(campaign.id, leads[0].id, fields={"icebreaker": "Congrats on the round"})
+    client.start_campaign(campaign.id)
+    sandbox.store.advance(days=4)
+    client.list_campaigns()
+    client.list_campaigns(status="running")
+    client.list_campaign_leads(campaign.id)
+    client.get_lead(people[0].email)
+    now = sandbox.store.now()
+    client.activities(campaign_id=campaign.id, min_date=now - timedelta(days=5), max_date=now)
+    client.inbox_messages(leads[0].contact_id)
+    client.campaign_stats(campaign.id, start=now - timedelta(days=5), end=now)
+    client.campaign_stats_batch([campaign.id, "cam_doesnotexist"], start=now - timedelta(days=5), end=now)
+    client.pause_lead(people[1].email, campaign_id=campaign.id)
+    client.resume_lead(people[1].email, campaign_id=campaign.id)
+    client.mark_interested(people[2].email, campaign_id=campaign.id)
+    client.mark_interested(people[2].email)
+    client.mark_not_interested(people[3].email, campaign_id=campaign.id)
+    client.mark_not_interested(people[3].email)
+    client.unsubscribe_lead(campaign.id, people[4].email)
+    client.delete_lead(campaign.id, people[5].email)
+    client.add_unsubscribe(people[4].email)
+    client.add_unsubscribe("@blocked-domain.example")
+    client.add_unsubscribes(["bulk.one@example.com", "bulk.two@example.com"])
+    client.get_unsubscribe(people[4].email)
+    client.is_unsubscribed("someone@blocked-domain.example")
+    client.is_unsubscribed("nobody@nowhere.example")
+    client.unsubscribe_page(limit=2)
+    list(client.iter_unsubscribes())
+    client.unsubscribes()
+    client.export_unsubscribes()
+    client.mark_do_not_contact(leads[1].contact_id)
+    client.contact_subscription(leads[1].contact_id)
+    client.is_do_not_contact(leads[0].contact_id)
+    client.pause_campaign(campaign.id)
+
+
+def lemlist_error_answers(path: Path, sandbox: Sandbox) -> None:
+    """The simulator's refusals and faults, as the client meets them."""
+    with pytest.raises(AuthenticationError):
+        lemlist_client(path, api_key="not-a-sandbox-key").team()
+    client = lemlist_client(path)
+    with pytest.raises(NotFoundError):
+        client.get_campaign("cam_doesnotexist")
+    other = client.create_campaign("Contract duplicates")
+    person = sandbox.world.people[0]
+    assert client.add_lead(other.id, LeadInput(email=person.email)).status == "skipped_duplicate"
+    sandbox.store.set_faults("lemlist", rate_limit_next=2, rate_limit_retry_after=0.01)
+    with pytest.raises(RateLimitedError):
+        client.team()
+    sandbox.store.set_faults("lemlist", server_error_next=2, server_error_status=503)
+    with pytest.raises(ServerError):
+        client.team()
+
+
+# --- Anthropic ---------------------------------------------------------------------------------------------
+
+
+class Reply(BaseModel):
+    label: str
+    reason: str
+
+
+def anthropic_surface(client: ClaudeClient, sandbox: Sandbox) -> set[str]:
+    """Every public method of the client once; returns the names called."""
+    called: set[str] = set()
+
+    def call(name: str, *args: Any, **kwargs: Any) -> Any:
+        called.add(name)
+        return getattr(client, name)(*args, **kwargs)
+
+    system = "You label sales replies. Answer as JSON. " * 40
+    params = call(
+        "message_params",
+        model=MODEL,
+        system=system,
+        messages="Label: 'Sounds good, call me.'",
+        max_tokens=200,
+        output_schema=Reply,
+    )
+    result = call(
+        "create_message",
+        model=MODEL,
+        system=system,
+        messages="Label: 'Not now.'",
+        max_tokens=200,
+        output_schema=Reply,
+    )
+    call("parse_output", result, Reply)
+    call(
+        "parse_message",
+        model=MODEL,
+        system=system,
+        messages="Label: 'Remove me.'",
+        max_tokens=200,
+        output_model=Reply,
+    )
+    call("count_tokens", model=MODEL, system=system, messages="Label: 'Who are you?'")
+    call("list_models")
+    batch = call("create_batch", [BatchRequest(custom_id=f"r{i}", params=params) for i in range(3)])
+    call("get_batch", batch.id)
+    call("list_batches", limit=5)
+    sandbox.store.advance(hours=2)
+    call("wait_for_batch", batch.id, poll_seconds=0.01, timeout=5)
+    call("batch_results", batch.id)
+    other = call("create_batch", [BatchRequest(custom_id="c0", params=params)])
+    call("cancel_batch", other.id)
+    return called
+
+
+def anthropic_error_answers(path: Path, sandbox: Sandbox) -> None:
+    with pytest.raises(AuthenticationError):
+        anthropic_client(path, api_key="not-a-sandbox-key").list_models()
+    client = anthropic_client(path)
+    with pytest.raises(RecordValidationError):
+        client.create_message(model=MODEL, system=None, messages=[], max_tokens=10)
+    sandbox.store.set_faults("anthropic", server_error_next=2, server_error_status=529)
+    with pytest.raises(ServerError):
+        client.list_models()
+
+
+def anthropic_client(path: Path, **fields: Any) -> ClaudeClient:
+    return AnthropicResource(
+        api_key=fields.pop("api_key", SANDBOX_API_KEY),
+        sandbox_state=str(path),
+        requests_per_minute=5000,
+        backoff_base=0.001,
+        backoff_max=0.01,
+        max_attempts=2,
+    ).create_client()
