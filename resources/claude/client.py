@@ -32,7 +32,15 @@ from resources.errors import (
     ServerError,
     VendorError,
 )
-from resources.http import CallStats, HttpPolicy, RateLimit, acquire, call_with_retries, parse_retry_after
+from resources.http import (
+    CallStats,
+    HttpPolicy,
+    RateLimit,
+    acquire,
+    call_with_retries,
+    effective_base_url,
+    parse_retry_after,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +84,7 @@ class ClaudeClient:
         # base_url is always explicit: left out, the SDK would read ANTHROPIC_BASE_URL behind our back.
         self._sdk = anthropic.Anthropic(
             api_key=api_key,
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+            base_url=effective_base_url(base_url or DEFAULT_BASE_URL, transport).rstrip("/"),
             max_retries=0,
             timeout=anthropic.Timeout(policy.read_timeout, connect=policy.connect_timeout),
             http_client=http_client,
