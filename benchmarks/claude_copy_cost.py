@@ -29,6 +29,7 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import AnthropicSimulator
 from resources.sandbox.store import Usage
+from sales_assets.common.seller import sandbox_seller
 from sales_assets.outbound.copywriting import (
     BATCH_ENDPOINT,
     MESSAGES_ENDPOINT,
@@ -162,6 +163,7 @@ def product_path(root: Path, leads: pd.DataFrame, settings: CopySettings) -> dic
             "anthropic": anthropic_resource(root / "product.sqlite"),
             "pipeline_store": store,
             "copy_settings": settings,
+            "seller": sandbox_seller(),
         },
     )
     seconds = time.perf_counter() - started
@@ -183,8 +185,9 @@ def product_path(root: Path, leads: pd.DataFrame, settings: CopySettings) -> dic
 
 
 def naive_path(root: Path, leads: pd.DataFrame, settings: CopySettings) -> dict[str, Any]:
-    system = settings.system_prompt()
-    prompts = [build_prompt(row, settings, "naive") for row in leads.to_dict(orient="records")]
+    seller = sandbox_seller()
+    system = settings.system_prompt(seller)
+    prompts = [build_prompt(row, settings, seller, "naive") for row in leads.to_dict(orient="records")]
     started = time.perf_counter()
     with anthropic_resource(root / "naive.sqlite").create_client() as client:
         for prompt in prompts:

@@ -7,7 +7,7 @@ must stop the run, without knowing which vendor it talked to.
     VendorError
     ├── AuthenticationError   401/403 on credentials: never retried, names the variable to fix
     ├── RateLimitedError      429 after the retries ran out (carries retry_after)
-    ├── ServerError           5xx, timeouts and transport errors after the retries ran out
+    ├── ServerError           5xx, timeouts, transport errors (and Anthropic's 409) after the retries ran out
     ├── NotFoundError         404
     ├── RecordValidationError 400/409/422 and per-record failures inside a batch
     └── InsufficientCreditsError  the vendor refuses because the account has run out of credits
@@ -22,7 +22,11 @@ from typing import Any
 
 
 class VendorError(Exception):
-    """A vendor call that did not succeed; `vendor` and `endpoint` say which one."""
+    """A vendor call that did not succeed; `vendor` and `endpoint` say which one.
+
+    `retryable` is the class's rule (a 429 is worth retrying, a 400 is not); a client passes `retryable=`
+    when the vendor said otherwise for this one response (Anthropic's `x-should-retry` header).
+    """
 
     retryable: bool = False
 
@@ -35,9 +39,12 @@ class VendorError(Exception):
         status_code: int | None = None,
         correlation_id: str | None = None,
         body: Any = None,
+        retryable: bool | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        if retryable is not None:
+            self.retryable = retryable
         self.vendor = vendor
         self.endpoint = endpoint
         self.status_code = status_code

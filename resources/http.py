@@ -139,6 +139,19 @@ class _WaitPolicy(tenacity.wait.wait_base):
         return backoff
 
 
+def effective_base_url(base_url: str, transport: object | None) -> str:
+    """The base URL a client really talks to. An in-process transport (the sandbox) that names its own
+    (`base_url_for`) replaces the vendor's: httpx logs each request with its URL at INFO, and a sandbox
+    request logged as `POST https://api.explorium.ai/v1/...` reads as data leaving the machine.
+
+    Why the URL and not a logging filter on the `httpx`/`httpx2` loggers: a filter rewrites third-party
+    records process-wide and cannot tell a sandbox request from a live one to the same host, while the URL
+    is the one thing that is actually wrong, and fixing it also fixes every URL built from the base. On
+    the network (no transport, or one without `base_url_for`) nothing changes."""
+    rebase = getattr(transport, "base_url_for", None)
+    return str(rebase(base_url)) if callable(rebase) else base_url
+
+
 def call_with_retries(
     attempt: Callable[[], T],
     *,
@@ -229,7 +242,7 @@ class VendorHttpClient:
         self.stats = CallStats.empty()
         self._sleep = sleep
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
+            base_url=effective_base_url(base_url, transport).rstrip("/"),
             timeout=policy.timeout(),
             headers={"accept": "application/json", **(headers or {})},
             auth=auth,

@@ -1,15 +1,16 @@
 """Sandbox or live: the one switch, and the resources each mode gets.
 
 What belongs here: reading `SALES_MODE` (`sandbox`, the default, or `live`), the start-up check that names
-every missing variable in live mode, and `build_vendor_resources()`, which the definitions call. In
-sandbox mode each resource talks to the in-process simulator over the state file under the instance's
-home, or, when a `*_BASE_URL` is set, to whatever that URL serves (the sandbox server, say).
+every missing variable in live mode (the vendor keys, plus what the caller adds), and
+`build_vendor_resources()`, which the definitions call. In sandbox mode each resource talks to the
+in-process simulator over the state file under the instance's home, or, when a `*_BASE_URL` is set, to
+whatever that URL serves (the sandbox server, say).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import dagster as dg
@@ -38,10 +39,15 @@ def current_mode(environ: Mapping[str, str] | None = None) -> Mode:
     return value  # type: ignore[return-value]
 
 
-def check_live_environment(environ: Mapping[str, str] | None = None) -> None:
-    """Raise one error naming every API-key variable that live mode needs and does not have."""
+def check_live_environment(
+    environ: Mapping[str, str] | None = None, *, also_required: Iterable[str] = ()
+) -> None:
+    """Raise one error naming every variable live mode needs and does not have: the vendor API keys, and
+    `also_required` (what the definitions need besides, such as the seller's), so one start shows all
+    that is missing."""
     env = os.environ if environ is None else environ
-    missing = [key for key, _ in VENDOR_VARIABLES.values() if not (env.get(key) or "").strip()]
+    needed = [key for key, _ in VENDOR_VARIABLES.values()] + list(also_required)
+    missing = [name for name in dict.fromkeys(needed) if not (env.get(name) or "").strip()]
     if missing:
         raise ConfigurationError(
             f"{MODE_VARIABLE}=live needs these environment variables, which are not set: "

@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 
 import dagster as dg
 
-from resources.mode import build_vendor_resources
+from resources.mode import build_vendor_resources, check_live_environment, current_mode
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.seller import live_required_variables, seller_settings_from_env
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import engagement_checks, reply_actions
@@ -136,11 +137,18 @@ def default_resources(
     icp_file: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Every resource the code location binds: the vendors for the current mode (or an explicit sandbox
-    state), the local store, the ICP profile file, and the copy and enrollment settings. Tests and
-    benchmarks pass their own paths."""
+    """Every resource the code location binds: the vendors and the seller for the current mode (or an
+    explicit sandbox state), the local store, the ICP profile file, and the stages' settings. Tests and
+    benchmarks pass their own paths.
+
+    In live mode a missing variable stops the load with one error naming all of them, the vendor keys
+    and the seller's together, so one restart fixes everything."""
+    env = os.environ if environ is None else environ
+    if current_mode(env) == "live":
+        check_live_environment(env, also_required=live_required_variables())
     return {
-        **build_vendor_resources(sandbox_state=sandbox_state, environ=environ),
+        **build_vendor_resources(sandbox_state=sandbox_state, environ=env),
+        "seller": seller_settings_from_env(env),
         "pipeline_store": PipelineStoreResource(path=str(store_path) if store_path else None),
         "icp_profiles": IcpProfilesResource(path=str(icp_file) if icp_file else None),
         "copy_settings": CopySettings(),

@@ -13,6 +13,7 @@ from typing import Literal
 
 import anthropic
 import httpx
+import httpx2
 import pytest
 from pydantic import BaseModel, Field
 
@@ -25,8 +26,14 @@ from resources.claude import (
     cost_usd,
 )
 from resources.claude.pricing import BATCH_DISCOUNT
-from resources.errors import AuthenticationError, RecordValidationError, ServerError
-from resources.http import RateLimit
+from resources.errors import (
+    AuthenticationError,
+    RateLimitedError,
+    RecordValidationError,
+    ServerError,
+    VendorError,
+)
+from resources.http import HttpPolicy, RateLimit
 from resources.sandbox import Sandbox
 from resources.sandbox.claude import INVALID_JSON_MARKER, AnthropicSimulator
 from resources.sandbox.server import SandboxServer
@@ -315,6 +322,110 @@ def test_timeout_is_retried(sandbox: Sandbox, sandbox_path: Path) -> None:
     ).get_client()
     assert client.create_message(model=MODEL, system=None, messages=prompt(), max_tokens=256).text
     assert client.stats.retries["POST /v1/messages"] == 1
+
+
+# --- the SDK's retry rule (anthropic._base_client._should_retry), one test per rule ------------------------
+
+OK_MESSAGE = {
+    "id": "msg_1",
+    "type": "message",
+    "role": "assistant",
+    "model": MODEL,
+    "content": [{"type": "text", "text": "hello"}],
+    "stop_reason": "end_turn",
+    "stop_sequence": None,
+    "usage": {"input_tokens": 3, "output_tokens": 1},
+}
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    408: "timeout_error",
+    409: "conflict_error",
+    429: "rate_limit_error",
+    500: "api_error",
+    529: "overloaded_error",
+}
+
+
+def scripted_client(status: int, headers: dict[str, str] | None = None, *, failures: int = 1):
+    """A ClaudeClient whose server answers `status` (with `headers`) `failures` times, then 200; and the
+    list of requests it received. The SDK's own retries are off, so every request is one of our attempts."""
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        if len(seen) <= failures:
+            body = {"type": "error", "error": {"type": ERROR_TYPES.get(status, "error"), "message": "no"}}
+            return httpx2.Response(status, json=body, headers={"request-id": "req_1", **(headers or {})})
+        return httpx2.Response(200, json=OK_MESSAGE, headers={"request-id": "req_2"})
+
+    client = ClaudeClient(
+        api_key="test",
+        policy=HttpPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002),
+        limits=[RateLimit("anthropic-retry-rules", 10_000, 1.0)],
+        transport=httpx2.MockTransport(handler),
+        sleep=lambda _: None,
+    )
+    return client, seen
+
+
+def send(client: ClaudeClient) -> str:
+    return client.create_message(model=MODEL, system=None, messages="hi", max_tokens=16).text
+
+
+def test_429_with_x_should_retry_false_is_raised_at_once_as_not_retryable() -> None:
+    client, seen = scripted_client(429, {"x-should-retry": "false"})
+    with pytest.raises(RateLimitedError) as caught:
+        send(client)
+    assert len(seen) == 1 and client.stats.retries["POST /v1/messages"] == 0
+    assert caught.value.retryable is False and caught.value.status_code == 429
+    assert "asked not to retry" in str(caught.value) and "spend cap" in str(caught.value)
+
+
+def test_x_should_retry_true_retries_a_4xx_the_sdk_would_not_otherwise_retry() -> None:
+    client, seen = scripted_client(400, {"x-should-retry": "true"})
+    assert send(client) == "hello"
+    assert len(seen) == 2 and client.stats.retries["POST /v1/messages"] == 1
+
+
+def test_409_is_retried_as_a_transient_conflict() -> None:
+    client, seen = scripted_client(409)
+    assert send(client) == "hello"
+    assert len(seen) == 2
+    client, seen = scripted_client(409, failures=10)
+    with pytest.raises(ServerError, match="transient conflict"):
+        send(client)
+    assert len(seen) == 3  # every attempt of the policy
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 529])
+def test_408_429_and_5xx_are_still_retried(status: int) -> None:
+    client, seen = scripted_client(status)
+    assert send(client) == "hello"
+    assert len(seen) == 2
+
+
+def test_x_should_retry_false_also_stops_a_5xx() -> None:
+    client, seen = scripted_client(529, {"x-should-retry": "false"})
+    with pytest.raises(ServerError, match="asked not to retry") as caught:
+        send(client)
+    assert len(seen) == 1 and caught.value.retryable is False
+
+
+def test_400_without_the_header_is_not_retried() -> None:
+    client, seen = scripted_client(400)
+    with pytest.raises(RecordValidationError) as caught:
+        send(client)
+    assert len(seen) == 1 and caught.value.retryable is False
+    assert "asked not to retry" not in str(caught.value)
+
+
+def test_an_error_keeps_its_retry_verdict_through_pickling() -> None:
+    import pickle
+
+    error = RateLimitedError("spend cap", vendor="anthropic", retryable=False)
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, VendorError) and copy.retryable is False
+    assert RateLimitedError("busy", vendor="anthropic").retryable is True
 
 
 def test_bad_key_fails_fast_naming_the_variable(sandbox: Sandbox, sandbox_path: Path) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from resources.mode import build_vendor_resources
 from resources.sandbox import Sandbox
+from sales_assets.common.seller import VARIABLES as SELLER_VARIABLES
+from sales_assets.common.seller import live_required_variables
 from sales_assets.definitions import STARTUP_JOBS, build_definitions, default_resources, defs, startup_runs
 from sales_assets.operations.vendor_status import vendor_status
 from sales_assets.outbound.partitions import ICP_PROFILES
@@ -30,6 +32,7 @@ def test_definitions_load_and_name_their_jobs() -> None:
         "anthropic",
         "pipeline_store",
         "icp_profiles",
+        "seller",
     }
     groups = {spec.group_name for spec in defs.resolve_all_asset_specs()}
     assert groups >= {"operations", "outbound"}
@@ -50,7 +53,11 @@ def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
 
 
 def test_live_mode_without_keys_refuses_to_load(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_ACCESS_TOKEN"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_API_KEY", "_ACCESS_TOKEN")) and k not in SELLER_VARIABLES.values()
+    }
     env.update({"SALES_MODE": "live", "DAGSTER_HOME": str(tmp_path)})
     result = subprocess.run(
         [sys.executable, "-c", "import sales_assets.definitions"],
@@ -61,8 +68,12 @@ def test_live_mode_without_keys_refuses_to_load(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode != 0
+    # One error, on one line, names every variable: the vendor keys and the seller's.
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("resources.errors.ConfigurationError")]
     for name in ("EXPLORIUM_API_KEY", "HUBSPOT_ACCESS_TOKEN", "LEMLIST_API_KEY", "ANTHROPIC_API_KEY"):
-        assert name in result.stderr
+        assert name in line
+    for name in live_required_variables():
+        assert name in line
 
 
 def test_vendor_status_materializes_against_the_sandbox(sandbox_path: Path) -> None:

@@ -1,10 +1,20 @@
-"""Mode selection: sandbox unless live is chosen, and live without keys fails naming every variable."""
+"""Mode selection: sandbox unless live is chosen, and live without keys fails naming every variable; and
+in sandbox mode a request's log line names the sandbox, never a vendor host it did not reach."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
+import httpx
+import httpx2
 import pytest
 
+from resources.claude import ClaudeClient
 from resources.errors import ConfigurationError
+from resources.explorium import DEFAULT_BASE_URL as EXPLORIUM_BASE_URL
+from resources.explorium import ExploriumClient
+from resources.http import HttpPolicy
 from resources.mode import build_vendor_resources, check_live_environment, current_mode
 
 ALL_KEYS = {
@@ -64,3 +74,61 @@ def test_live_resources_bind_secrets_through_env_vars() -> None:
     for resource in built.values():
         assert isinstance(resource.api_key, dg.EnvVar)
     assert built["hubspot"].api_key == "HUBSPOT_ACCESS_TOKEN"
+
+
+# --- where a request says it went --------------------------------------------------------------------------
+
+REAL_HOSTS = ("api.explorium.ai", "api.hubapi.com", "api.hsforms.com", "api.lemlist.com", "api.anthropic.com")
+
+
+def _request_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """httpx's and httpx2's (the Anthropic SDK's) INFO line per request."""
+    return [r.getMessage() for r in caplog.records if r.name in ("httpx", "httpx2")]
+
+
+def test_sandbox_requests_log_the_sandbox_never_a_vendor_host(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")
+    caplog.set_level(logging.INFO, logger="httpx2")
+    built = build_vendor_resources(environ={}, sandbox_state=tmp_path / "state.sqlite")
+    built["explorium"].get_client().credits()
+    hubspot = built["hubspot"].get_client()
+    portal = hubspot.account_info().portal_id
+    form = next(f for f in hubspot.list_forms() if f.name == "Newsletter signup")
+    # The public forms endpoint lives on api.hsforms.com in live mode: in the sandbox it must not say so.
+    hubspot.submit_form(portal, form.id, {"email": "ada@example.org", "firstname": "Ada"})
+    built["lemlist"].get_client().team()
+    built["anthropic"].get_client().count_tokens(model="claude-haiku-4-5", system=None, messages="ping")
+
+    lines = _request_lines(caplog)
+    assert len(lines) >= 6
+    for line in lines:
+        assert "sandbox" in line, line
+        assert not any(host in line for host in REAL_HOSTS), line
+    for mount in ("/explorium/v1/credits", "/hubspot/submissions/v3/", "/lemlist/api/team", "/anthropic/v1/"):
+        assert any(mount in line for line in lines), mount
+
+
+def test_live_requests_still_name_the_vendor_host(caplog: pytest.LogCaptureFixture) -> None:
+    # Any transport that is not the sandbox (here a mock standing in for the network) keeps the real URLs.
+    caplog.set_level(logging.INFO, logger="httpx")
+    caplog.set_level(logging.INFO, logger="httpx2")
+    explorium = ExploriumClient(
+        "key",
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(200, json={"allocated_credits": 1, "remaining_credits": 1})
+        ),
+    )
+    assert str(explorium._http.base_url).rstrip("/") == EXPLORIUM_BASE_URL
+    explorium.credits()
+    claude = ClaudeClient(
+        api_key="key",
+        policy=HttpPolicy(),
+        transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json={"input_tokens": 1})),
+    )
+    claude.count_tokens(model="claude-haiku-4-5", system=None, messages="ping")
+    lines = _request_lines(caplog)
+    assert any("https://api.explorium.ai/v1/credits" in line for line in lines)
+    assert any("https://api.anthropic.com/v1/messages/count_tokens" in line for line in lines)
+    assert not any("sandbox" in line for line in lines)

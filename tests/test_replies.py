@@ -20,6 +20,7 @@ from resources.sandbox import Sandbox
 from resources.sandbox.engagement import engagement_for
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
+from sales_assets.common.seller import SellerSettings, sandbox_seller_values
 from sales_assets.definitions import build_definitions
 from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
 from sales_assets.engagement.sensors import (
@@ -333,3 +334,26 @@ def test_reply_unsubscribes_use_the_single_post_for_one_and_the_bulk_post_for_ma
     assert run.calls["lemlist"] == 2 and calls(SINGLE) == 3
     assert all(o["status"] == "done" for o in out.values())
     assert client.is_unsubscribed("e@x.example") and client.is_unsubscribed("f@y.example")
+
+
+def test_tasks_of_contacts_without_an_owner_go_to_the_sellers_default_owner(replied) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = replied
+    hubspot = env.resources["hubspot"].get_client()
+    default = sorted(o.id for o in hubspot.list_owners())[-1]
+    # SALES_DEFAULT_OWNER_ID, as the `seller` resource carries it to the reply actions.
+    env.resources["seller"] = SellerSettings(**{**sandbox_seller_values(), "default_owner_id": default})
+    emails = [p.email for group in people.values() for p in group]
+    known = hubspot.read_contacts(emails, properties=["email", "hubspot_owner_id"]).results
+    owner_of = {c.get("email"): c.get("hubspot_owner_id") for c in known}
+
+    days = sorted({r.partition_key for r in _sensor(env, RepliesCursor(after=started).dump()).run_requests})
+    tasks = [
+        row
+        for day in days
+        for row in _run_day(env, day).asset_value("reply_actions").to_dict("records")
+        if isinstance(row["hubspot_task_id"], str)
+    ]
+    assert tasks
+    for row in tasks:
+        assert row["owner_id"] == (owner_of.get(row["email"]) or default), row
+    assert any(not owner_of.get(r["email"]) for r in tasks), "no task for a contact without an owner"

@@ -4,8 +4,9 @@ What belongs here: building the SDK client, sending Messages and Message Batches
 shared limiter and retry loop (`resources.http`), mapping SDK exceptions onto our error tree, and turning
 SDK objects into the pydantic models of `models.py`. Prompts belong to the assets; prices to `pricing.py`.
 
-The SDK runs with `max_retries=0`: retries and rate limiting belong to `resources.http`, so the four
-vendors share one policy and one set of call statistics.
+The SDK runs with `max_retries=0`: the retry loop and rate limiting belong to `resources.http`, so the four
+vendors share one policy and one set of call statistics. Which errors that loop retries is still the SDK's
+rule (`ClaudeClient._error`): the server's `x-should-retry` header first, then the status code.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from resources.errors import (
     ServerError,
     VendorError,
 )
-from resources.http import CallStats, HttpPolicy, RateLimit, acquire, call_with_retries, parse_retry_after
+from resources.http import (
+    CallStats,
+    HttpPolicy,
+    RateLimit,
+    acquire,
+    call_with_retries,
+    effective_base_url,
+    parse_retry_after,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +53,9 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 #: skew never lets the client run ahead of the server's 60 s window. `AnthropicResource` makes it
 #: configurable.
 DEFAULT_LIMIT = RateLimit("anthropic", 50, 61.0)
+
+#: Statuses the SDK retries below 500 when the server does not say (`x-should-retry`) either way.
+SDK_RETRY_STATUSES = frozenset({408, 409, 429})
 
 Messages = str | Sequence[Mapping[str, Any]]
 
@@ -72,7 +84,7 @@ class ClaudeClient:
         # base_url is always explicit: left out, the SDK would read ANTHROPIC_BASE_URL behind our back.
         self._sdk = anthropic.Anthropic(
             api_key=api_key,
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+            base_url=effective_base_url(base_url or DEFAULT_BASE_URL, transport).rstrip("/"),
             max_retries=0,
             timeout=anthropic.Timeout(policy.read_timeout, connect=policy.connect_timeout),
             http_client=http_client,
@@ -352,31 +364,52 @@ class ClaudeClient:
         )
 
     def _error(self, exc: anthropic.APIError, endpoint: str) -> VendorError:
+        """Our error for an SDK exception. Whether it is retried is the SDK's own rule
+        (`anthropic._base_client._should_retry`), which the SDK would apply if it did the retrying: the
+        server's `x-should-retry: true|false` wins; without it 408, 409, 429 and >= 500 are retried, and so
+        are connection errors and timeouts. Only the loop (`call_with_retries`) is ours."""
         if isinstance(exc, anthropic.APIConnectionError):  # APITimeoutError included
             return ServerError(f"{type(exc).__name__}: {exc}", vendor=self.vendor, endpoint=endpoint)
         if not isinstance(exc, anthropic.APIStatusError):
-            return ServerError(f"{type(exc).__name__}: {exc}", vendor=self.vendor, endpoint=endpoint)
+            # A 2xx the SDK could not read (APIResponseValidationError): the SDK does not retry it either.
+            return ServerError(
+                f"{type(exc).__name__}: {exc}", vendor=self.vendor, endpoint=endpoint, retryable=False
+            )
+        status = exc.status_code
+        said = should_retry_header(exc.response.headers)
         message = f"{exc.type or 'error'}: {exc.api_message or exc.message}"
+        if said is False and (status in SDK_RETRY_STATUSES or status >= 500):
+            # A status we would otherwise retry: say why we stop (a 429 past a spend cap, say), so nobody
+            # reads it as a rate limit that ran out of retries.
+            message += "; the server asked not to retry (x-should-retry: false)"
+            if status == 429:
+                message += ", e.g. a spend cap was reached"
         common: dict[str, Any] = {
             "vendor": self.vendor,
             "endpoint": endpoint,
-            "status_code": exc.status_code,
+            "status_code": status,
             "correlation_id": exc.request_id,
             "body": exc.body,
+            "retryable": said,
         }
+        retry_after = _retry_after(exc.response.headers)
         if isinstance(exc, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
             return AuthenticationError(
                 f"credentials refused ({message})", variable=self.key_variable, **common
             )
-        if isinstance(exc, anthropic.RateLimitError):
-            return RateLimitedError(message, retry_after=_retry_after(exc.response.headers), **common)
-        if isinstance(exc, anthropic.NotFoundError):
+        if status == 429:
+            return RateLimitedError(message, retry_after=retry_after, **common)
+        if status == 404:
             return NotFoundError(message, **common)
-        if exc.status_code == 402:
+        if status == 402:
             return InsufficientCreditsError(message, **common)
-        if exc.status_code == 408 or exc.status_code >= 500:
+        if status == 409:
+            # conflict_error: the SDK retries it as a transient conflict (a lock timeout), so do we; after
+            # the retries it is the server's failure, not a bad record.
+            return ServerError(f"{message} (a transient conflict)", retry_after=retry_after, **common)
+        if status == 408 or status >= 500:
             # InternalServerError covers 500 api_error and 529 overloaded_error (OverloadedError).
-            return ServerError(message, retry_after=_retry_after(exc.response.headers), **common)
+            return ServerError(message, retry_after=retry_after, **common)
         return RecordValidationError(message, **common)
 
 
@@ -434,6 +467,17 @@ def _messages(messages: Messages) -> list[dict[str, Any]]:
     if isinstance(messages, str):
         return [{"role": "user", "content": messages}]
     return [dict(m) for m in messages]
+
+
+def should_retry_header(headers: Mapping[str, str]) -> bool | None:
+    """The server's own retry verdict: `x-should-retry: true` or `false`, compared exactly as the SDK does
+    (any other value, or none, leaves the decision to the status code)."""
+    value = headers.get("x-should-retry")
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    return None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

@@ -528,7 +528,8 @@ class AnthropicSimulator(VendorSimulator):
             self.store.add_spend(self.vendor, "POST /v1/messages/batches", **record["spend"])
 
     def _base_url(self, req: SimRequest) -> str:
-        """Where this client reached us: the real host in process, or the socket server's mount."""
+        """Where this client reached us: a mount (the socket server's, or the in-process origin
+        `http://sandbox.invalid`), or a real vendor host for a client built on the real URL."""
         from resources.sandbox.sandbox import HOSTS, MOUNTS
 
         host = req.headers.get("host") or "api.anthropic.com"

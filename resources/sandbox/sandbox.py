@@ -1,10 +1,11 @@
 """`Sandbox`: one state file, one synthetic world, and the four vendor simulators over them.
 
-What belongs here: how a URL finds its simulator (by the real vendor host for in-process transports, by
-the `/hubspot`, `/lemlist`, `/explorium`, `/anthropic` mount prefixes for the socket server), the
-process-wide cache of open sandboxes, and the traffic recorder (`recording()`), which hands every exchange
-a simulator answered to whoever listens: the contract tests hold each one against the vendor's published
-OpenAPI document. Vendor behaviour belongs in the vendor modules.
+What belongs here: how a URL finds its simulator (by the `/hubspot`, `/lemlist`, `/explorium`,
+`/anthropic` mount prefixes, or by a real vendor host), the process-wide cache of open sandboxes, and the
+traffic recorder (`recording()`), which hands every exchange a simulator answered to whoever listens: the
+contract tests hold each one against the vendor's published OpenAPI document. In-process clients are given
+URLs under `IN_PROCESS_ORIGIN` (`in_process_url`), so what they log names the sandbox. Vendor behaviour
+belongs in the vendor modules.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ SIMULATORS: dict[str, tuple[str, str]] = {
     "anthropic": ("resources.sandbox.claude", "AnthropicSimulator"),
 }
 
-#: The real API hosts; in-process transports keep the real base URLs, so paths arrive unchanged.
+#: The real API hosts. In-process clients are rebased onto `IN_PROCESS_ORIGIN`, but a request built from
+#: a real URL (a test's own httpx client, say) still finds its simulator.
 HOSTS: dict[str, str] = {
     "api.explorium.ai": "explorium",
     "api.hubapi.com": "hubspot",
@@ -47,6 +49,10 @@ MOUNTS: dict[str, str] = {
     "/lemlist": "lemlist",
     "/anthropic": "anthropic",
 }
+
+#: Where in-process requests say they go. `.invalid` is reserved (RFC 6761) and never resolves: a client
+#: that lost its sandbox transport fails at once instead of reaching a real host.
+IN_PROCESS_ORIGIN = "http://sandbox.invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,24 @@ class Sandbox:
         vendor, path = found
         req.path = path
         return self.handle(vendor, req)
+
+
+def in_process_url(url: str) -> str:
+    """The URL an in-process client should use for `url`: the vendor's mount under `IN_PROCESS_ORIGIN`
+    (`https://api.explorium.ai/v1` -> `http://sandbox.invalid/explorium/v1`). httpx logs every request
+    with its URL, so a sandbox request then says "sandbox" rather than naming a vendor host it never
+    reached. URLs the sandbox does not serve are returned unchanged."""
+    parts = urlsplit(url)
+    vendor = HOSTS.get(parts.hostname or "")
+    if vendor is not None:
+        path = parts.path
+    else:
+        found = resolve_mount(parts.path)
+        if found is None:
+            return url
+        vendor, path = found
+    mount = next(prefix for prefix, name in MOUNTS.items() if name == vendor)
+    return f"{IN_PROCESS_ORIGIN}{mount}{path}".rstrip("/")
 
 
 def resolve_mount(path: str) -> tuple[str, str] | None:

@@ -2,7 +2,8 @@
 
 What belongs here: turning a client's request into a `SimRequest`, the simulator's answer into the client
 library's response, and a hang (the timeout fault) into the library's own `ReadTimeout`, so client code
-cannot tell the sandbox from the network. No vendor logic.
+cannot tell the sandbox from the network; and `base_url_for`, the URL a client on this transport should
+use (one naming the sandbox, see `resources.http.effective_base_url`). No vendor logic.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import httpx
 import httpx2
 
 from resources.sandbox.app import CaseInsensitiveDict, SimRequest, SimResponse
-from resources.sandbox.sandbox import Sandbox
+from resources.sandbox.sandbox import Sandbox, in_process_url
 
 
 def _sim_request(method: str, url: Any, headers: Any, body: bytes, extensions: dict[str, Any]) -> SimRequest:
@@ -44,6 +45,10 @@ class SandboxTransport(httpx.BaseTransport):
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
 
+    def base_url_for(self, base_url: str) -> str:
+        """The vendor's base URL under the sandbox's own origin (what requests on this transport reach)."""
+        return in_process_url(base_url)
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         sim = _sim_request(request.method, request.url, request.headers, request.read(), request.extensions)
         response = self.sandbox.handle_url(str(request.url), sim)
@@ -60,6 +65,10 @@ class SandboxTransport2(httpx2.BaseTransport):
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
+
+    def base_url_for(self, base_url: str) -> str:
+        """The vendor's base URL under the sandbox's own origin (what requests on this transport reach)."""
+        return in_process_url(base_url)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         sim = _sim_request(request.method, request.url, request.headers, request.read(), request.extensions)

@@ -36,6 +36,7 @@ from resources.hubspot.models import CrmObject, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
 from sales_assets.engagement.settings import (
@@ -216,9 +217,11 @@ class ReplyActionRun:
         settings: ReplySettings,
         partition: str,
         log: Any = logger,
+        default_owner: str | None = None,
     ) -> None:
         self.hubspot, self.lemlist, self.store = hubspot, lemlist, store
         self.settings, self.partition, self.log = settings, partition, log
+        self.default_owner = default_owner
         self.alerts = 0
         self.calls = {"hubspot": 0, "lemlist": 0}
 
@@ -470,7 +473,7 @@ class ReplyActionRun:
             owner = pick_owner(
                 r.get("email") or r["activity_id"],
                 contact.get("hubspot_owner_id") if contact else None,
-                self.settings.default_owner_id,
+                self.default_owner,
                 owners,
             )
             row["owner_id"] = owner
@@ -523,6 +526,7 @@ def reply_actions(
     lemlist: LemlistResource,
     pipeline_store: PipelineStoreResource,
     reply_settings: ReplySettings,
+    seller: SellerSettings,
 ) -> dg.MaterializeResult:
     """Tasks for the owners of interested, meeting-seeking, questioning and referring replies; suppression
     for unsubscribes, refusals, wrong people and dead mailboxes; alerts for policy blocks; nothing twice."""
@@ -533,6 +537,7 @@ def reply_actions(
         reply_settings,
         context.partition_key,
         log=context.log,
+        default_owner=seller.default_owner_id,
     )
     try:
         frame = run.run(reply_classifications)

@@ -1,8 +1,9 @@
 """`ReplySettings`: how replies are classified and acted on.
 
 What belongs here: the configuration of the reply side (the Claude model for replies the offline rules are
-not sure of, what each label leads to, task due times and lead statuses, who owns a task when the contact
-has no owner). The labels themselves belong to `sales_assets.engagement.classify`.
+not sure of, what each label leads to, task due times and lead statuses). Who owns a task when the contact
+has no owner is the shared `SellerSettings.default_owner_id` (`sales_assets/common/seller.py`). The labels
+themselves belong to `sales_assets.engagement.classify`.
 """
 
 from __future__ import annotations
@@ -53,9 +54,4 @@ class ReplySettings(dg.ConfigurableResource):
             "unsubscribe": "UNQUALIFIED",
         },
         description="HubSpot `hs_lead_status` set on the contact per label (labels not listed: unchanged).",
-    )
-    default_owner_id: str | None = Field(
-        default=None,
-        description="HubSpot owner of tasks for contacts without an owner; unset: the active owners take "
-        "turns, chosen by a hash of the address (stable across re-runs).",
     )

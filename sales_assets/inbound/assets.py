@@ -29,6 +29,7 @@ from resources.hubspot.client import HubSpotClient
 from resources.hubspot.models import Form, FormSubmission, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject
@@ -633,11 +634,13 @@ def inbound_routing(
     anthropic: AnthropicResource,
     pipeline_store: PipelineStoreResource,
     inbound_settings: InboundSettings,
+    seller: SellerSettings,
 ) -> dg.MaterializeResult:
     """A HubSpot task for the owner of every lead not routed before (the action ledger keeps one task per
-    submission forever), due by tier, with a reply drafted by Claude in its body (drafts only: nothing is
-    sent). The owner is the HubSpot contact's owner, else the next one of a round-robin over active
-    owners; a lead without a contact gets one. UNQUALIFIED leads get no task, with the reason."""
+    submission forever), due by tier, with a reply drafted by Claude for the seller in its body (drafts
+    only: nothing is sent). The owner is the HubSpot contact's owner, else the seller's default owner if
+    one is set, else the next one of a round-robin over active owners; a lead without a contact gets one.
+    UNQUALIFIED leads get no task, with the reason."""
     inbound_settings.check()
     now = datetime.now(UTC)
     store = pipeline_store
@@ -676,7 +679,7 @@ def inbound_routing(
             todo.append(lead)
 
     owners = [o.id for o in client.list_owners() if not o.archived] if todo else []
-    assigned = assign_owners(todo, owners, _rotation_start(store))
+    assigned = assign_owners(todo, owners, _rotation_start(store), seller.default_owner_id)
     new_contacts = []
     for lead, (owner, source) in zip(todo, assigned, strict=True):
         route = routes[lead["conversion_id"]]
@@ -716,7 +719,7 @@ def inbound_routing(
         store,
         model=inbound_settings.reply_model,
         max_tokens=inbound_settings.reply_max_tokens,
-        system=system_prompt(inbound_settings.sender_name, inbound_settings.sender_company),
+        system=system_prompt(seller),
         partition=f"inbound:{context.partition_key}",
         run_id=_run_id(context),
     )
@@ -808,6 +811,7 @@ def inbound_routing(
             **{f"leads_{o}": int(outcomes.get(o, 0)) for o in ROUTING_OUTCOMES},
             "owner_from_crm_contact": int(sources.get("crm_contact", 0)),
             "owner_from_round_robin": int(sources.get("round_robin", 0)),
+            "owner_from_default_owner": int(sources.get("default_owner", 0)),
             "contacts_created": int(frame["contact_created"].sum()),
             "replies_drafted": drafter.paid_calls,
             "replies_from_cache": drafter.cache_hits,
@@ -817,8 +821,13 @@ def inbound_routing(
             "claude_input_tokens": int(frame["input_tokens"].sum()),
             "claude_output_tokens": int(frame["output_tokens"].sum()),
             "hubspot_calls": client.stats.total_calls - calls_before,
-            "owner_rule": "the HubSpot contact's owner when the email exists in HubSpot, else a "
-            "round-robin over active owners (sorted by id) continuing from the action ledger",
+            "owner_rule": "the HubSpot contact's owner when the email exists in HubSpot, else "
+            + (
+                f"the default owner {seller.default_owner_id}"
+                if seller.default_owner_id
+                else "a round-robin over active owners (sorted by id) continuing from the action ledger"
+            ),
+            "seller": f"{seller.sender_name}, {seller.company}",
             "preview": dg.MetadataValue.md(
                 markdown_table(frame, columns=["email", "tier", "outcome", "owner_id", "due_at", "reason"])
             ),

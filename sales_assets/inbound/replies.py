@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from resources.claude.client import ClaudeClient
 from resources.errors import RecordValidationError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.seller import SellerSettings
 from sales_assets.outbound.copywriting import fence
 
 PROMPT_VERSION = "inbound-reply-v1"
@@ -94,8 +95,9 @@ class Drafted:
     cost_usd: float = 0.0
 
 
-def system_prompt(sender_name: str, sender_company: str) -> str:
-    return SYSTEM_PROMPT.format(sender_name=sender_name, sender_company=sender_company)
+def system_prompt(seller: SellerSettings) -> str:
+    """The drafting instructions, written as `seller` (the same for every lead, so they are cached)."""
+    return SYSTEM_PROMPT.format(sender_name=seller.sender_name, sender_company=seller.company)
 
 
 def reply_prompt(lead: Mapping[str, Any], *, model: str, system: str) -> ReplyPrompt:

@@ -1,7 +1,8 @@
 """Routing an inbound lead: which owner gets it, and what the HubSpot task says.
 
 What belongs here: pure helpers of the `inbound_routing` asset: the owner choice (the CRM contact's owner,
-else a deterministic round-robin over active owners that continues where the action ledger left off),
+else the seller's default owner when one is configured, else a deterministic round-robin over active owners
+that continues where the action ledger left off),
 the task's priority, subject and body. The HubSpot calls and the ledger writes are the asset's.
 """
 
@@ -23,21 +24,29 @@ def round_robin(owner_ids: Sequence[str], start: int, count: int) -> list[str]:
 
 
 def assign_owners(
-    leads: Sequence[Mapping[str, Any]], owner_ids: Sequence[str], rotation_start: int
+    leads: Sequence[Mapping[str, Any]],
+    owner_ids: Sequence[str],
+    rotation_start: int,
+    default_owner: str | None = None,
 ) -> list[tuple[str | None, str]]:
-    """(owner id, source) per lead: the CRM contact's owner when it is an active owner, else the next owner
-    of the round-robin (leads taken in submission order); `(None, "no_owner")` when there are none."""
+    """(owner id, source) per lead: the CRM contact's owner when it is an active owner, else
+    `default_owner` when one is configured (the same rule as the reply tasks'), else the next owner of the
+    round-robin (leads taken in submission order); `(None, "no_owner")` when there are none."""
     active = set(owner_ids)
     order = sorted(
         range(len(leads)), key=lambda i: (str(leads[i]["submitted_at"]), str(leads[i]["conversion_id"]))
     )
     needing = [i for i in order if str(leads[i].get("crm_owner_id") or "") not in active]
+    if default_owner:
+        needing = []  # nobody takes a turn: the round-robin position stays where it was
     turns = dict(zip(needing, round_robin(owner_ids, rotation_start, len(needing)), strict=False))
     out: list[tuple[str | None, str]] = []
     for i, lead in enumerate(leads):
         crm_owner = str(lead.get("crm_owner_id") or "")
         if crm_owner in active:
             out.append((crm_owner, "crm_contact"))
+        elif default_owner:
+            out.append((default_owner, "default_owner"))
         elif i in turns:
             out.append((turns[i], "round_robin"))
         else:

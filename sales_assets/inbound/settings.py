@@ -35,7 +35,8 @@ DEFAULT_FORMS = ("Contact sales", "Request a demo")
 
 
 class InboundSettings(dg.ConfigurableResource):
-    """Allow-listed forms, tier weights/thresholds/due times, the reply model, and the send switch."""
+    """Allow-listed forms, tier weights/thresholds/due times, the reply model, and the send switch. Who
+    signs the drafted replies is the shared `SellerSettings`."""
 
     forms: list[str] = Field(
         default=list(DEFAULT_FORMS),
@@ -63,8 +64,6 @@ class InboundSettings(dg.ConfigurableResource):
     )
     reply_model: str = Field(default="claude-haiku-4-5", description="The model that drafts the replies.")
     reply_max_tokens: int = Field(default=700, description="Output token limit of one drafted reply.")
-    sender_name: str = Field(default="Alex Morgan", description="Who signs the drafted replies.")
-    sender_company: str = Field(default="Relaypoint", description="The seller's company name.")
     daily_budget_credits: float = Field(
         default=500.0, ge=0, description="Explorium credits the inbound enrichment may spend per day."
     )

@@ -1,10 +1,10 @@
 """`outreach_copy`: Claude writes a subject, a first email and one follow-up for every qualified lead.
 
-What belongs here: the asset and its blocking `held_back_share` check; `CopySettings` (models, the
-seller's voice, thresholds); building the prompts (one system prompt shared by every lead and marked for
-prompt caching, the lead's facts in the user message, third-party text fenced in `<untrusted_...>` tags);
-parsing the answer into `EmailCopy`; the linter every answer must pass before it can be sent; and the
-pandera model `OutreachCopy` of the asset's frame.
+What belongs here: the asset and its blocking `held_back_share` check; `CopySettings` (models,
+thresholds); building the prompts (one system prompt shared by every lead and marked for prompt caching,
+written for the seller of the shared `SellerSettings`; the lead's facts in the user message; third-party
+text fenced in `<untrusted_...>` tags); parsing the answer into `EmailCopy`; the linter every answer must
+pass before it can be sent; and the pandera model `OutreachCopy` of the asset's frame.
 
 How a lead is written: its copy is looked up in the pipeline store's cache first (keyed by the model, the
 prompt version, the system prompt and the lead's facts), so a re-run pays nothing. What is missing is
@@ -54,6 +54,7 @@ from resources.claude.pricing import UnknownModelError, price_for
 from resources.claude.resource import AnthropicResource
 from resources.errors import RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.seller import SellerSettings
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
@@ -220,8 +221,9 @@ class EmailCopy(BaseModel):
 
 
 class CopySettings(dg.ConfigurableResource):
-    """Who writes, for whom, with which models, and when copy is held back. Prices come from
-    `resources/claude/pricing.py`; a model without a row there is refused before any call."""
+    """Which models write, how, and when copy is held back. Who the copy is written for is the shared
+    `SellerSettings`. Prices come from `resources/claude/pricing.py`; a model without a row there is
+    refused before any call."""
 
     copy_model: str = Field(
         default="claude-sonnet-5-5",
@@ -252,29 +254,15 @@ class CopySettings(dg.ConfigurableResource):
         description="Seconds to wait for a batch before failing the step; the retried step (or the next "
         "run) picks the same batch up again, so nothing is paid twice.",
     )
-    sender_name: str = Field(default="Alex Morgan", description="Who signs the emails.")
-    sender_company: str = Field(default="Relaypoint", description="The seller's company name.")
-    # The sandbox's seller (resources/sandbox/world.py SELLER_DOMAIN); live deployments set their own.
-    seller_domain: str = Field(default="relaypoint.io", description="The seller's web domain.")
-    value_proposition: str = Field(
-        default="Relaypoint keeps CRM and pipeline data accurate without manual updates, and runs "
-        "personal, consistent outbound sequences from it, so revenue teams spend their time selling "
-        "instead of maintaining records.",
-        description="What we sell, in one or two sentences; Claude may use only this about the seller.",
-    )
 
-    def system_prompt(self) -> str:
-        """The system prompt: identical for every lead (so it is cached), built from these settings."""
+    def system_prompt(self, seller: SellerSettings) -> str:
+        """The system prompt: identical for every lead (so it is cached), written for `seller`."""
         return SYSTEM_PROMPT.substitute(
-            sender_name=self.sender_name,
-            sender_company=self.sender_company,
-            seller_domain=self.seller_domain,
-            value_proposition=self.value_proposition.strip(),
+            sender_name=seller.sender_name,
+            sender_company=seller.company,
+            seller_domain=seller.domain,
+            value_proposition=seller.value_proposition.strip(),
         )
-
-    def seller_facts(self) -> str:
-        """What the copy may say about the seller (part of what the lint accepts as facts)."""
-        return f"{self.sender_name} {self.sender_company} {self.seller_domain} {self.value_proposition}"
 
 
 class OutreachCopy(pa.DataFrameModel):
@@ -360,7 +348,7 @@ def fence(text: str, *, limit: int = MAX_UNTRUSTED_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def lead_facts(row: Mapping[str, Any], settings: CopySettings) -> tuple[dict[str, Any], dict[str, str]]:
+def lead_facts(row: Mapping[str, Any], seller: SellerSettings) -> tuple[dict[str, Any], dict[str, str]]:
     """(trusted facts, fenced third-party texts) of one qualified lead.
 
     Texts built by our rules from vendor fields are facts; texts that quote an event headline (a
@@ -384,8 +372,8 @@ def lead_facts(row: Mapping[str, Any], settings: CopySettings) -> tuple[dict[str
         "recent_signal": signal if signal not in quoting else None,
         "pain_points": [p for p in pains if p not in quoting][:MAX_ITEMS],
         "hooks": [h for h in hooks if h not in quoting][:MAX_ITEMS],
-        "sender_name": settings.sender_name,
-        "sender_company": settings.sender_company,
+        "sender_name": seller.sender_name,
+        "sender_company": seller.company,
     }
     facts = {k: v for k, v in facts.items() if v not in (None, [], "")}
     untrusted: dict[str, str] = {}
@@ -422,13 +410,15 @@ def _flatten_values(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def build_prompt(row: Mapping[str, Any], settings: CopySettings, system_sha: str) -> LeadPrompt:
-    facts, untrusted = lead_facts(row, settings)
+def build_prompt(
+    row: Mapping[str, Any], settings: CopySettings, seller: SellerSettings, system_sha: str
+) -> LeadPrompt:
+    facts, untrusted = lead_facts(row, seller)
     support = " ".join(
         [
             *_flatten_values(facts),
             untrusted.get("untrusted_event_text", ""),
-            settings.seller_facts(),
+            seller.facts(),
         ]
     )
     key = cache_key(
@@ -603,13 +593,14 @@ class CopyWriter:
         self,
         client: ClaudeClient,
         settings: CopySettings,
+        seller: SellerSettings,
         *,
         on_paid: Callable[[str, MessageResult], None],
         on_written: Callable[[LeadPrompt, Outcome], None] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
-        self.system = settings.system_prompt()
+        self.system = settings.system_prompt(seller)
         self.on_paid = on_paid
         self.on_written = on_written
 
@@ -796,12 +787,13 @@ def outreach_copy(
     anthropic: AnthropicResource,
     pipeline_store: PipelineStoreResource,
     copy_settings: CopySettings,
+    seller: SellerSettings,
 ) -> dg.MaterializeResult:
-    """A subject, a first email and one follow-up per qualified lead, written by Claude from the lead's
-    facts only (third-party text fenced), linted, retried once, else held back with the reason; cached
-    by input so a re-run costs 0 tokens, batched (50% price) above `batch_threshold` leads."""
+    """A subject, a first email and one follow-up per qualified lead, written by Claude for the seller
+    from the lead's facts only (third-party text fenced), linted, retried once, else held back with the
+    reason; cached by input so a re-run costs 0 tokens, batched (50% price) above `batch_threshold` leads."""
     try:
-        return write_outreach_copy(context, qualified_leads, anthropic, pipeline_store, copy_settings)
+        return write_outreach_copy(context, qualified_leads, anthropic, pipeline_store, copy_settings, seller)
     except UnknownModelError as exc:
         raise dg.Failure(str(exc), allow_retries=False) from exc
     except VendorError as exc:
@@ -826,14 +818,17 @@ def write_outreach_copy(
     anthropic: AnthropicResource,
     pipeline_store: PipelineStoreResource,
     settings: CopySettings,
+    seller: SellerSettings,
 ) -> dg.MaterializeResult:
     """The body of `outreach_copy`."""
     price_for(settings.copy_model)  # an unknown model fails here, before any spend
     part = OutboundPartition.from_context(context)
     run_id = _run_id(context)
-    system = settings.system_prompt()
+    system = settings.system_prompt(seller)
     system_sha = hashlib.sha256(system.encode()).hexdigest()
-    leads = [build_prompt(row, settings, system_sha) for row in qualified_leads.to_dict(orient="records")]
+    leads = [
+        build_prompt(row, settings, seller, system_sha) for row in qualified_leads.to_dict(orient="records")
+    ]
     unique = list({lead.key: lead for lead in leads}.values())
     cache = pipeline_store.cache
 
@@ -881,7 +876,7 @@ def write_outreach_copy(
     batch_id: str | None = None
     if to_write:
         client = anthropic.get_client()
-        writer = CopyWriter(client, settings, on_paid=on_paid, on_written=on_written)
+        writer = CopyWriter(client, settings, seller, on_paid=on_paid, on_written=on_written)
         if via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})
             pending = cache.get(BATCH_NAMESPACE, batch_key, max_age=BATCH_TTL)
@@ -928,6 +923,9 @@ def write_outreach_copy(
             "batch_id": batch_id or "",
             "model": settings.copy_model,
             "prompt_version": PROMPT_VERSION,
+            # Who the copy is written for and sent from: in live mode, a person sees at a glance that it
+            # is not the sandbox's fictional seller.
+            "seller": f"{seller.sender_name}, {seller.company} <{seller.sender_email}>",
             "preview": dg.MetadataValue.md(
                 markdown_table(frame, columns=["prospect_id", "status", "subject", "attempts", "hold_reason"])
             ),

@@ -94,8 +94,9 @@ def test_the_helm_values_render_the_kubernetes_instance(monkeypatch: pytest.Monk
     values = load(DEPLOY / "helm" / "values.yaml")
     k8s = load(DEPLOY / "k8s" / "dagster.yaml")
     launcher = snake_keys(values["runLauncher"]["config"]["k8sRunLauncher"])
-    # The chart takes secrets as [{name: ...}]; the launcher as a list of names.
-    launcher["env_secrets"] = [secret["name"] for secret in launcher["env_secrets"]]
+    # The chart takes secrets and config maps as [{name: ...}]; the launcher as a list of names.
+    for key in ("env_secrets", "env_config_maps"):
+        launcher[key] = [item["name"] for item in launcher[key]]
     expected = dict(k8s["run_launcher"]["config"])
     # What the chart fills in itself: its instance ConfigMap, DAGSTER_HOME, the Postgres password secret,
     # and the service account (from global.serviceAccountName).
