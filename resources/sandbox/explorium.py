@@ -2102,7 +2102,8 @@ class ExploriumSimulator(VendorSimulator):
     @route("GET", "/healthcheck/http")
     @route("GET", "/v1/healthcheck/http")
     def healthcheck(self, req: SimRequest) -> SimResponse:
-        return json_response({"status": "ok"})
+        # The document types the answer as a JSON string; what the string says is not documented.
+        return json_response("OK")
 
 
 def _sorted(maps: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

@@ -14,16 +14,20 @@ from contracts.scenarios import (
     Tracked,
     anthropic_client,
     anthropic_error_answers,
+    anthropic_routes_beyond_the_client,
     anthropic_surface,
     explorium_client,
     explorium_error_answers,
     explorium_refused_requests,
+    explorium_routes_beyond_the_client,
     explorium_surface,
     hubspot_client,
     hubspot_error_answers,
+    hubspot_routes_beyond_the_client,
     hubspot_surface,
     lemlist_client,
     lemlist_error_answers,
+    lemlist_routes_beyond_the_client,
     lemlist_surface,
 )
 from resources.sandbox import Sandbox
@@ -101,6 +105,21 @@ def anthropic_traffic(tmp_path_factory: pytest.TempPathFactory) -> Traffic:
         called = anthropic_surface(anthropic_client(path), sandbox)
         anthropic_error_answers(path, sandbox)
     return Traffic([e for e in log if e.vendor == "anthropic"], called)
+
+
+@pytest.fixture(scope="session")
+def beyond_the_clients_traffic(tmp_path_factory: pytest.TempPathFactory) -> Traffic:
+    """The documented routes the simulators serve and no client method calls (see `scenarios.py`)."""
+    path = tmp_path_factory.mktemp("contract-beyond") / "state.sqlite"
+    sandbox = Sandbox.at(path)
+    with pytest.MonkeyPatch.context() as patch, recording() as log:
+        patch.setattr(AnthropicSimulator, "REQUESTS_PER_MINUTE", 5000)
+        explorium_routes_beyond_the_client(path, sandbox)
+        for version in ("v3", "2026-09"):
+            hubspot_routes_beyond_the_client(path, sandbox, version)
+        lemlist_routes_beyond_the_client(path, sandbox)
+        anthropic_routes_beyond_the_client(path, sandbox)
+    return Traffic(log)
 
 
 @dataclass

@@ -403,3 +403,102 @@ def anthropic_client(path: Path, **fields: Any) -> ClaudeClient:
         backoff_max=0.01,
         max_attempts=2,
     ).create_client()
+
+
+# --- simulator routes no client method calls ---------------------------------------------------------------
+#
+# The simulators serve some documented routes the clients never call (single-object reads, the single enrich
+# variants, re-subscribes, ...): a person or an official SDK pointed at the sandbox server can. They are
+# called here, with requests the documents accept, so every answer a simulator can give is held to them.
+
+
+def explorium_routes_beyond_the_client(path: Path, sandbox: Sandbox) -> None:
+    client = explorium_client(path)
+    company = sandbox.world.companies[0]
+    person = next(p for p in sandbox.world.people if p.business_id == company.business_id)
+    root = str(client._http.base_url).rstrip("/").removesuffix("/v1")
+    client.request("GET", f"{root}/healthcheck/http")
+    client.request(
+        "POST", "/prospects/stats", json={"filters": {"business_id": {"values": [company.business_id]}}}
+    )
+    client.request("GET", "/prospects/autocomplete", params={"field": "job_title", "query": "sales"})
+    client.request("POST", "/businesses/firmographics/enrich", json={"business_id": company.business_id})
+    client.request("POST", "/prospects/contacts_information/enrich", json={"prospect_id": person.prospect_id})
+    client.request("POST", "/prospects/profiles/enrich", json={"prospect_id": person.prospect_id})
+
+
+def hubspot_routes_beyond_the_client(path: Path, sandbox: Sandbox, version: str) -> None:
+    client = hubspot_client(path, version)
+    objects = "/crm/v3/objects" if version == "v3" else f"/crm/objects/{version}"
+    properties = "/crm/v3/properties" if version == "v3" else f"/crm/properties/{version}"
+    owners = "/crm/v3/owners" if version == "v3" else f"/crm/owners/{version}"
+    links = "/crm/v4/objects" if version == "v3" else f"/crm/objects/{version}"
+    batch_links = "/crm/v4/associations" if version == "v3" else f"/crm/associations/{version}"
+    tag = version.replace("-", "")
+    contact = client.request(
+        "POST",
+        f"{objects}/contacts",
+        json={"properties": {"email": f"single.{tag}@pipeline-test.example"}, "associations": []},
+    ).json()
+    client.request("GET", f"{objects}/contacts", params={"limit": 5})
+    client.request("GET", f"{objects}/contacts/{contact['id']}", params={"properties": "email"})
+    client.request(
+        "PATCH", f"{objects}/contacts/{contact['id']}", json={"properties": {"firstname": "Single"}}
+    )
+    company = client.create_companies([{"name": "Single Co", "domain": "single-co.example"}]).results[0]
+    client.request("PUT", f"{links}/contacts/{contact['id']}/associations/default/companies/{company.id}")
+    client.request(
+        "POST",
+        f"{batch_links}/contacts/companies/batch/create",
+        json={
+            "inputs": [
+                {
+                    "from": {"id": contact["id"]},
+                    "to": {"id": company.id},
+                    "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}],
+                }
+            ]
+        },
+    )
+    if version == "v3":
+        client.request("GET", f"/crm/v4/objects/contacts/{contact['id']}/associations/companies")
+    owner = sandbox.world.owners[0]
+    client.request("GET", f"{owners}/{owner.id}")
+    client.request("GET", f"{properties}/contacts/email")
+    client.ensure_property_group("contacts", name="single_group", label="Single group")
+    client.request("GET", f"{properties}/contacts/groups/single_group")
+    client.request(
+        "POST",
+        f"{properties}/contacts",
+        json={
+            "name": f"single_flag_{tag}",
+            "label": "Single flag",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "single_group",
+        },
+    )
+    client.request("GET", f"/marketing/v3/forms/{client.list_forms()[0].id}")
+
+
+def lemlist_routes_beyond_the_client(path: Path, sandbox: Sandbox) -> None:
+    client = lemlist_client(path)
+    person = sandbox.world.people[10]
+    campaign = client.create_campaign("Routes beyond the client")
+    lead = client.add_lead(campaign.id, LeadInput(email=person.email)).lead
+    client.request("GET", "/leads", params={"email": person.email})
+    client.mark_do_not_contact(lead.contact_id)
+    client.request("DELETE", f"/v2/unsubscribes/contacts/{lead.contact_id}")
+    client.add_unsubscribe("resubscribe.me@example.com")
+    client.request("DELETE", "/v2/unsubscribes/variables/resubscribe.me%40example.com")
+    client.request("GET", "/v2/unsubscribes/exports/contacts", headers={"accept": "text/csv"})
+
+
+def anthropic_routes_beyond_the_client(path: Path, sandbox: Sandbox) -> None:
+    client = anthropic_client(path)
+    client.sdk.models.retrieve(MODEL)
+    params = client.message_params(model=MODEL, system=None, messages="Say hi", max_tokens=20)
+    batch = client.create_batch([BatchRequest(custom_id="gone", params=params)])
+    client.cancel_batch(batch.id)
+    sandbox.store.advance(hours=1)
+    client.sdk.messages.batches.delete(batch.id)

@@ -18,7 +18,7 @@ from typing import Any
 import anthropic.types as sdk
 from anthropic.types.message_count_tokens_params import MessageCountTokensParams
 from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
-from anthropic.types.messages import MessageBatch, MessageBatchIndividualResponse
+from anthropic.types.messages import DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse
 from anthropic.types.messages.batch_create_params import BatchCreateParams
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -83,6 +83,10 @@ OPERATIONS = {
         _jsonl(MessageBatchIndividualResponse),
     ),
     "GET /v1/models": Operation("GET", re.compile(r"^/v1/models$"), None, _page(sdk.ModelInfo)),
+    "GET /v1/models/{id}": Operation("GET", re.compile(r"^/v1/models/[^/]+$"), None, _model(sdk.ModelInfo)),
+    "DELETE /v1/messages/batches/{id}": Operation(
+        "DELETE", re.compile(r"^/v1/messages/batches/[^/]+$"), None, _model(DeletedMessageBatch)
+    ),
 }
 
 

@@ -29,7 +29,7 @@ def test_the_scenario_calls_every_public_method_of_the_client(anthropic_traffic:
 
 def test_every_exchange_fits_the_official_sdk_types(anthropic_traffic: Traffic) -> None:
     problems = [p for exchange in anthropic_traffic.log for p in check(exchange)]
-    assert {operation_of(e) for e in anthropic_traffic.log} == set(OPERATIONS)
+    assert {operation_of(e) for e in anthropic_traffic.log} <= set(OPERATIONS)
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
