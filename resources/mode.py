@@ -31,6 +31,10 @@ VENDOR_VARIABLES: dict[str, tuple[str, str]] = {
 }
 
 
+#: HubSpot's API version (`2026-09`, the default, or the legacy `v3`); see `HubSpotResource.crm_version`.
+HUBSPOT_CRM_VERSION_VARIABLE = "HUBSPOT_CRM_VERSION"
+
+
 def current_mode(environ: Mapping[str, str] | None = None) -> Mode:
     env = os.environ if environ is None else environ
     value = (env.get(MODE_VARIABLE) or "sandbox").strip().lower()
@@ -79,15 +83,21 @@ def build_vendor_resources(
     if mode == "live":
         check_live_environment(env)
     state = str(sandbox_state or default_state_path())
+    # Per-vendor settings from the environment beyond key and URL. Not secrets: read now, so a malformed
+    # value stops the load with the resource's own error instead of failing the first run.
+    extra: dict[str, dict[str, object]] = {name: {} for name in classes}
+    crm_version = (env.get(HUBSPOT_CRM_VERSION_VARIABLE) or "").strip()
+    if crm_version:
+        extra["hubspot"]["crm_version"] = crm_version
     built: dict[str, dg.ConfigurableResource] = {}
     for name, cls in classes.items():
         key_var, url_var = VENDOR_VARIABLES[name]
         base_url = dg.EnvVar(url_var) if (env.get(url_var) or "").strip() else None
         if mode == "live":
-            built[name] = cls(api_key=dg.EnvVar(key_var), base_url=base_url)
+            built[name] = cls(api_key=dg.EnvVar(key_var), base_url=base_url, **extra[name])
         elif base_url is not None:
             # Sandbox mode pointed at a URL: the sandbox server (or anything speaking the vendor's API).
-            built[name] = cls(api_key=SANDBOX_API_KEY, base_url=base_url)
+            built[name] = cls(api_key=SANDBOX_API_KEY, base_url=base_url, **extra[name])
         else:
-            built[name] = cls(api_key=SANDBOX_API_KEY, sandbox_state=state)
+            built[name] = cls(api_key=SANDBOX_API_KEY, sandbox_state=state, **extra[name])
     return built

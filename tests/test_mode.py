@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import httpx2
 import pytest
+from pydantic import ValidationError
 
 from resources.claude import ClaudeClient
 from resources.errors import ConfigurationError
@@ -132,3 +133,16 @@ def test_live_requests_still_name_the_vendor_host(caplog: pytest.LogCaptureFixtu
     assert any("https://api.explorium.ai/v1/credits" in line for line in lines)
     assert any("https://api.anthropic.com/v1/messages/count_tokens" in line for line in lines)
     assert not any("sandbox" in line for line in lines)
+
+
+def test_the_hubspot_api_version_is_bound_from_the_environment(tmp_path) -> None:
+    default = build_vendor_resources("sandbox", sandbox_state=tmp_path / "s.sqlite", environ={})
+    assert default["hubspot"].crm_version == "2026-09"
+    legacy = build_vendor_resources(
+        "sandbox", sandbox_state=tmp_path / "s.sqlite", environ={"HUBSPOT_CRM_VERSION": "v3"}
+    )
+    assert legacy["hubspot"].crm_version == "v3"
+    with pytest.raises(ValidationError, match="crm_version"):
+        build_vendor_resources(
+            "sandbox", sandbox_state=tmp_path / "s.sqlite", environ={"HUBSPOT_CRM_VERSION": "latest"}
+        )
