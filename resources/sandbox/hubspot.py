@@ -680,6 +680,20 @@ class HubSpotSimulator(VendorSimulator):
         body.update({k: v for k, v in extra.items() if v is not None})
         return json_response(body, status, {"X-HubSpot-Correlation-Id": correlation})
 
+    def _batch_body(
+        self, results: list[dict[str, Any]], errors: list[dict[str, Any]], started: str
+    ) -> dict[str, Any]:
+        """A batch answer (`BatchResponse...`): the results, and the per-input errors when there are any."""
+        body: dict[str, Any] = {
+            "status": "COMPLETE",
+            "results": results,
+            "startedAt": started,
+            "completedAt": _iso(self.store.now()),
+        }
+        if errors:
+            body.update(numErrors=len(errors), errors=errors)
+        return body
+
     def _failure_response(self, failure: _Failure) -> SimResponse:
         return self._error(
             failure.status,
@@ -1110,15 +1124,7 @@ class HubSpotSimulator(VendorSimulator):
                 if trace:
                     public["objectWriteTraceId"] = trace
                 results.append(public)
-        body: dict[str, Any] = {
-            "status": "COMPLETE",
-            "results": results,
-            "startedAt": started,
-            "completedAt": _iso(self.store.now()),
-        }
-        if errors:
-            body["numErrors"] = len(errors)
-            body["errors"] = errors
+        body = self._batch_body(results, errors, started)
         return self._batch_response(req, body, ok=201 if action == "create" else 200)
 
     def _write_one(
@@ -1493,14 +1499,7 @@ class HubSpotSimulator(VendorSimulator):
                             },
                         }
                     )
-            out: dict[str, Any] = {
-                "status": "COMPLETE",
-                "results": results,
-                "startedAt": started,
-                "completedAt": _iso(self.store.now()),
-            }
-            if errors:
-                out.update(numErrors=len(errors), errors=errors)
+            out = self._batch_body(results, errors, started)
             # Both documents (v4 and 2026-09) give this route a 200 only, with any failures in `errors[]`.
             return json_response(out, 200)
 
@@ -1556,14 +1555,7 @@ class HubSpotSimulator(VendorSimulator):
                             "labels": [ASSOCIATION_LABELS[t] for t in type_ids if t in ASSOCIATION_LABELS],
                         }
                     )
-            out: dict[str, Any] = {
-                "status": "COMPLETE",
-                "results": results,
-                "startedAt": started,
-                "completedAt": _iso(self.store.now()),
-            }
-            if errors:
-                out.update(numErrors=len(errors), errors=errors)
+            out = self._batch_body(results, errors, started)
             # v4: 201, or 207 with errors; 2026-09: 200 either way.
             return self._batch_response(req, out, ok=201, dated_ok=200)
 
@@ -1693,14 +1685,7 @@ class HubSpotSimulator(VendorSimulator):
                     # The documents call `link` deprecated ("should be ignored"): only `after` is given.
                     result["paging"] = {"next": {"after": page[-1]["toId"]}}
                 results.append(result)
-            out: dict[str, Any] = {
-                "status": "COMPLETE",
-                "results": results,
-                "startedAt": started,
-                "completedAt": _iso(self.store.now()),
-            }
-            if errors:
-                out.update(numErrors=len(errors), errors=errors)
+            out = self._batch_body(results, errors, started)
             return self._batch_response(req, out, ok=200)
 
         return self._guarded(run)
@@ -1757,14 +1742,7 @@ class HubSpotSimulator(VendorSimulator):
                                 failure.category, failure.message, {"name": [str(item.get("name"))]}
                             )
                         )
-            out: dict[str, Any] = {
-                "status": "COMPLETE",
-                "results": results,
-                "startedAt": started,
-                "completedAt": _iso(self.store.now()),
-            }
-            if errors:
-                out.update(numErrors=len(errors), errors=errors)
+            out = self._batch_body(results, errors, started)
             # v3: 201, or 207 with errors; the 2026-09 document lists a 200 only.
             return self._batch_response(req, out, ok=201, dated_ok=200)
 

@@ -64,18 +64,29 @@ class Tracked:
         return call
 
 
+def _quick(resource: type[Any], path: Path, **fields: Any) -> Any:
+    """A client over the in-process sandbox that gives up fast: two attempts, millisecond backoff."""
+    fields.setdefault("api_key", SANDBOX_API_KEY)
+    return resource(
+        sandbox_state=str(path), backoff_base=0.001, backoff_max=0.01, max_attempts=2, **fields
+    ).create_client()
+
+
+def _storm_then_outage(sandbox: Sandbox, vendor: str, call: Any, status: int) -> None:
+    """A 429 storm, then a run of 5xx answers, each outlasting the client's retries."""
+    sandbox.store.set_faults(vendor, rate_limit_next=2, rate_limit_retry_after=0.01)
+    with pytest.raises(RateLimitedError):
+        call()
+    sandbox.store.set_faults(vendor, server_error_next=2, server_error_status=status)
+    with pytest.raises(ServerError):
+        call()
+
+
 # --- Explorium ---------------------------------------------------------------------------------------------
 
 
 def explorium_client(path: Path, **fields: Any) -> ExploriumClient:
-    return ExploriumResource(
-        api_key=fields.pop("api_key", SANDBOX_API_KEY),
-        sandbox_state=str(path),
-        backoff_base=0.001,
-        backoff_max=0.01,
-        max_attempts=fields.pop("max_attempts", 2),
-        **fields,
-    ).create_client()
+    return _quick(ExploriumResource, path, **fields)
 
 
 def explorium_surface(client: Any, sandbox: Sandbox) -> None:
@@ -125,26 +136,14 @@ def explorium_error_answers(path: Path, sandbox: Sandbox) -> None:
     with pytest.raises(AuthenticationError):
         explorium_client(path, api_key="not-a-sandbox-key").credits()
     client = explorium_client(path)
-    sandbox.store.set_faults("explorium", rate_limit_next=2, rate_limit_retry_after=0.01)
-    with pytest.raises(RateLimitedError):
-        client.credits()
-    sandbox.store.set_faults("explorium", server_error_next=2, server_error_status=503)
-    with pytest.raises(ServerError):
-        client.credits()
+    _storm_then_outage(sandbox, "explorium", client.credits, 503)
 
 
 # --- HubSpot -----------------------------------------------------------------------------------------------
 
 
 def hubspot_client(path: Path, version: str, **fields: Any) -> HubSpotClient:
-    return HubSpotResource(
-        api_key=fields.pop("api_key", SANDBOX_API_KEY),
-        sandbox_state=str(path),
-        crm_version=version,
-        backoff_base=0.001,
-        backoff_max=0.01,
-        max_attempts=2,
-    ).create_client()
+    return _quick(HubSpotResource, path, crm_version=version, **fields)
 
 
 def hubspot_surface(client: Any, sandbox: Sandbox) -> None:
@@ -233,27 +232,15 @@ def hubspot_error_answers(path: Path, sandbox: Sandbox, version: str) -> None:
     sandbox.store.set_faults("hubspot", partial_failure_rate=0.5)
     client.upsert_contacts([{"email": f"partial.{i}@pipeline-test.example"} for i in range(6)])
     client.read_contacts(["nobody.at.all@pipeline-test.example"])
-    sandbox.store.set_faults(
-        "hubspot", partial_failure_rate=0.0, rate_limit_next=2, rate_limit_retry_after=0.01
-    )
-    with pytest.raises(RateLimitedError):
-        client.list_owners()
-    sandbox.store.set_faults("hubspot", server_error_next=2, server_error_status=502)
-    with pytest.raises(ServerError):
-        client.list_owners()
+    sandbox.store.set_faults("hubspot", partial_failure_rate=0.0)
+    _storm_then_outage(sandbox, "hubspot", client.list_owners, 502)
 
 
 # --- lemlist -----------------------------------------------------------------------------------------------
 
 
 def lemlist_client(path: Path, **fields: Any) -> LemlistClient:
-    return LemlistResource(
-        api_key=fields.pop("api_key", SANDBOX_API_KEY),
-        sandbox_state=str(path),
-        backoff_base=0.001,
-        backoff_max=0.01,
-        max_attempts=2,
-    ).create_client()
+    return _quick(LemlistResource, path, **fields)
 
 
 def lemlist_surface(client: Any, sandbox: Sandbox) -> None:
@@ -320,12 +307,7 @@ def lemlist_error_answers(path: Path, sandbox: Sandbox) -> None:
     other = client.create_campaign("Contract duplicates")
     person = sandbox.world.people[0]
     assert client.add_lead(other.id, LeadInput(email=person.email)).status == "skipped_duplicate"
-    sandbox.store.set_faults("lemlist", rate_limit_next=2, rate_limit_retry_after=0.01)
-    with pytest.raises(RateLimitedError):
-        client.team()
-    sandbox.store.set_faults("lemlist", server_error_next=2, server_error_status=503)
-    with pytest.raises(ServerError):
-        client.team()
+    _storm_then_outage(sandbox, "lemlist", client.team, 503)
 
 
 # --- Anthropic ---------------------------------------------------------------------------------------------
@@ -389,20 +371,11 @@ def anthropic_error_answers(path: Path, sandbox: Sandbox) -> None:
     client = anthropic_client(path)
     with pytest.raises(RecordValidationError):
         client.create_message(model=MODEL, system=None, messages=[], max_tokens=10)
-    sandbox.store.set_faults("anthropic", server_error_next=2, server_error_status=529)
-    with pytest.raises(ServerError):
-        client.list_models()
+    _storm_then_outage(sandbox, "anthropic", client.list_models, 529)
 
 
 def anthropic_client(path: Path, **fields: Any) -> ClaudeClient:
-    return AnthropicResource(
-        api_key=fields.pop("api_key", SANDBOX_API_KEY),
-        sandbox_state=str(path),
-        requests_per_minute=5000,
-        backoff_base=0.001,
-        backoff_max=0.01,
-        max_attempts=2,
-    ).create_client()
+    return _quick(AnthropicResource, path, requests_per_minute=5000, **fields)
 
 
 # --- simulator routes no client method calls ---------------------------------------------------------------
