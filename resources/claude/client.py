@@ -254,7 +254,11 @@ class ClaudeClient:
     # --- Message Batches -------------------------------------------------------------------------
 
     def create_batch(self, requests: Sequence[BatchRequest]) -> MessageBatch:
-        """Submit a Message Batch (`POST /v1/messages/batches`); results come at 50% of the price."""
+        """Submit a Message Batch (`POST /v1/messages/batches`); results come at 50% of the price.
+
+        A create whose answer never came (a timeout, a dropped connection) is not sent again here: Anthropic
+        may have accepted it, and a second create would be a second paid batch. The error is raised instead,
+        and the caller looks for the batch before creating one (`sales_assets/common/batches.py`)."""
         if not requests:
             raise ValueError("a Message Batch needs at least one request")
         ids = [r.custom_id for r in requests]
@@ -262,7 +266,9 @@ class ClaudeClient:
             raise ValueError("custom_id must be unique within a Message Batch")
         payload = [{"custom_id": r.custom_id, "params": r.params} for r in requests]
         batch = self._call(
-            "POST /v1/messages/batches", lambda: self._sdk.messages.batches.create(requests=payload)
+            "POST /v1/messages/batches",
+            lambda: self._sdk.messages.batches.create(requests=payload),
+            unanswered_is_final=True,
         )
         return MessageBatch.model_validate(batch.model_dump(mode="json"))
 
@@ -341,14 +347,18 @@ class ClaudeClient:
 
     # --- the policy -------------------------------------------------------------------------------
 
-    def _call(self, endpoint: str, send: Callable[[], Any]) -> Any:
+    def _call(self, endpoint: str, send: Callable[[], Any], *, unanswered_is_final: bool = False) -> Any:
         def attempt() -> Any:
             acquire(self.limits)
             self.stats.calls[endpoint] += 1
             try:
                 return send()
             except anthropic.APIError as exc:
-                raise self._error(exc, endpoint) from exc
+                error = self._error(exc, endpoint)
+                if unanswered_is_final and isinstance(exc, anthropic.APIConnectionError):
+                    error.retryable = False
+                    error.message += " (no answer: the request may have been taken; not sent again)"
+                raise error from exc
 
         def on_retry(exc: VendorError, wait: float) -> None:
             self.stats.retries[endpoint] += 1

@@ -355,6 +355,13 @@ class HubSpotClient(VendorHttpClient):
             "companies", [str(i) for i in ids], id_property=None, properties=properties or COMPANY_PROPERTIES
         )
 
+    def read_objects(self, object_type: str, ids: Sequence[str], *, properties: Sequence[str]) -> BatchResult:
+        """Read records of any object type (tasks, notes, ...) by record id, 100 per call; unknown ids are
+        listed in `not_found`."""
+        return self._batch_read(
+            object_type, [str(i) for i in ids], id_property=None, properties=list(properties)
+        )
+
     def find_companies_by_domains(
         self, domains: Sequence[str], *, properties: Sequence[str] | None = None
     ) -> dict[str, list[CrmObject]]:

@@ -36,6 +36,7 @@ from resources.hubspot.models import CrmObject, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.effects import create_once
 from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
@@ -454,22 +455,15 @@ class ReplyActionRun:
         contacts: Mapping[str, CrmObject],
     ) -> None:
         task_rows = [r for r in rows if plans[r["activity_id"]].task]
-        done = self.store.actions.get_many(TASK_KIND, [r["activity_id"] for r in task_rows])
-        owners = [o.id for o in self.hubspot.list_owners()] if task_rows else []
-        inputs: list[TaskInput] = []
-        keys: list[str] = []
+        if not task_rows:
+            return
+        owners = [o.id for o in self.hubspot.list_owners()]
+        inputs: dict[str, TaskInput] = {}
+        detail: dict[str, dict[str, Any]] = {}
         for r in task_rows:
             row = out[r["activity_id"]]
             contact = contacts.get(r["email"]) if r.get("email") else None
             row["hubspot_contact_id"] = contact.id if contact else None
-            previous = done.get(r["activity_id"])
-            if previous is not None and previous.status == "created":
-                row.update(
-                    status="already_done",
-                    hubspot_task_id=previous.detail.get("task_id"),
-                    owner_id=previous.detail.get("owner_id"),
-                )
-                continue
             owner = pick_owner(
                 r.get("email") or r["activity_id"],
                 contact.get("hubspot_owner_id") if contact else None,
@@ -477,38 +471,36 @@ class ReplyActionRun:
                 owners,
             )
             row["owner_id"] = owner
-            inputs.append(
-                task_input(r, plans[r["activity_id"]], self.settings, owner, row["hubspot_contact_id"])
+            inputs[r["activity_id"]] = task_input(
+                r, plans[r["activity_id"]], self.settings, owner, row["hubspot_contact_id"]
             )
-            keys.append(r["activity_id"])
-        if not inputs:
-            return
-        result = self.hubspot.create_tasks(inputs)
-        self.calls["hubspot"] += result.calls
-        created: dict[str, str] = {}
-        by_body = {task.body: key for task, key in zip(inputs, keys, strict=True)}
-        for record in result.results:
-            if record.input_key is not None and record.input_key.isdigit():
-                key = keys[int(record.input_key)]
-            else:  # HubSpot did not echo the trace id: the body names the activity, so it is unique
-                key = by_body.get(record.get("hs_task_body") or "")
-            if key is not None:
-                created[key] = record.id
-        failures = {
-            keys[e.index]: e.message for e in result.errors if e.index is not None and e.index < len(keys)
-        }
-        ledger: dict[str, tuple[str, dict[str, Any]]] = {}
-        for key in keys:
+            detail[r["activity_id"]] = {"owner_id": owner}
+        # Recorded before the create and findable by its key after, so a crash or a lost answer right
+        # after HubSpot created a task never creates it twice (sales_assets/common/effects.py).
+        outcome = create_once(
+            self.hubspot,
+            self.store,
+            kind=TASK_KIND,
+            object_type="tasks",
+            inputs=inputs,
+            partition=self.partition,
+            detail=detail,
+        )
+        self.calls["hubspot"] += outcome.calls
+        for key in inputs:
             row = out[key]
-            if key in created:
-                row.update(status="done", hubspot_task_id=created[key])
-                ledger[key] = ("created", {"task_id": created[key], "owner_id": row["owner_id"]})
+            if key in outcome.already:
+                row.update(status="already_done", hubspot_task_id=outcome.already[key])
+            elif outcome.record_id(key):
+                row.update(status="done", hubspot_task_id=outcome.record_id(key))
+            elif key in outcome.pending:
+                row["status"] = "failed"
+                pending = "task pending: an earlier attempt may have created it"
+                row["detail"] = f"{row['detail']}; {pending}".lstrip("; ")
             else:
                 row["status"] = "failed"
-                row["detail"] = (
-                    f"{row['detail']}; task not created: {failures.get(key, 'no result')[:200]}".lstrip("; ")
-                )
-        self.store.actions.record_many(TASK_KIND, ledger, partition=self.partition)
+                reason = outcome.failed.get(key, "no result")
+                row["detail"] = f"{row['detail']}; task not created: {reason[:200]}".lstrip("; ")
 
 
 @dg.asset(

@@ -29,6 +29,7 @@ from resources.hubspot.client import HubSpotClient
 from resources.hubspot.models import Form, FormSubmission, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.effects import create_once
 from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
@@ -587,7 +588,7 @@ def _recent_tasks(store: PipelineStoreResource, now: datetime) -> dict[str, tupl
     out: dict[str, tuple[str, str]] = {}
     for key, status, detail in zip(entries["key"], entries["status"], entries["detail"], strict=True):
         if status == "created" and detail.get("email"):
-            out[str(detail["email"])] = (str(detail.get("task_id")), str(key))
+            out[str(detail["email"])] = (str(detail.get("id") or detail.get("task_id")), str(key))
     return out
 
 
@@ -658,7 +659,7 @@ def inbound_routing(
             detail = previous.detail
             route.update(
                 outcome="already_routed",
-                task_id=str(detail.get("task_id")),
+                task_id=str(detail.get("id") or detail.get("task_id")),
                 owner_id=detail.get("owner_id"),
                 owner_source=detail.get("owner_source"),
                 contact_id=detail.get("contact_id") or route["contact_id"],
@@ -757,42 +758,44 @@ def inbound_routing(
 
     attempted = len(to_create)
     if to_create:
+        # Recorded before the create and findable by its key after (sales_assets/common/effects.py): a crash
+        # or a lost answer right after HubSpot created a task never creates it twice.
+        by_key = {route["conversion_id"]: (route, task) for route, task in to_create}
         try:
-            result = client.create_tasks([t for _, t in to_create])
-        except AuthenticationError as exc:
-            raise dg.Failure(str(exc), allow_retries=False) from exc
-        errors = {e.index: e.message for e in result.errors if e.index is not None}
-        # Each created task carries the key of its input (its position): HubSpot's order is not promised.
-        by_position = {int(t.input_key): t for t in result.results if str(t.input_key or "").isdigit()}
-        ledger: dict[str, tuple[str, Mapping[str, Any]]] = {}
-        for position, (route, task) in enumerate(to_create):
-            created_task = by_position.get(position)
-            if created_task is None:
-                error = errors.get(position, "HubSpot returned no task for this input")
-                route.update(outcome="failed", reason=f"HubSpot task not created: {error}"[:500])
-                ledger[route["conversion_id"]] = (
-                    "failed",
-                    {"email": route["email"], "error": route["reason"]},
-                )
-                continue
-            route.update(outcome="task_created", task_id=created_task.id)
-            ledger[route["conversion_id"]] = (
-                "created",
-                {
-                    "task_id": created_task.id,
-                    "email": route["email"],
-                    "owner_id": route["owner_id"],
-                    "owner_source": route["owner_source"],
-                    "contact_id": route["contact_id"],
-                    "tier": route["tier"],
-                    "due_at": task.due.isoformat(),
+            outcome = create_once(
+                client,
+                store,
+                kind=TASK_KIND,
+                object_type="tasks",
+                inputs={key: task for key, (_, task) in by_key.items()},
+                partition=context.partition_key,
+                detail={
+                    key: {
+                        "email": route["email"],
+                        "owner_id": route["owner_id"],
+                        "owner_source": route["owner_source"],
+                        "contact_id": route["contact_id"],
+                        "tier": route["tier"],
+                        "due_at": task.due.isoformat(),
+                    }
+                    for key, (route, task) in by_key.items()
                 },
             )
-        store.actions.record_many(TASK_KIND, ledger, partition=context.partition_key)
+        except AuthenticationError as exc:
+            raise dg.Failure(str(exc), allow_retries=False) from exc
+        for key, (route, _) in by_key.items():
+            task_id = outcome.record_id(key)
+            if task_id is not None:
+                route.update(outcome="task_created", task_id=task_id)
+            elif key in outcome.pending:
+                route.update(outcome="failed", reason="task pending: an earlier attempt may have created it")
+            else:
+                reason = outcome.failed.get(key, "HubSpot returned no task for this input")
+                route.update(outcome="failed", reason=f"HubSpot task not created: {reason}"[:500])
         if attempted and all(r["outcome"] == "failed" for r, _ in to_create):
+            first = next(iter(outcome.failed.values()), "no result")
             raise dg.Failure(
-                f"every one of {attempted} HubSpot task creations failed; first: "
-                f"{next(iter(errors.values()), 'no result')}",
+                f"every one of {attempted} HubSpot task creations failed; first: {first}",
                 metadata={"attempted": attempted},
             )
 

@@ -54,6 +54,7 @@ from resources.claude.pricing import UnknownModelError, price_for
 from resources.claude.resource import AnthropicResource
 from resources.errors import RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.batches import adopted_matches, create_batch_once, forget
 from sales_assets.common.seller import SellerSettings
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
@@ -879,17 +880,26 @@ def write_outreach_copy(
         writer = CopyWriter(client, settings, seller, on_paid=on_paid, on_written=on_written)
         if via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})
-            pending = cache.get(BATCH_NAMESPACE, batch_key, max_age=BATCH_TTL)
-            if pending and not pending.get("consumed"):
-                batch_id = str(pending["batch_id"])
-                context.log.info(f"picking up Message Batch {batch_id} of an earlier attempt")
-            else:
-                batch_id = client.create_batch(writer.batch_requests(to_write)).id
-                cache.put(BATCH_NAMESPACE, batch_key, {"batch_id": batch_id, "consumed": False})
-                context.log.info(f"Message Batch {batch_id}: {len(to_write)} leads")
+            requests = writer.batch_requests(to_write)
+            # Recorded before it is sent and found again after a crash or a lost answer: one paid batch
+            # per set of leads (sales_assets/common/batches.py).
+            once = {"namespace": BATCH_NAMESPACE, "key": batch_key}
+            batch_id, adopted = create_batch_once(
+                client, cache, requests=requests, ttl=BATCH_TTL, log=context.log, **once
+            )
+            context.log.info(f"Message Batch {batch_id}: {len(to_write)} leads")
             client.wait_for_batch(
                 batch_id, poll_seconds=settings.batch_poll_seconds, timeout=settings.batch_timeout_seconds
             )
+            if adopted and not adopted_matches(client, batch_id, requests):
+                context.log.warning(f"Message Batch {batch_id} is another run's: writing this set anew")
+                forget(cache, **once)
+                batch_id, _ = create_batch_once(
+                    client, cache, requests=requests, ttl=BATCH_TTL, log=context.log, **once
+                )
+                client.wait_for_batch(
+                    batch_id, poll_seconds=settings.batch_poll_seconds, timeout=settings.batch_timeout_seconds
+                )
             outcomes.update(writer.write_batch(to_write, batch_id))
             cache.put(BATCH_NAMESPACE, batch_key, {"batch_id": batch_id, "consumed": True})
         else:

@@ -24,6 +24,7 @@ from resources.hubspot.client import BATCH_SIZE, HubSpotClient
 from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, properties_hash
+from sales_assets.common.effects import create_once
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
@@ -50,6 +51,9 @@ CONTACT_PROPERTIES: tuple[PropertyDefinition, ...] = tuple(
 )
 SCHEMA_KEY = "contacts:" + properties_hash({p.name: p.create_body() for p in CONTACT_PROPERTIES})
 CRM_SYNC_COLUMNS = list(CrmSyncResults.to_schema().columns)
+#: Action-ledger kinds: the first sight of a contact (was it the product's to create?), and its note.
+CONTACT_KIND = "crm_contact"
+NOTE_KIND = "crm_note"
 
 
 def _text_items(items: Any) -> str:
@@ -234,15 +238,18 @@ def _row(
 
 def _write_contact_chunk(
     crm: HubSpotClient,
+    store: PipelineStoreResource,
     chunk: list[str],
     wanted: Mapping[str, dict[str, str]],
     by_email: Mapping[str, Mapping[str, Any]],
     company_ids: Mapping[str, str],
+    ours: set[str],
     icp: str,
     now: datetime,
+    partition: str | None,
 ) -> dict[str, dict[str, Any]]:
-    """One batch of at most 100 contacts: upsert, then associate what was written to its company, then a
-    note on each new contact."""
+    """One batch of at most 100 contacts: upsert, then associate what was written to its company, then the
+    note on each contact the product brought into HubSpot (once per contact, however many attempts)."""
     rows: dict[str, dict[str, Any]] = {}
     upserted = crm.upsert_contacts([wanted[e] for e in chunk])
     errors = {e.id: e for e in upserted.errors if e.id}
@@ -265,25 +272,46 @@ def _write_contact_chunk(
         if by_email[email].get("domain") in company_ids
     }
     if pairs:
+        # Associating twice is harmless in HubSpot: an unconfirmed association is simply sent again.
         associated = crm.associate_contacts_to_companies(list(pairs.values()))
         failed_pairs = {(e.context.get("fromObjectId") or [None])[0] for e in associated.errors}
         done = {a.from_id for a in associated.results}
         for email, (cid, _) in pairs.items():
             rows[email]["associated"] = cid in done and cid not in failed_pairs
-    new = [e for e, r in rows.items() if r["outcome"] == "created"]
-    if new:
-        notes = crm.create_notes(
-            [
-                NoteInput(
-                    body=note_body(by_email[e], icp), timestamp=now, contact_ids=[rows[e]["hubspot_id"]]
-                )
-                for e in new
-            ]
+            if not rows[email]["associated"]:
+                rows[email]["reason"] = "not associated to its company; retried by the next run"
+    noted = [e for e in written if e in ours]
+    if noted:
+        # The note is keyed by the contact, recorded before it is sent and findable after: a lost answer
+        # or a crash never writes it twice, and a contact whose note is missing gets it on the next run
+        # even though HubSpot now reports it as "updated".
+        outcome = create_once(
+            crm,
+            store,
+            kind=NOTE_KIND,
+            object_type="notes",
+            inputs={
+                e: NoteInput(body=note_body(by_email[e], icp), timestamp=now, contact_ids=[written[e]])
+                for e in noted
+            },
+            partition=partition,
         )
-        failed_notes = {e.index for e in notes.errors if e.index is not None}
-        for position, email in enumerate(new):
-            rows[email]["note_created"] = position not in failed_notes
+        for email in noted:
+            rows[email]["note_created"] = outcome.record_id(email) is not None
+            if not rows[email]["note_created"]:
+                reason = outcome.failed.get(email, "pending: an earlier attempt may have written it")
+                rows[email]["reason"] = f"note not written ({reason[:200]}); retried by the next run"
     return rows
+
+
+def complete(row: Mapping[str, Any], needs_note: bool) -> bool:
+    """A contact is done when it is written, associated (when it has a company) and, when the product
+    brought it into HubSpot, has its note: only then is it remembered as synced."""
+    return (
+        row["outcome"] != "failed"
+        and row["associated"] is not False
+        and (not needs_note or bool(row["note_created"]))
+    )
 
 
 def sync_contacts(
@@ -293,10 +321,15 @@ def sync_contacts(
     company_ids: Mapping[str, str],
     icp: str,
     now: datetime,
+    partition: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Contacts upserted by email (only those whose properties changed), associated to their company and,
-    when new, given a timeline note. Associations and notes only for what is written now: unchanged
-    contacts got theirs when they were written.
+    """Contacts upserted by email (only those not yet completely synced with these properties), associated
+    to their company and, when the product brought them into HubSpot, given a timeline note.
+
+    Whether a contact is the product's to note is decided once, before its first write, from what the read
+    side saw (no HubSpot contact for the email) and kept in the action ledger: a retried upsert, which
+    HubSpot answers "updated", does not lose the note. A contact whose association or note failed is not
+    remembered as synced, so the next run writes it again and repairs what is missing.
 
     Each batch of 100 goes through its three calls on its own, several batches at a time, so a batch's
     notes need not wait for every other batch's upsert: the calls fill the rate-limit window instead of
@@ -307,6 +340,14 @@ def sync_contacts(
     state = store.crm_sync.get_many("contacts", wanted)
     changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]
     by_email = {r["email"]: r for r in records}
+    seen = store.actions.get_many(CONTACT_KIND, changed)
+    first = {
+        e: ("seen", {"new": not _present(by_email[e].get("crm_contact_id"))})
+        for e in changed
+        if e not in seen
+    }
+    store.actions.record_many(CONTACT_KIND, first, partition=partition)
+    ours = {e for e in changed if (seen[e].detail if e in seen else first[e][1]).get("new")}
     rows: dict[str, dict[str, Any]] = {
         email: _row("contact", email, by_email[email]["prospect_id"], "unchanged", state[email].hubspot_id)
         for email in wanted
@@ -314,21 +355,29 @@ def sync_contacts(
     }
     chunks = [changed[i : i + BATCH_SIZE] for i in range(0, len(changed), BATCH_SIZE)]
     workers = max(1, min(crm.max_concurrency, len(chunks)))
+
+    def write(chunk: list[str]) -> dict[str, dict[str, Any]]:
+        return _write_contact_chunk(
+            crm, store, chunk, wanted, by_email, company_ids, ours, icp, now, partition
+        )
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for written in pool.map(
-            lambda chunk: _write_contact_chunk(crm, chunk, wanted, by_email, company_ids, icp, now), chunks
-        ):
+        for written in pool.map(write, chunks):
             rows.update(written)
             store.crm_sync.put_many(
                 "contacts",
                 {
                     e: (r["hubspot_id"], properties_hash(wanted[e]))
                     for e, r in written.items()
-                    if r["outcome"] != "failed"
+                    if complete(r, e in ours)
                 },
                 at=now,
             )
     return [rows[e] for e in wanted]
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
 
 
 class CrmSyncConfig(dg.Config):
@@ -365,7 +414,9 @@ def crm_sync_results(
     company_rows, company_ids = sync_companies(
         crm, pipeline_store, qualified_leads, lookup_unknown=config.recheck_domains
     )
-    contact_rows = sync_contacts(crm, pipeline_store, qualified_leads, company_ids, part.icp, now)
+    contact_rows = sync_contacts(
+        crm, pipeline_store, qualified_leads, company_ids, part.icp, now, partition=context.partition_key
+    )
     frame = pd.DataFrame(company_rows + contact_rows, columns=CRM_SYNC_COLUMNS)
     frame["note_created"] = frame["note_created"].astype(bool)
 

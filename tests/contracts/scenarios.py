@@ -210,7 +210,8 @@ def hubspot_surface(client: Any, sandbox: Sandbox) -> None:
     client.list_owners()
     client.account_info()
     client.get_subscription_status(people[0]["email"])
-    client.search_objects("tasks", properties=["hs_task_subject"])
+    tasks = client.search_objects("tasks", properties=["hs_task_subject"])
+    client.read_objects("tasks", [t.id for t in tasks.results][:5] or ["1"], properties=["hs_task_subject"])
     forms = client.list_forms()
     client.list_form_submissions(forms[0].id)
     portal = sandbox.simulator("hubspot").portal_id  # type: ignore[attr-defined]
