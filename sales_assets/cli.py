@@ -40,7 +40,31 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 4
+    tag_concurrency_limits:
+      # One outbound run per ICP at a time, as in production: two runs of one ICP would race on its leads
+      # (the store's spend claims keep them from paying twice even without this).
+      - key: dagster/partition/icp
+        value: {applyLimitPerUniqueValue: true}
+        limit: 1
 """
+
+#: Earlier defaults, replaced by the current one on the next start (a file someone edited is left alone).
+PREVIOUS_INSTANCE_YAMLS = (
+    """\
+# The embedded default instance, written by `sales-pipeline up`: runs, events and schedules in SQLite
+# under this folder (persistent between starts), the run queue, and concurrency pools. The production
+# instance (Postgres) is the dagster.yaml at the top of the repository.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    # One step per vendor pool at a time across all runs: each run's client limiter is per process, so
+    # this is what keeps parallel runs together under each vendor's rate limit.
+    default_limit: 1
+  runs:
+    max_concurrent_runs: 4
+""",
+)
 
 
 def instance_home(explicit: str | None = None) -> Path:
@@ -48,7 +72,7 @@ def instance_home(explicit: str | None = None) -> Path:
     home = Path(explicit or os.environ.get("DAGSTER_HOME") or Path.cwd() / ".dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text() in PREVIOUS_INSTANCE_YAMLS:
         config.write_text(LOCAL_INSTANCE_YAML)
     return home
 

@@ -16,6 +16,7 @@ import dagster as dg
 
 from resources.mode import build_vendor_resources, check_live_environment, current_mode
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.left_behind import failure_policy_from_env
 from sales_assets.common.seller import live_required_variables, seller_settings_from_env
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
@@ -42,7 +43,7 @@ from sales_assets.operations.vendor_status import vendor_status
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
 from sales_assets.outbound.copywriting import CopySettings, outreach_copy, outreach_copy_checks
-from sales_assets.outbound.crm_sync import crm_sync_results
+from sales_assets.outbound.crm_sync import crm_sync_checks, crm_sync_results
 from sales_assets.outbound.discovery import discovered_companies, scored_companies
 from sales_assets.outbound.enrollment import (
     campaign_enrollments,
@@ -146,6 +147,7 @@ def default_resources(
     env = os.environ if environ is None else environ
     if current_mode(env) == "live":
         check_live_environment(env, also_required=live_required_variables())
+    failure_policy_from_env(env)  # a malformed SALES_MAX_LEFT_BEHIND_SHARE stops the load, not a run
     return {
         **build_vendor_resources(sandbox_state=sandbox_state, environ=env),
         "seller": seller_settings_from_env(env),
@@ -176,6 +178,7 @@ def build_definitions(*, resources: Mapping[str, Any] | None = None) -> dg.Defin
         ],
         asset_checks=[
             *outbound_read_checks(),
+            *crm_sync_checks(),
             *outreach_copy_checks(),
             *enrollment_checks(),
             *engagement_checks(),

@@ -277,8 +277,8 @@ def test_leads_land_in_a_draft_campaign_with_their_copy_and_nothing_is_sent(env:
     data = frames(env.sandbox, leads)
     result = env.run(data)
     assert result.success
-    [schema] = result.get_asset_check_evaluations()
-    assert schema.check_name == "schema" and schema.passed
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert set(checks) == {"schema", "nothing_left_behind"} and all(c.passed for c in checks.values())
     assert outcomes(result) == {p.email: "added" for p in leads}
 
     client = env.client
@@ -493,14 +493,32 @@ def test_a_vendor_error_on_one_lead_stays_on_its_row(env: Env) -> None:
     qualified, copy, crm = frames(env.sandbox, leads)
     # lemlist refuses an address with a space in it (400 Bad params), which the product cannot foresee.
     copy.loc[1, "email"] = "not valid@example.com"
-    result = env.run((qualified, copy, crm))
-    assert result.success
+    result = env.run((qualified, copy, crm), raise_on_error=False)
     frame = output(result).set_index("prospect_id")
     assert frame.at[leads[1].prospect_id, "outcome"] == "failed"
     assert "valid email" in frame.at[leads[1].prospect_id, "reason"]
     assert frame.at[leads[0].prospect_id, "outcome"] == "added"
     assert frame.at[leads[2].prospect_id, "outcome"] == "added"
     assert metadata(result)["leads_failed"] == 1
+    # Not a green run: the check lists the lead left behind, and 1 in 3 is over the 5 % default, so it fails
+    # with ERROR and stops what follows.
+    left = {c.check_name: c for c in result.get_asset_check_evaluations()}["nothing_left_behind"]
+    assert not left.passed and left.severity == dg.AssetCheckSeverity.ERROR
+    assert left.metadata["left_behind"].value == 1
+    assert "not valid@example.com" in left.metadata["left_behind_preview"].value
+
+
+def test_under_the_policys_share_a_lead_left_behind_is_a_warning(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SALES_MAX_LEFT_BEHIND_SHARE", "0.5")
+    leads = people(env.sandbox, 3)
+    qualified, copy, crm = frames(env.sandbox, leads)
+    copy.loc[1, "email"] = "not valid@example.com"
+    result = env.run((qualified, copy, crm))
+    assert result.success
+    left = {c.check_name: c for c in result.get_asset_check_evaluations()}["nothing_left_behind"]
+    assert not left.passed and left.severity == dg.AssetCheckSeverity.WARN
 
 
 def test_a_refused_key_fails_the_asset_at_once(env: Env) -> None:

@@ -101,6 +101,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (kind, key))""",
         "CREATE INDEX IF NOT EXISTS actions_kind_at ON actions (kind, at)",
     ),
+    (
+        # Items being bought right now, by whom: two runs of one partition never pay for the same item.
+        """CREATE TABLE IF NOT EXISTS claims (
+            namespace TEXT NOT NULL,
+            item TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (namespace, item))""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

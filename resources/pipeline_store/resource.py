@@ -16,6 +16,7 @@ from pydantic import Field, PrivateAttr
 
 from resources.pipeline_store.actions import ActionLedger
 from resources.pipeline_store.cache import ResultCache
+from resources.pipeline_store.claims import SpendClaims
 from resources.pipeline_store.database import Database, open_database
 from resources.pipeline_store.records import EnrollmentLedger, SyncState
 from resources.pipeline_store.spend import SpendLedger
@@ -103,6 +104,10 @@ class PipelineStoreResource(dg.ConfigurableResource):
         if self._actions is None:
             self._actions = ActionLedger(self.database())
         return self._actions
+
+    @property
+    def claims(self) -> SpendClaims:
+        return SpendClaims(self.database())
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._database is not None:

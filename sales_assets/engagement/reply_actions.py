@@ -37,6 +37,7 @@ from resources.hubspot.resource import HubSpotResource
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
+from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
@@ -587,5 +588,12 @@ def engagement_checks() -> list[dg.AssetChecksDefinition]:
         schema_check("lemlist_activities", LemlistActivities, partitions_def=daily_partitions),
         schema_check("reply_classifications", ReplyClassifications, partitions_def=daily_partitions),
         schema_check("reply_actions", ReplyActions, partitions_def=daily_partitions),
+        left_behind_check(
+            "reply_actions",
+            left_behind=lambda f: f["status"].isin(["failed", "partial"]),
+            columns=["activity_id", "email", "label", "status", "detail"],
+            what="replies, bounces and unsubscribes",
+            partitions_def=daily_partitions,
+        ),
         reply_actions_deliverability,
     ]

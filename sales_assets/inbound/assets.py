@@ -30,6 +30,7 @@ from resources.hubspot.models import Form, FormSubmission, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
+from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
@@ -850,4 +851,11 @@ def inbound_checks() -> list[dg.AssetChecksDefinition]:
         schema_check("form_submissions", FormSubmissions, partitions_def=daily_partitions),
         schema_check("inbound_leads", InboundLeads, partitions_def=daily_partitions),
         schema_check("inbound_routing", InboundRouting, partitions_def=daily_partitions),
+        left_behind_check(
+            "inbound_routing",
+            left_behind=lambda f: f["outcome"] == "failed",
+            columns=["conversion_id", "email", "tier", "outcome", "reason"],
+            what="form leads",
+            partitions_def=daily_partitions,
+        ),
     ]

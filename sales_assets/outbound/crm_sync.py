@@ -25,6 +25,7 @@ from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, properties_hash
 from sales_assets.common.effects import create_once
+from sales_assets.common.left_behind import left_behind_check
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
@@ -51,6 +52,8 @@ CONTACT_PROPERTIES: tuple[PropertyDefinition, ...] = tuple(
 )
 SCHEMA_KEY = "contacts:" + properties_hash({p.name: p.create_body() for p in CONTACT_PROPERTIES})
 CRM_SYNC_COLUMNS = list(CrmSyncResults.to_schema().columns)
+#: Reason suffix of a contact that is written but not complete (association or note missing).
+RETRIED = "retried by the next run"
 #: Action-ledger kinds: the first sight of a contact (was it the product's to create?), and its note.
 CONTACT_KIND = "crm_contact"
 NOTE_KIND = "crm_note"
@@ -454,3 +457,19 @@ def crm_sync_results(
             ),
         },
     )
+
+
+def crm_sync_checks() -> list[dg.AssetChecksDefinition]:
+    """What the sync left behind: records HubSpot refused, and contacts whose association or note is still
+    missing (the next run repairs them)."""
+    return [
+        left_behind_check(
+            "crm_sync_results",
+            left_behind=lambda f: (
+                (f["outcome"] == "failed") | f["reason"].fillna("").str.contains(RETRIED, regex=False)
+            ),
+            columns=["record_type", "key", "outcome", "reason", "correlation_id"],
+            what="CRM records",
+            partitions_def=outbound_partitions,
+        )
+    ]

@@ -29,6 +29,7 @@ from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import Campaign, LeadInput, Unsubscribe
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, SuppressionHit, normalise_email
+from sales_assets.common.left_behind import left_behind_check
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
@@ -497,5 +498,16 @@ def campaign_enrollments(
 
 
 def enrollment_checks() -> list[dg.AssetChecksDefinition]:
-    """The blocking schema check of `campaign_enrollments` (its pandera model)."""
-    return [schema_check("campaign_enrollments", CampaignEnrollments)]
+    """The blocking schema check of `campaign_enrollments` (its pandera model), and the leads lemlist did
+    not take (left behind; the next run tries them again). Leads whose contact HubSpot refused are the
+    CRM sync's own check's rows."""
+    return [
+        schema_check("campaign_enrollments", CampaignEnrollments),
+        left_behind_check(
+            "campaign_enrollments",
+            left_behind=lambda f: f["outcome"] == "failed",
+            columns=["prospect_id", "email", "outcome", "reason"],
+            what="leads",
+            partitions_def=outbound_partitions,
+        ),
+    ]

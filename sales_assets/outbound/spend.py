@@ -3,13 +3,18 @@
 What belongs here: `PaidCalls`, the one path through which the outbound assets buy data. It looks results
 up in the durable cache (by input, 30 days by default), asks the vendor only for what is missing and
 still affordable under the profile's daily budget, caches what came back, and records every paid call
-and every cache hit (as credits saved) in the spend ledger under the run's partition. The vendor calls
+and every cache hit (as credits saved) in the spend ledger under the run's partition. Before buying, the
+items are claimed in the store: a second run of the same partition at the same time (two runs launched by
+hand, a sensor and a schedule) waits for the first run's answer instead of buying the same items again, and
+takes over claims a stopped run left behind once they are older than `claim_ttl`. The vendor calls
 themselves are passed in as functions, so this module knows no vendor.
 """
 
 from __future__ import annotations
 
 import math
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +28,11 @@ ByIdFetch = Callable[[list[str]], tuple[Mapping[str, Any], float, int]]
 #: A search: given how many records to return at most and the ids to exclude, the records, the credits
 #: charged, and the calls made.
 SearchFetch = Callable[[int, list[str]], tuple[list[dict[str, Any]], float, int]]
+
+#: How long another run's claim on an item is honoured: past it, that run is taken to have stopped.
+CLAIM_TTL = timedelta(minutes=15)
+#: How often a run waiting for another run's purchase looks at the cache.
+CLAIM_POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -70,6 +80,7 @@ class PaidCalls:
         run_id: str | None = None,
         ttl: timedelta = timedelta(days=30),
         now: datetime | None = None,
+        claim_ttl: timedelta = CLAIM_TTL,
     ) -> None:
         self.store = store
         self.vendor = vendor
@@ -79,6 +90,9 @@ class PaidCalls:
         self.run_id = run_id
         self.ttl = ttl
         self.now = now
+        self.claim_ttl = claim_ttl
+        # A retried step of the same run takes its own claims back at once.
+        self.owner = run_id or uuid.uuid4().hex
         self.tally = SpendTally()
 
     # --- budget -------------------------------------------------------------------------------------
@@ -127,13 +141,39 @@ class PaidCalls:
         room = self.affordable(unit_credits)
         to_fetch, skipped = missing[:room], missing[room:]
         self.tally.over_budget += len(skipped)
-        if to_fetch:
-            values, credits, calls = fetch(to_fetch)
-            fetched = {i: values.get(i) for i in to_fetch}
-            self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
-            self._record_paid(endpoint, credits, len(to_fetch), calls)
-            found.update(fetched)
+        while to_fetch:
+            mine, theirs = self.store.claims.claim(namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl)
+            try:
+                if mine:
+                    values, credits, calls = fetch(mine)
+                    fetched = {i: values.get(i) for i in mine}
+                    self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
+                    self._record_paid(endpoint, credits, len(mine), calls)
+                    found.update(fetched)
+            finally:
+                self.store.claims.release(namespace, mine, owner=self.owner)
+            # Another run is buying these: its answer lands in the cache. If it stops, its claims go stale
+            # and the next turn of the loop takes them over.
+            arrived = self._wait_for(namespace, theirs)
+            found.update(arrived)
+            self._record_hits(endpoint, len(arrived), unit_credits)
+            to_fetch = [i for i in theirs if i not in arrived]
         return ByIdResult({i: found[i] for i in wanted if i in found}, set(hits), skipped)
+
+    def _wait_for(self, namespace: str, items: Sequence[str]) -> dict[str, Any]:
+        """What another run's purchase of `items` put in the cache, waiting while its claims are live."""
+        if not items:
+            return {}
+        deadline = time.monotonic() + self.claim_ttl.total_seconds()
+        while True:
+            found = self.store.cache.get_many(namespace, list(items), max_age=self.ttl)
+            if len(found) == len(items):
+                return found
+            waiting = [i for i in items if i not in found]
+            live = self.store.claims.live(namespace, waiting, ttl=self.claim_ttl)
+            if time.monotonic() >= deadline or not live:
+                return found
+            time.sleep(CLAIM_POLL_SECONDS)
 
     def search(
         self,
@@ -165,14 +205,24 @@ class PaidCalls:
         if room < need:
             self.tally.over_budget += need - room
         if room > 0:
-            new, credits, calls = fetch(room, [str(r[id_field]) for r in records])
-            self._record_paid(endpoint, credits, len(new), calls)
-            records.extend(new)
-            # Fewer records than asked for means the search has no more: later, larger caps need no call.
-            complete = len(new) < room
-            self.store.cache.put(
-                namespace, key, {"records": records, "complete": complete}, fetched_at=self.now
-            )
+            mine, _ = self.store.claims.claim(namespace, [key], owner=self.owner, ttl=self.claim_ttl)
+            if not mine:
+                # Another run is making this search: take its answer rather than paying for it again.
+                self._wait_for(namespace, [key])
+                return self.search(
+                    endpoint, query, wanted, fetch, unit_credits=unit_credits, id_field=id_field, ttl=ttl
+                )
+            try:
+                new, credits, calls = fetch(room, [str(r[id_field]) for r in records])
+                self._record_paid(endpoint, credits, len(new), calls)
+                records.extend(new)
+                # Fewer records than asked for means the search has no more: later, larger caps need no call.
+                complete = len(new) < room
+                self.store.cache.put(
+                    namespace, key, {"records": records, "complete": complete}, fetched_at=self.now
+                )
+            finally:
+                self.store.claims.release(namespace, [key], owner=self.owner)
         return records[:wanted]
 
     def free(self, endpoint: str, calls: int) -> None:

@@ -1,0 +1,107 @@
+"""`SpendClaims`: who is buying which item right now, so two runs never pay for the same item.
+
+What belongs here: claiming items (by namespace and key, e.g. an Explorium endpoint and a prospect id) in one
+transaction before they are bought, releasing them once bought (the result is then in the cache), and taking
+over claims whose owner stopped: a claim of a process of this machine that no longer exists at once, any
+other claim once it is older than its time-to-live. The budget and the cache are
+`spend.py` and `cache.py`; what is bought is the caller's.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from resources.pipeline_store.database import Database, to_utc_iso, utc_now
+
+CHUNK = 500
+HOST = socket.gethostname()
+
+
+def _alive(host: str, pid: int) -> bool:
+    """Whether the process that made a claim may still be running (unknowable for another machine)."""
+    if host != HOST:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SpendClaims:
+    """The `claims` table of a pipeline store."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(
+        self,
+        namespace: str,
+        items: Sequence[str],
+        *,
+        owner: str,
+        ttl: timedelta,
+        now: datetime | None = None,
+    ) -> tuple[list[str], list[str]]:
+        """Claim `items` for `owner` in one write transaction. Returns (claimed, held by someone else):
+        an item is claimed when nobody holds it, when `owner` already does, or when its holder stopped
+        without releasing it (its process is gone, or its claim is older than `ttl`)."""
+        moment = now or utc_now()
+        stamp, stale = to_utc_iso(moment), to_utc_iso(moment - ttl)
+        wanted = list(dict.fromkeys(items))
+        mine: list[str] = []
+        theirs: list[str] = []
+        with self.db.transaction() as conn:
+            held: dict[str, tuple[str, str, int, str]] = {}
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    f"SELECT item, owner, host, pid, at FROM claims WHERE namespace = ? AND item IN ({marks})"
+                )
+                rows = conn.execute(sql, (namespace, *chunk)).fetchall()
+                held.update({row[0]: (row[1], row[2], int(row[3]), row[4]) for row in rows})
+            for item in wanted:
+                holder = held.get(item)
+                if (
+                    holder is None
+                    or holder[0] == owner
+                    or holder[3] < stale
+                    or not _alive(holder[1], holder[2])
+                ):
+                    mine.append(item)
+                else:
+                    theirs.append(item)
+            conn.executemany(
+                "INSERT INTO claims (namespace, item, owner, host, pid, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (namespace, item) DO UPDATE SET owner = excluded.owner, host = excluded.host, "
+                "pid = excluded.pid, at = excluded.at",
+                [(namespace, item, owner, HOST, os.getpid(), stamp) for item in mine],
+            )
+        return mine, theirs
+
+    def release(self, namespace: str, items: Iterable[str], *, owner: str) -> None:
+        """Drop `owner`'s claims on `items` (bought and cached, or given up)."""
+        self.db.executemany(
+            "DELETE FROM claims WHERE namespace = ? AND item = ? AND owner = ?",
+            [(namespace, item, owner) for item in dict.fromkeys(items)],
+        )
+
+    def live(self, namespace: str, items: Sequence[str], *, ttl: timedelta) -> set[str]:
+        """Which of `items` are claimed by a run that may still be buying them."""
+        stale = to_utc_iso(utc_now() - ttl)
+        wanted = set(items)
+        rows = self.db.query("SELECT item, host, pid, at FROM claims WHERE namespace = ?", (namespace,))
+        return {
+            row[0] for row in rows if row[0] in wanted and row[3] >= stale and _alive(row[1], int(row[2]))
+        }
+
+    def held(self, namespace: str) -> dict[str, str]:
+        """item -> owner of every claim in `namespace` (for tests and diagnostics)."""
+        rows = self.db.query("SELECT item, owner FROM claims WHERE namespace = ?", (namespace,))
+        return {row[0]: row[1] for row in rows}
