@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -485,3 +486,148 @@ def test_form_submissions_reads_webhook_deliveries(tmp_path: Path, store: Pipeli
     assert row["status"] == "valid"
     polled = frame[frame["conversion_id"] != "pushed-1"]
     assert (polled["source"] == "poll").all()
+
+
+# --- the real server cannot be stalled ------------------------------------------------------------------
+
+
+def raw_exchange(base: str, data: bytes, *, timeout: float = 10.0) -> tuple[int, float]:
+    """Send `data` on a fresh socket and read until the server closes: (status, seconds to the answer)."""
+    host, port = base.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(data)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+    return int(answer.split(b" ", 2)[1]), time.monotonic() - started
+
+
+def head(base: str, headers: dict[str, str]) -> bytes:
+    host = base.removeprefix("http://")
+    lines = [f"POST {PATH} HTTP/1.1", f"Host: {host}", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+@pytest.mark.server
+def test_the_real_server_cannot_be_stalled(store: PipelineStoreResource) -> None:
+    """(a) idle and slow clients do not delay a valid delivery, and are closed at the head deadline;
+    (b) a deeply nested signed body gets 400; (c) a refusal comes before the body: a declared body that
+    is never sent does not delay it; (d) an over-limit body gets 413, declared or chunked."""
+    # The body deadline is well above the "prompt" bound below, so a refusal that waited for it would show.
+    header_timeout, body_timeout, limit = 1.0, 2.0, 64 * 1024
+    app = WebhookApp(SECRET, store, body_timeout=body_timeout, max_body_bytes=limit)
+    with running(app, header_timeout=header_timeout) as base:
+        url = base + PATH
+        host, port = base.removeprefix("http://").split(":")
+
+        def deliver(conversion_id: str, body: bytes | None = None) -> tuple[httpx.Response, float]:
+            now = int(time.time() * 1000)
+            body = body or json.dumps(event(conversion_id, submitted_at=now)).encode()
+            with httpx.Client(timeout=10) as client:  # a new connection; the client's set-up is not timed
+                started = time.monotonic()
+                response = client.post(url, content=body, headers=signed(body, url, now))
+                return response, time.monotonic() - started
+
+        baseline, baseline_s = deliver("alone")
+        assert baseline.status_code == 200
+
+        # (a) 50 sockets that connect and send nothing, 5 that send a header line every 0.2 s.
+        idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(50)]
+        slow = [socket.create_connection((host, int(port)), timeout=5) for _ in range(5)]
+        stop = threading.Event()
+
+        def trickle() -> None:
+            for sock in slow:
+                sock.sendall(f"POST {PATH} HTTP/1.1\r\n".encode())
+            while not stop.wait(0.2):
+                for sock in slow:
+                    with contextlib.suppress(OSError):
+                        sock.sendall(b"X-Slow: 1\r\n")
+
+        trickler = threading.Thread(target=trickle, daemon=True)
+        opened = time.monotonic()
+        trickler.start()
+        time.sleep(0.2)
+        crowded, crowded_s = deliver("crowded")
+        assert crowded.status_code == 200 and crowded.json()["accepted"] == ["crowded"]
+        assert crowded_s < 2.0, f"a valid delivery took {crowded_s:.3f} s with 55 idle or slow sockets open"
+
+        # The head deadline closes every one of them, the trickling ones included.
+        closed_after: list[float] = []
+        for sock in idle + slow:
+            with contextlib.suppress(ConnectionResetError):
+                assert sock.recv(1024) == b""
+            closed_after.append(time.monotonic() - opened)
+            sock.close()
+        stop.set()
+        trickler.join(timeout=5)
+        assert max(closed_after) < header_timeout + 2.0
+
+        # (b) a deeply nested, correctly signed body: 400, not 500.
+        deep, _ = deliver("deep", b"[" * 30_000 + b"]" * 30_000)
+        assert deep.status_code == 400 and deep.json() == {"error": "body nests deeper than 32 levels"}
+
+        # (c) a request that announces 60,000 bytes and sends none: refused from its headers alone.
+        now = int(time.time() * 1000)
+        announced = {"Content-Type": "application/json", "Content-Length": "60000"}
+        stale = {**announced, "X-HubSpot-Signature-v3": "A" * 43 + "=", "X-HubSpot-Request-Timestamp": "1"}
+        stale_status, stale_s = raw_exchange(base, head(base, stale))
+        garbage = {**announced, "X-HubSpot-Signature-v3": "forged", "X-HubSpot-Request-Timestamp": str(now)}
+        garbage_status, garbage_s = raw_exchange(base, head(base, garbage))
+        assert (stale_status, garbage_status) == (401, 401)
+        assert max(stale_s, garbage_s) < 1.0
+        # A well-formed signature can only be checked against the body: that wait ends at the body deadline.
+        plausible = {**garbage, "X-HubSpot-Signature-v3": "A" * 43 + "="}
+        waited_status, waited_s = raw_exchange(base, head(base, plausible))
+        assert waited_status == 408 and body_timeout <= waited_s < body_timeout + 1.5
+
+        # (d) over the limit: announced (refused before reading), or chunked (cut off at the limit).
+        over = {**plausible, "Content-Length": str(limit + 1)}
+        over_status, over_s = raw_exchange(base, head(base, over))
+        assert over_status == 413 and over_s < 1.0
+        chunked = {k: v for k, v in over.items() if k != "Content-Length"} | {"Transfer-Encoding": "chunked"}
+        chunk = b"%x\r\n" % 16384 + b" " * 16384 + b"\r\n"
+        chunked_status, chunked_s = raw_exchange(base, head(base, chunked) + chunk * 5)
+        assert chunked_status == 413 and chunked_s < 1.0
+
+        after, after_s = deliver("after")
+        assert after.status_code == 200
+    assert sorted(store.actions.entries(WEBHOOK_KIND)["key"]) == ["after", "alone", "crowded"]
+    print(
+        f"\nwebhook intake: delivery alone {baseline_s * 1000:.1f} ms; with 50 idle + 5 slow-header sockets "
+        f"{crowded_s * 1000:.1f} ms; those 55 closed {min(closed_after):.2f}-{max(closed_after):.2f} s after "
+        f"opening (head deadline {header_timeout} s); 401 before the body {stale_s * 1000:.1f} ms (stale) "
+        f"/ {garbage_s * 1000:.1f} ms (malformed); body never sent -> 408 after {waited_s:.2f} s; "
+        f"413 declared {over_s * 1000:.1f} ms, chunked {chunked_s * 1000:.1f} ms; delivery after "
+        f"{after_s * 1000:.1f} ms"
+    )
+
+
+@pytest.mark.server
+def test_silent_sockets_cannot_hold_the_concurrency_limit(store: PipelineStoreResource) -> None:
+    """Sockets that fill `limit_concurrency` make uvicorn answer 503 (HubSpot retries); the head deadline
+    frees the slots, so the next delivery succeeds instead of the intake staying shut."""
+    with running(WebhookApp(SECRET, store), header_timeout=0.5, limit_concurrency=10) as base:
+        url = base + PATH
+        host, port = base.removeprefix("http://").split(":")
+        squatters = [socket.create_connection((host, int(port)), timeout=5) for _ in range(10)]
+        time.sleep(0.1)
+        now = int(time.time() * 1000)
+        body = json.dumps(event("squeezed", submitted_at=now)).encode()
+        assert httpx.post(url, content=body, headers=signed(body, url, now), timeout=10).status_code == 503
+        opened = time.monotonic()
+        for sock in squatters:
+            with contextlib.suppress(ConnectionResetError):
+                assert sock.recv(1024) == b""
+            sock.close()
+        freed_after = time.monotonic() - opened
+        now = int(time.time() * 1000)
+        body = json.dumps(event("freed", submitted_at=now)).encode()
+        freed = httpx.post(url, content=body, headers=signed(body, url, now), timeout=10)
+        assert freed.status_code == 200 and freed.json()["accepted"] == ["freed"]
+    print(
+        "\nwebhook intake: 10 silent sockets at limit_concurrency=10 -> 503; "
+        f"slots freed after {freed_after:.2f} s (head deadline 0.5 s)"
+    )
