@@ -1,40 +1,69 @@
 """The signed webhook intake: HubSpot pushes form submissions here instead of waiting for the next poll.
 
     HUBSPOT_CLIENT_SECRET=... python -m sales_assets.inbound.webhook --port 8787 [--public-url URL]
+        [--max-body-bytes N] [--body-timeout S] [--header-timeout S] [--keep-alive S]
+        [--limit-concurrency N] [--max-header-bytes N]
 
-What belongs here: a small WSGI app (stdlib `wsgiref`, no framework) that verifies HubSpot's v3 signature
+What belongs here: a small ASGI app (Starlette) served by uvicorn that verifies HubSpot's v3 signature
 (`X-HubSpot-Signature-v3`: HMAC-SHA256 of method + URI + body + timestamp, base64; the timestamp must be
 within 5 minutes) with `resources.hubspot.signature`, answers 401 to forged or stale requests, and lands
 each valid event in the action ledger (kind `form_webhook`, keyed by conversion id, partition = the
 submission's UTC day). `form_submissions` reads them from there and `form_leads_sensor` requests the run,
 so a delivery is never processed here and never lost when a run fails.
 
+Nobody can stall it. Everything that can be checked without the body is checked before a body byte is
+read, in this order: route and method (404/405), `Content-Type` JSON (415), `Content-Length` present
+(411, unless the body is chunked) and under `--max-body-bytes` (413), both signature headers present, the
+signature shaped like one and the timestamp inside the 5-minute window (401). Only then is the body read,
+counted as it arrives (a chunked body is cut off at the limit, 413) and within `--body-timeout` (408);
+then the HMAC is compared in constant time (401), then the JSON parsed (400). Every refusal closes the
+connection, so a client that announced a body it never sends holds nothing. The server is asyncio (one
+idle socket does not delay anyone else), the ledger write runs in a worker thread, a connection gets
+`--header-timeout` seconds to send a complete request head (uvicorn has no such deadline of its own:
+without it a socket that sends nothing, or one header byte a second, stays open for ever and counts
+against `--limit-concurrency`), idle keep-alive connections close after `--keep-alive` seconds, and
+request heads are capped at `--max-header-bytes` (h11).
+
 Accepted body: one event or a JSON array of events, each in the shape of a v1 form submission plus its
 form: `{"formId": "...", "conversionId": "...", "submittedAt": <epoch ms>, "values": [{"name", "value"}],
 "pageUrl": "..."}`. An event that does not fit is kept too (kind `form_webhook_rejected`, with why), and
-the answer lists it; HubSpot retrying a well-signed request could not fix it.
+the answer lists it; HubSpot retrying a well-signed request could not fix it. A body that is not UTF-8
+JSON, is nested deeper than `MAX_JSON_DEPTH`, or is neither an object nor an array gets 400: no event in
+it can be read.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import base64
+import binascii
 import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
-from wsgiref.util import request_uri
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from resources.hubspot.models import FormSubmission
-from resources.hubspot.signature import verify_signature_v3
+from resources.hubspot.signature import MAX_AGE_MS, verify_signature_v3
 from resources.pipeline_store import PipelineStoreResource
+
+if TYPE_CHECKING:
+    import uvicorn
 
 logger = logging.getLogger(__name__)
 
@@ -42,28 +71,132 @@ SECRET_VARIABLE = "HUBSPOT_CLIENT_SECRET"
 WEBHOOK_KIND = "form_webhook"
 REJECTED_KIND = "form_webhook_rejected"
 PATH = "/webhooks/hubspot/forms"
-#: Bodies larger than this are refused (413): a form event is a few kilobytes.
-MAX_BODY_BYTES = 1_000_000
+#: Bodies larger than this are refused (413): a form event is a few kilobytes, a batch a few dozen.
+MAX_BODY_BYTES = 256 * 1024
+#: Seconds a client has to send the whole body once its headers passed; past that, 408.
+BODY_TIMEOUT_SECONDS = 10.0
+#: Seconds a connection has to send a complete request head (from connecting, or from the last answer).
+HEADER_TIMEOUT_SECONDS = 10.0
+#: Seconds an idle keep-alive connection stays open after an answer.
+KEEP_ALIVE_SECONDS = 5
+#: Open connections plus requests in progress before uvicorn answers 503 (HubSpot retries those).
+LIMIT_CONCURRENCY = 100
+#: Largest request head (request line plus headers) h11 buffers before refusing the request.
+MAX_HEADER_BYTES = 16 * 1024
+#: A form event nests four levels deep (array, event, values, value); anything past this is not one.
+MAX_JSON_DEPTH = 32
 
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_SIGNATURE_BYTES = 32  # HMAC-SHA256
+_UNAUTHORIZED = "invalid or expired signature"
+_JSON_TOKEN = re.compile(r'[\[\]{}"\\]')
 
 
-def _json(status: str, data: Any, start_response: StartResponse) -> list[bytes]:
-    body = json.dumps(data).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
+class BadBody(ValueError):
+    """A signed body none of whose events can be read (400)."""
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _json(
+    status: int, data: Any, *, close: bool = False, headers: Mapping[str, str] | None = None
+) -> Response:
+    # json.dumps escapes non-ASCII, so an answer that echoes an odd conversion id can always be encoded.
+    extra = dict(headers or {})
+    if close:
+        # The request may still have a body on the wire: closing is what stops the client from sending
+        # it, and keeps the connection from being held by a body that is never coming.
+        extra["Connection"] = "close"
+    return Response(
+        json.dumps(data).encode(), status_code=status, media_type="application/json", headers=extra
+    )
+
+
+def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the JSON `text` nests arrays and objects deeper than `limit`.
+
+    Checked before `json.loads`, whose recursion would otherwise decide how deep is too deep (a
+    RecursionError a few hundred levels down). Linear: the regex jumps to brackets, quotes and backslashes.
+    """
+    depth = 0
+    in_string = False
+    escaped_at = -1
+    for match in _JSON_TOKEN.finditer(text):
+        at = match.start()
+        if at == escaped_at:
+            continue
+        char = match.group()
+        if in_string:
+            if char == "\\":
+                escaped_at = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_events(body: bytes) -> list[Any]:
+    """The events of a body (one object, or an array of anything); `BadBody` when none can be read."""
+    try:
+        # utf-8-sig: a byte-order mark was accepted before (json.loads on bytes skips it) and still is.
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadBody("body is not UTF-8") from exc
+    if json_depth_exceeds(text):
+        raise BadBody(f"body nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BadBody("body is not JSON") from exc
+    if isinstance(data, dict):
+        return [data]
+    if isinstance(data, list):
+        return data
+    raise BadBody("body is not an event or an array of events")
+
+
+def _utc_day(epoch_ms: int) -> str | None:
+    try:
+        return datetime.fromtimestamp(epoch_ms / 1000, UTC).date().isoformat()
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _valid_text(item: Any) -> bool:
+    # JSON escapes can spell lone surrogates, which no UTF-8 store or log can hold.
+    try:
+        json.dumps(item, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_events(body: bytes, now_ms: int) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """(accepted events by conversion id, rejected events by a key of their content) of one body."""
-    data = json.loads(body)
-    items: Iterable[Any] = data if isinstance(data, list) else [data]
+    """(accepted events by conversion id, rejected events by a key of their content) of one body.
+
+    Raises `BadBody` (a ValueError) when the body as a whole cannot be read.
+    """
     accepted: dict[str, dict[str, Any]] = {}
     rejected: dict[str, dict[str, Any]] = {}
-    for item in items:
+    for item in load_events(body):
         digest = hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()[:32]
         if not isinstance(item, dict):
             rejected[digest] = {"reason": "event is not a JSON object", "event": item}
+            continue
+        if not _valid_text(item):
+            rejected[digest] = {"reason": "event holds text that is not valid Unicode", "event": item}
             continue
         form_id = str(item.get("formId") or item.get("formGuid") or "").strip()
         if not form_id:
@@ -77,6 +210,9 @@ def parse_events(body: bytes, now_ms: int) -> tuple[dict[str, dict[str, Any]], d
                 "event": item,
             }
             continue
+        if _utc_day(submission.submitted_at) is None:
+            rejected[digest] = {"reason": "submittedAt is not a date", "event": item}
+            continue
         conversion_id = submission.conversion_id or f"webhook-{digest}"
         submission.conversion_id = conversion_id
         accepted[conversion_id] = {
@@ -86,8 +222,37 @@ def parse_events(body: bytes, now_ms: int) -> tuple[dict[str, dict[str, Any]], d
     return accepted, rejected
 
 
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _signature_shaped(signature: str) -> bool:
+    # A v3 signature is base64 of a 32-byte HMAC; anything else is refused without reading the body.
+    try:
+        return len(base64.b64decode(signature, validate=True)) == _SIGNATURE_BYTES
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _fresh(timestamp: str, now_ms: int) -> bool:
+    try:
+        return abs(now_ms - int(timestamp)) < MAX_AGE_MS
+    except ValueError:
+        return False
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return _json(404, {"error": f"no route {request.url.path}"}, close=True)
+    if exc.status_code == 405:
+        return _json(405, {"error": "method not allowed"}, close=True, headers=exc.headers)
+    return _json(exc.status_code, {"error": exc.detail}, close=True, headers=exc.headers)
+
+
 class WebhookApp:
-    """The WSGI app. `now_ms` is injectable so tests can check the timestamp window."""
+    """The ASGI app. `now_ms` is injectable so tests can check the timestamp window."""
 
     def __init__(
         self,
@@ -96,6 +261,8 @@ class WebhookApp:
         *,
         public_url: str | None = None,
         now_ms: Callable[[], int] | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        body_timeout: float = BODY_TIMEOUT_SECONDS,
     ) -> None:
         if not secret:
             raise ValueError(f"the webhook intake needs the app's client secret ({SECRET_VARIABLE})")
@@ -103,78 +270,227 @@ class WebhookApp:
         self.store = store
         self.public_url = public_url.rstrip("/") if public_url else None
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+        self._app = Starlette(
+            routes=[
+                Route("/health", self.health, methods=["GET"]),
+                Route(PATH, self.deliver, methods=["POST"]),
+            ],
+            exception_handlers={HTTPException: _http_error},
+        )
 
-    def uri(self, environ: dict[str, Any]) -> str:
-        """The URL HubSpot called (and signed): the public URL behind a proxy, else this request's."""
+    def __repr__(self) -> str:
+        # Never the secret.
+        return f"WebhookApp(public_url={self.public_url!r}, max_body_bytes={self.max_body_bytes})"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+    def uri(self, request: Request) -> str:
+        """The URL HubSpot called (and signed): the public URL behind a proxy, else this request's.
+
+        Built from the request line as it came (raw path, query) and the Host header, not re-encoded.
+        """
+        scope = request.scope
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        target = raw_path.decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
+        if query:
+            target += f"?{query}"
         if self.public_url:
-            query = environ.get("QUERY_STRING")
-            return self.public_url + environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
-        return request_uri(environ, include_query=True)
+            return self.public_url + target
+        host = request.headers.get("host")
+        if not host:
+            server_host, server_port = scope.get("server") or ("localhost", 80)
+            host = f"{server_host}:{server_port}"
+        return f"{scope.get('scheme', 'http')}://{host}{target}"
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        method = environ.get("REQUEST_METHOD", "GET").upper()
-        path = environ.get("PATH_INFO", "")
-        if method == "GET" and path == "/health":
-            return _json("200 OK", {"status": "ok"}, start_response)
-        if path != PATH:
-            return _json("404 Not Found", {"error": f"no route {path}"}, start_response)
-        if method != "POST":
-            return _json("405 Method Not Allowed", {"error": "POST only"}, start_response)
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            return _json("413 Payload Too Large", {"error": "body too large"}, start_response)
-        body = environ["wsgi.input"].read(length) if length else b""
-        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        now = self.now_ms()
+    async def health(self, request: Request) -> Response:
+        return _json(200, {"status": "ok"})
+
+    def _refuse(self, why: str) -> Response:
+        # One answer for forged, stale and missing: the caller learns nothing about which check failed.
+        logger.warning("refused a webhook request to %s: %s", PATH, why)
+        return _json(401, {"error": _UNAUTHORIZED}, close=True)
+
+    async def _read_body(self, request: Request) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def deliver(self, request: Request) -> Response:
+        headers = request.headers
+        # Everything below, up to reading the body, looks at headers only.
+        if not _is_json(headers.get("content-type", "")):
+            return _json(415, {"error": "Content-Type must be application/json"}, close=True)
+        declared = headers.get("content-length")
+        if declared is None:
+            if "chunked" not in headers.get("transfer-encoding", "").lower():
+                return _json(411, {"error": "Content-Length required"}, close=True)
+        else:
+            try:
+                length = int(declared)
+            except ValueError:
+                return _json(400, {"error": "bad Content-Length"}, close=True)
+            if length > self.max_body_bytes:
+                return _json(413, {"error": f"body over {self.max_body_bytes} bytes"}, close=True)
         signature = headers.get("x-hubspot-signature-v3", "")
         timestamp = headers.get("x-hubspot-request-timestamp", "")
-        ok = bool(signature) and verify_signature_v3(
+        now = self.now_ms()
+        if not signature or not timestamp:
+            return self._refuse("no signature or timestamp header")
+        if not _fresh(timestamp, now):
+            return self._refuse("timestamp outside the 5-minute window")
+        if not _signature_shaped(signature):
+            return self._refuse("malformed signature")
+
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(request)
+        except TimeoutError:
+            logger.warning("webhook body not received within %.1f s", self.body_timeout)
+            return _json(408, {"error": "body not received in time"}, close=True)
+        except _BodyTooLarge:
+            return _json(413, {"error": f"body over {self.max_body_bytes} bytes"}, close=True)
+        except ClientDisconnect:
+            logger.info("webhook client went away before sending its body")
+            return _json(400, {"error": "incomplete body"}, close=True)
+
+        if not verify_signature_v3(
             client_secret=self.secret,
-            method=method,
-            uri=self.uri(environ),
+            method=request.method,
+            uri=self.uri(request),
             body=body,
             timestamp_ms=timestamp,
             signature=signature,
             now_ms=now,
-        )
-        if not ok:
-            # One answer for forged, stale and missing: the caller learns nothing about which check failed.
-            logger.warning("refused a webhook request to %s: bad or stale signature", path)
-            return _json("401 Unauthorized", {"error": "invalid or expired signature"}, start_response)
+        ):
+            return self._refuse("bad signature")
         try:
             accepted, rejected = parse_events(body, now)
-        except (ValueError, UnicodeDecodeError):
-            return _json("400 Bad Request", {"error": "body is not JSON"}, start_response)
-        by_day: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
-        for key, event in accepted.items():
-            day = datetime.fromtimestamp(event["submission"]["submittedAt"] / 1000, UTC).date().isoformat()
-            by_day.setdefault(day, {})[key] = ("received", event)
-        for day, rows in by_day.items():
-            self.store.actions.record_many(WEBHOOK_KIND, rows, partition=day)
-        if rejected:
-            self.store.actions.record_many(REJECTED_KIND, {k: ("rejected", v) for k, v in rejected.items()})
+        except BadBody as exc:
+            logger.warning("signed webhook body refused: %s", exc)
+            return _json(400, {"error": str(exc)}, close=True)
+        # The store is blocking (SQLite, busy timeout): off the event loop so other requests go on.
+        await run_in_threadpool(self.land, accepted, rejected)
+        if accepted or rejected:
+            logger.info("webhook: %d event(s) accepted, %d rejected", len(accepted), len(rejected))
         return _json(
-            "200 OK",
+            200,
             {
                 "accepted": sorted(accepted),
                 "rejected": [{"key": k, "reason": v["reason"]} for k, v in rejected.items()],
             },
-            start_response,
         )
 
+    def land(self, accepted: dict[str, dict[str, Any]], rejected: dict[str, dict[str, Any]]) -> None:
+        """Record the events in the action ledger, accepted ones under their submission's UTC day."""
+        by_day: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
+        for key, event in accepted.items():
+            day = _utc_day(event["submission"]["submittedAt"])
+            by_day.setdefault(day or "", {})[key] = ("received", event)
+        for day, rows in by_day.items():
+            self.store.actions.record_many(WEBHOOK_KIND, rows, partition=day)
+        if rejected:
+            self.store.actions.record_many(REJECTED_KIND, {k: ("rejected", v) for k, v in rejected.items()})
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.info("%s %s", self.address_string(), format % args)
+
+def _protocol_class(header_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol plus a deadline for each request head.
+
+    uvicorn arms no timer on a new connection, and its keep-alive timer stops at the first byte of the next
+    request, so a socket that sends nothing, or a header line now and then, is kept open for ever and counts
+    against `limit_concurrency` until new deliveries get 503. This closes a connection whose request head
+    is not complete `header_timeout` seconds after it connected or after its previous answer.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadDeadlineProtocol(H11Protocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def _arm_head_deadline(self) -> None:
+            self._cancel_head_deadline()
+            self._head_timer = self.loop.call_later(header_timeout, self._head_deadline_passed)
+
+        def _cancel_head_deadline(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_deadline_passed(self) -> None:
+            self._head_timer = None
+            # IDLE: h11 has not seen a complete request head on this connection since the last answer.
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                logger.info("closing a connection that sent no complete request in %.1f s", header_timeout)
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_head_deadline()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE:
+                self._cancel_head_deadline()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+                self._arm_head_deadline()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel_head_deadline()
+            super().connection_lost(exc)
+
+    return HeadDeadlineProtocol
 
 
-def serve(app: WebhookApp, host: str, port: int) -> None:
-    with make_server(host, port, app, handler_class=_QuietHandler) as server:
-        logger.info("HubSpot form webhook intake on http://%s:%d%s", host, server.server_port, PATH)
-        server.serve_forever()
+def build_server(
+    app: WebhookApp,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    *,
+    header_timeout: float = HEADER_TIMEOUT_SECONDS,
+    keep_alive: int = KEEP_ALIVE_SECONDS,
+    limit_concurrency: int = LIMIT_CONCURRENCY,
+    max_header_bytes: int = MAX_HEADER_BYTES,
+) -> uvicorn.Server:
+    """A uvicorn server for `app` with the intake's limits (not started: `.run()` it)."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        interface="asgi3",
+        http=_protocol_class(header_timeout),
+        ws="none",
+        lifespan="off",
+        # Our logging configuration, not uvicorn's own handlers.
+        log_config=None,
+        # The signed URI is the request's own, or --public-url: no X-Forwarded-* rewriting it.
+        proxy_headers=False,
+        server_header=False,
+        timeout_keep_alive=keep_alive,
+        limit_concurrency=limit_concurrency,
+        h11_max_incomplete_event_size=max_header_bytes,
+        timeout_graceful_shutdown=5,
+    )
+    return uvicorn.Server(config)
+
+
+def serve(app: WebhookApp, host: str, port: int, **limits: Any) -> None:
+    """Serve `app` until interrupted (SIGINT/SIGTERM stop it gracefully)."""
+    server = build_server(app, host, port, **limits)
+    logger.info("HubSpot form webhook intake on http://%s:%d%s", host, port, PATH)
+    server.run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,12 +503,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--public-url", default=None, help="the URL HubSpot calls, when a proxy sits in front (it is signed)"
     )
+    parser.add_argument("--max-body-bytes", type=int, default=MAX_BODY_BYTES, help="larger bodies get 413")
+    parser.add_argument(
+        "--body-timeout", type=float, default=BODY_TIMEOUT_SECONDS, help="seconds to receive a body (408)"
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=HEADER_TIMEOUT_SECONDS,
+        help="seconds a connection has to send a complete request head before it is closed",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE_SECONDS,
+        help="seconds an idle keep-alive connection lives",
+    )
+    parser.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=LIMIT_CONCURRENCY,
+        help="connections plus requests in progress before new requests get 503",
+    )
+    parser.add_argument(
+        "--max-header-bytes", type=int, default=MAX_HEADER_BYTES, help="largest request head accepted"
+    )
     args = parser.parse_args(argv)
     secret = os.environ.get(SECRET_VARIABLE, "")
     if not secret:
         logger.error("%s is not set: the intake cannot verify HubSpot's signatures", SECRET_VARIABLE)
         return 2
-    serve(WebhookApp(secret, PipelineStoreResource(), public_url=args.public_url), args.host, args.port)
+    app = WebhookApp(
+        secret,
+        PipelineStoreResource(),
+        public_url=args.public_url,
+        max_body_bytes=args.max_body_bytes,
+        body_timeout=args.body_timeout,
+    )
+    serve(
+        app,
+        args.host,
+        args.port,
+        header_timeout=args.header_timeout,
+        keep_alive=args.keep_alive,
+        limit_concurrency=args.limit_concurrency,
+        max_header_bytes=args.max_header_bytes,
+    )
     return 0
 
 
