@@ -203,8 +203,17 @@ def add_suppression_commands(sub: argparse._SubParsersAction) -> None:  # type: 
     parser = sub.add_parser("suppression", help="import, export or erase entries of the suppression list")
     parser.add_argument("--store", default=None, help="pipeline store file (default: the assets' one)")
     actions = parser.add_subparsers(dest="action", required=True)
-    imp = actions.add_parser("import", help="add the emails and @domains of a CSV file")
+    imp = actions.add_parser(
+        "import",
+        help="add the emails and @domains of a CSV file (UTF-8; header email, domain or value, "
+        "optionally reason and source; delimiter , ; tab or |)",
+    )
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--encoding",
+        default=None,
+        help="the file's encoding when it is not UTF-8 (e.g. latin-1); never guessed",
+    )
     imp.add_argument("--source", default="csv_import", help="recorded as each entry's source")
     imp.add_argument("--reason", default="imported", help="reason for rows without a reason column")
     exp = actions.add_parser("export", help="write the list as CSV (erased entries as their hash only)")

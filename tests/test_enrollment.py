@@ -6,6 +6,7 @@ one lead's vendor error stays on its row and a refused key fails the asset."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
+from sales_assets.engagement.suppression import import_entries, read_suppression_csv
 from sales_assets.outbound.enrollment import (
     ENROLLMENT_OUTCOMES,
     CampaignEnrollments,
@@ -408,6 +410,28 @@ def test_an_address_suppressed_after_its_copy_was_written_is_never_enrolled(env:
     # Still not on a later run.
     assert outcomes(env.run(data))[leads[0].email] == "suppressed"
     assert client.get_lead(leads[0].email) == []
+
+
+def test_an_entry_imported_in_one_form_blocks_the_other_at_enrollment(env: Env) -> None:
+    leads = people(env.sandbox, 3)
+    # The CSV gave the Unicode form of one address and the punycode form of a domain; the leads carry the
+    # other forms (and a zero-width space a copy-paste brought along).
+    entries, rejected = read_suppression_csv(
+        "value,reason\nAda@Bücher.example,unsubscribed by phone\n@xn--mller-kva.example,competitor\n",
+        source="csv_import",
+        default_reason="imported",
+    )
+    assert rejected == []
+    import_entries(env.store.suppression, entries)
+    leads[0] = dataclasses.replace(leads[0], email="ada@xn--bcher-kva.example\u200b")
+    leads[1] = dataclasses.replace(leads[1], email="bob@MÜLLER.example")
+    result = env.run(frames(env.sandbox, leads))
+    got = outcomes(result)
+    assert [got[e] for e in ("ada@xn--bcher-kva.example", "bob@müller.example")] == ["suppressed"] * 2
+    assert got[leads[2].email] == "added" and env.calls(ADD_LEAD) == 1
+    reasons = output(result).set_index("email")["reason"]
+    assert "unsubscribed by phone" in reasons["ada@xn--bcher-kva.example"]
+    assert "domain on the suppression list: competitor" in reasons["bob@müller.example"]
 
 
 def test_an_address_on_lemlists_unsubscribe_list_is_not_enrolled(env: Env) -> None:

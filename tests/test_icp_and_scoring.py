@@ -1,13 +1,24 @@
-"""ICP profile loading (errors name file, line, profile, field) and the pure scoring functions."""
+"""ICP profile loading (errors name file, line, profile, field; duplicate keys, non-finite numbers and
+unknown keys refused) and the pure scoring functions."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from sales_assets.outbound.icp import IcpConfigError, load_icp_profiles, parse_icp_profiles
+from sales_assets.outbound.icp import (
+    ICP_FILE_VARIABLE,
+    IcpConfigError,
+    IcpProfilesResource,
+    load_icp_profiles,
+    parse_icp_profiles,
+)
 from sales_assets.outbound.scoring import (
     contact_components,
     data_quality,
@@ -84,6 +95,127 @@ def test_weights_must_add_up_and_yaml_errors_carry_a_line() -> None:
         parse_icp_profiles("profiles:\n  demo:\n    industries: [a\n  x: }", "icp.yaml")
     with pytest.raises(IcpConfigError, match="cannot read"):
         load_icp_profiles("/nonexistent/icp.yaml")
+
+
+DUPLICATE = "YAML would silently keep only the last one, so remove or merge one of them"
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        # The whole profile again: plain YAML would replace the first one without a word.
+        (
+            GOOD.removeprefix("profiles:\n"),
+            f"icp.yaml, line 13: profile 'demo': duplicate profile name, first given on line 2; {DUPLICATE}",
+        ),
+        # A budget given twice: the second would win silently.
+        (
+            "    daily_budget_credits: 500\n    daily_budget_credits: 50000\n",
+            "icp.yaml, line 14: profile 'demo', field 'daily_budget_credits': duplicate key, first given on "
+            f"line 13; {DUPLICATE}",
+        ),
+        # At any depth, flow style included.
+        (
+            "    gates: {min_icp_score: 0.9, min_icp_score: 0.1}\n",
+            "icp.yaml, line 13: profile 'demo', field 'gates.min_icp_score': duplicate key, first given "
+            f"earlier on the same line; {DUPLICATE}",
+        ),
+        (
+            "profiles: {}\n",
+            f"icp.yaml, line 13: key 'profiles': duplicate key, first given on line 1; {DUPLICATE}",
+        ),
+    ],
+)
+def test_duplicate_keys_are_refused_with_both_lines(addition: str, expected: str) -> None:
+    with pytest.raises(IcpConfigError) as info:
+        parse_icp_profiles(GOOD + addition, "icp.yaml")
+    assert str(info.value) == expected
+
+
+def test_a_merge_key_may_be_overridden_it_is_not_a_duplicate() -> None:
+    text = GOOD.replace("  demo:", "  demo: &demo") + "  other:\n    <<: *demo\n    countries: [de]\n"
+    profiles = parse_icp_profiles(text, "icp.yaml")
+    assert profiles["other"].countries == ["de"] and profiles["demo"].countries == ["us", "gb"]
+
+
+@pytest.mark.parametrize(
+    ("addition", "line", "field", "literal"),
+    [
+        ("    daily_budget_credits: .inf\n", 13, "daily_budget_credits", "'.inf'"),
+        ("    daily_budget_credits: -.Inf\n", 13, "daily_budget_credits", "'-.Inf'"),
+        ("    gates:\n      min_icp_score: .nan\n", 14, "gates.min_icp_score", "'.nan'"),
+        # Too large for a float: YAML would read it as infinity.
+        ("    daily_budget_credits: 1.0e+400\n", 13, "daily_budget_credits", "'1.0e+400'"),
+    ],
+)
+def test_non_finite_numbers_are_refused(addition: str, line: int, field: str, literal: str) -> None:
+    with pytest.raises(IcpConfigError) as info:
+        parse_icp_profiles(GOOD + addition, "icp.yaml")
+    assert str(info.value) == (
+        f"icp.yaml, line {line}: profile 'demo', field '{field}': {literal} is not a finite number "
+        "(infinity and NaN are not allowed; write the number itself, e.g. 2500)"
+    )
+    # Quoted, the text reaches pydantic, which refuses it too.
+    with pytest.raises(
+        IcpConfigError, match=r"line 13: profile 'demo', field 'daily_budget_credits': .*finite"
+    ):
+        parse_icp_profiles(GOOD + "    daily_budget_credits: 'inf'\n", "icp.yaml")
+
+
+def test_unknown_keys_are_refused_naming_the_allowed_ones() -> None:
+    text = "version: 2\n" + GOOD + "    budget: 100\n    gates: {min_icp: 0.5}\n    name: other\n"
+    with pytest.raises(IcpConfigError) as info:
+        parse_icp_profiles(text, "icp.yaml")
+    lines = str(info.value).splitlines()
+    assert lines[0] == "invalid ICP profiles:"
+    assert lines[1] == "  icp.yaml, line 1: unknown top-level key 'version'; the allowed keys are: profiles"
+    budget = next(x for x in lines if "field 'budget'" in x)
+    assert budget.startswith(
+        "  icp.yaml, line 14: profile 'demo', field 'budget': unknown key, not permitted here; the allowed "
+        "keys are: description, industries, employee_ranges,"
+    )
+    assert "daily_budget_credits" in budget and "schedule" in budget and ", name" not in budget
+    assert (
+        "  icp.yaml, line 15: profile 'demo', field 'gates.min_icp': unknown key, not permitted here; the "
+        "allowed keys are: min_icp_score, min_data_quality, min_contact_score"
+    ) in lines
+    # A `name:` inside a profile would rename it away from its key: refused, not taken.
+    assert any(x.startswith("  icp.yaml, line 16: profile 'demo', field 'name': unknown key") for x in lines)
+    # A misspelt `profiles:` says both what is missing and what was found.
+    with pytest.raises(IcpConfigError) as info:
+        parse_icp_profiles(GOOD.replace("profiles:", "profile:"), "icp.yaml")
+    assert str(info.value) == (
+        "icp.yaml, line 1: expected a top-level 'profiles:' mapping with at least one profile\n"
+        "  icp.yaml, line 1: unknown top-level key 'profile'; the allowed keys are: profiles"
+    )
+
+
+def test_a_refused_file_stops_the_load_and_leaves_the_previous_state_alone(tmp_path: Path) -> None:
+    file = tmp_path / "icp_profiles.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    resource = IcpProfilesResource(path=str(file))
+    before = resource.profiles()
+    edited = GOOD + "    daily_budget_credits: 500\n    daily_budget_credits: .inf\n"
+    file.write_text(edited, encoding="utf-8")
+    with pytest.raises(IcpConfigError, match=rf"{file.name}, line 14: .*duplicate key"):
+        resource.profiles()
+    # The loader only reads: the file is as the team left it, and what was loaded before is unchanged.
+    assert file.read_text(encoding="utf-8") == edited
+    assert before == parse_icp_profiles(GOOD) and before["demo"].daily_budget_credits == 2_000
+
+    # The code location refuses to load on that file: no partitions or schedules from a half-read file.
+    env = {**os.environ, ICP_FILE_VARIABLE: str(file), "DAGSTER_HOME": str(tmp_path / "home")}
+    env.pop("SALES_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import sales_assets.outbound.partitions"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"IcpConfigError: {file}, line 14: profile 'demo', field 'daily_budget_credits'" in result.stderr
 
 
 def companies() -> pd.DataFrame:

@@ -22,8 +22,10 @@ from resources.pipeline_store.spend import SpendLedger
 from resources.pipeline_store.suppression import (
     SuppressionHit,
     SuppressionList,
+    clean_text,
     normalise_domain,
     normalise_email,
+    suppression_key,
 )
 
 __all__ = [
@@ -43,9 +45,11 @@ __all__ = [
     "SyncRecord",
     "SyncState",
     "cache_key",
+    "clean_text",
     "default_store_path",
     "normalise_domain",
     "normalise_email",
     "open_database",
     "properties_hash",
+    "suppression_key",
 ]

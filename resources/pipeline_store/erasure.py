@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from resources.pipeline_store.database import Database
-from resources.pipeline_store.suppression import ERASED_REASON, SuppressionList, normalise_email
+from resources.pipeline_store.suppression import ERASED_REASON, SuppressionList, address_spellings
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +32,25 @@ class ErasureReport:
 
 def erase_person(db: Database, email: str) -> ErasureReport:
     """Delete what the store holds about `email`, then leave a hashed tombstone on the suppression list."""
-    address = normalise_email(email)
+    spellings = address_spellings(email)
+    address = spellings[0]
     if "@" not in address:
         raise ValueError(f"not an email address: {email!r}")
-    # JSON values are searched as text: an address is specific enough that a match is that person's data.
-    pattern = f"%{_like_escape(address)}%"
+    enrollments = crm = actions = cache = 0
     with db.transaction():
-        enrollments = db.execute("DELETE FROM enrollments WHERE email = ?", (address,)).rowcount
-        crm = db.execute("DELETE FROM crm_sync WHERE lower(key) = ?", (address,)).rowcount
-        actions = db.execute(
-            "DELETE FROM actions WHERE lower(key) = ? OR lower(detail) LIKE ? ESCAPE '\\'", (address, pattern)
-        ).rowcount
-        cache = db.execute("DELETE FROM cache WHERE lower(value) LIKE ? ESCAPE '\\'", (pattern,)).rowcount
+        # An internationalised address may be kept with its domain in Unicode or in IDNA form: erase both.
+        for spelling in spellings:
+            # JSON values are searched as text: an address is specific enough that a match is that person's.
+            pattern = f"%{_like_escape(spelling)}%"
+            enrollments += db.execute("DELETE FROM enrollments WHERE email = ?", (spelling,)).rowcount
+            crm += db.execute("DELETE FROM crm_sync WHERE lower(key) = ?", (spelling,)).rowcount
+            actions += db.execute(
+                "DELETE FROM actions WHERE lower(key) = ? OR lower(detail) LIKE ? ESCAPE '\\'",
+                (spelling, pattern),
+            ).rowcount
+            cache += db.execute(
+                "DELETE FROM cache WHERE lower(value) LIKE ? ESCAPE '\\'", (pattern,)
+            ).rowcount
         suppression = SuppressionList(db)
         suppression.add("email", address, reason=ERASED_REASON, source="erasure_request")
     tombstone = suppression.erase(address)

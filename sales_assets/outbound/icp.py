@@ -4,13 +4,18 @@ file, the line, the profile and the field.
 What belongs here: the shape of a profile (targeting, contact selection, budget, gates, scoring weights)
 and loading it. How a profile is used (scoring, gates, queries) belongs to the outbound assets.
 Profile names become the `icp` partition dimension, so they are restricted to lowercase slugs.
+
+The file is read strictly, because a silently ignored line is a budget or a profile the team believes is in
+force: a key given twice in one mapping (plain YAML keeps the last one without a word), a non-finite number
+(`.inf`, `.nan`, or a float too large to represent) and a key the models do not know (at the top level or at
+any depth of a profile) are each an error naming the file, the line and, for unknown keys, the allowed ones.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -94,7 +99,9 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # extra="forbid": an unknown key is a typo or a setting this code does not have, never something to skip.
+    # allow_inf_nan=False: a quoted "inf" or "nan" reaches a float field as text and would pass `ge=0`.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _sums_to_one(model: BaseModel) -> None:
@@ -266,16 +273,21 @@ class IcpConfigError(ValueError):
     """The ICP file cannot be used; the message names the file, line, profile and field."""
 
 
+#: Keys the file may have at its top level.
+TOP_LEVEL_KEYS = ("profiles",)
+
+
 def _node_at(root: yaml.Node | None, path: tuple[Any, ...]) -> yaml.Node | None:
     """The deepest YAML node along `path` (mapping keys and sequence indexes)."""
     node = root
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-            if match is None:
+            # The last match: after a `<<` merge, the explicit key follows the merged one and is in force.
+            matches = [v for k, v in node.value if k.value == str(part)]
+            if not matches:
                 # The key itself is missing: point at the mapping that should hold it.
                 return node
-            node = match
+            node = matches[-1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
         else:
@@ -287,30 +299,160 @@ def _key_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int:
     """1-based line of the last key of `path` (for errors about a mapping key itself, like a profile name)."""
     parent = _node_at(root, path[:-1])
     if isinstance(parent, yaml.MappingNode):
-        for key, _ in parent.value:
+        for key, _ in reversed(parent.value):
             if key.value == str(path[-1]):
                 return key.start_mark.line + 1
     return parent.start_mark.line + 1 if parent is not None else 1
 
 
+def _path_of(root: yaml.Node | None, target: yaml.Node) -> tuple[Any, ...] | None:
+    """Keys and indexes from `root` down to `target` (compared by identity), or None if it is not there."""
+    if root is None:
+        return None
+    if root is target:
+        return ()
+    children: list[tuple[Any, yaml.Node]] = []
+    if isinstance(root, yaml.MappingNode):
+        children = [(k.value, v) for k, v in root.value]
+    elif isinstance(root, yaml.SequenceNode):
+        children = list(enumerate(root.value))
+    for part, child in children:
+        below = _path_of(child, target)
+        if below is not None:
+            return (part, *below)
+    return None
+
+
+def _where(path: tuple[Any, ...] | None) -> str:
+    """`profile 'x', field 'a.b': ` for a place in the file, in the style of the validation errors."""
+    if not path:
+        return ""
+    parts = [str(p) for p in path]
+    if parts[0] == "profiles" and len(parts) >= 2:
+        field = f", field '{'.'.join(parts[2:])}'" if len(parts) > 2 else ""
+        return f"profile '{parts[1]}'{field}: "
+    return f"key '{'.'.join(parts)}': "
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that the ICP file still refuses (a duplicate key, a non-finite number), marked at `node`."""
+
+    def __init__(
+        self, node: yaml.Node, problem: str, *, mapping: yaml.MappingNode | None = None, key: Any = None
+    ) -> None:
+        super().__init__(problem=problem, problem_mark=node.start_mark)
+        self.node = node
+        # For a duplicate key, `node` is the repeated key, `mapping` the mapping that holds it twice.
+        self.mapping = mapping
+        self.key = key
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what it would otherwise take silently: a key given twice in one mapping
+    (at any depth) and a float that is not finite. Line marks are kept: errors point at the offending key or
+    value, and the composed node tree still maps validation errors back to lines."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first_seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                # A `<<: *defaults` merge is no duplicate: keys written beside it override it on purpose.
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable):
+                    continue  # the base constructor reports an unhashable key with its own mark
+                if key in first_seen:
+                    first = first_seen[key].start_mark.line
+                    earlier = (
+                        "earlier on the same line"
+                        if first == key_node.start_mark.line
+                        else f"on line {first + 1}"
+                    )
+                    raise _Refused(
+                        key_node,
+                        f"duplicate key, first given {earlier}; YAML would silently keep only the last one, "
+                        "so remove or merge one of them",
+                        mapping=node,
+                        key=key,
+                    )
+                first_seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_float(self, node: yaml.Node) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _Refused(
+                node,
+                f"{node.value!r} is not a finite number (infinity and NaN are not allowed; "
+                "write the number itself, e.g. 2500)",
+            )
+        return value
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
+
+
 def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """The document and its node tree, in one pass of the strict loader."""
+    loader = _StrictLoader(text)
+    root: yaml.Node | None = None
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        return (loader.construct_document(root) if root is not None else None), root
+    except _Refused as exc:
+        path = _path_of(root, exc.mapping if exc.mapping is not None else exc.node)
+        problem = exc.problem or ""
+        if exc.mapping is not None and path is not None:
+            path = (*path, exc.key)
+            if len(path) == 2 and path[0] == "profiles":
+                problem = problem.replace("duplicate key", "duplicate profile name", 1)
+        line = exc.node.start_mark.line + 1
+        raise IcpConfigError(f"{source}, line {line}: {_where(path)}{problem}") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark else ""
         raise IcpConfigError(f"{source}{line}: not valid YAML: {exc.problem or exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model a validation error's location (without its last part) points into."""
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def _allowed_keys(model: type[BaseModel]) -> str:
+    # A profile's name is its key under `profiles:`, never a field written inside it.
+    return ", ".join(name for name in model.model_fields if not (model is IcpProfile and name == "name"))
+
+
+def _unknown_key(model: type[BaseModel] | None) -> str:
+    allowed = f"; the allowed keys are: {_allowed_keys(model)}" if model is not None else ""
+    return f"unknown key, not permitted here{allowed}"
 
 
 def parse_icp_profiles(text: str, source: str = "<icp profiles>") -> dict[str, IcpProfile]:
     """Profiles from YAML text: a top-level `profiles:` mapping of name -> profile."""
     data, root = _parse(text, source)
+    problems: list[str] = [
+        f"{source}, line {_key_line(root, (key,))}: unknown top-level key '{key}'; the allowed keys are: "
+        f"{', '.join(TOP_LEVEL_KEYS)}"
+        for key in (data if isinstance(data, Mapping) else ())
+        if key not in TOP_LEVEL_KEYS
+    ]
     if not isinstance(data, Mapping) or not isinstance(data.get("profiles"), Mapping) or not data["profiles"]:
-        raise IcpConfigError(
-            f"{source}, line 1: expected a top-level 'profiles:' mapping with at least one profile"
+        problems.insert(
+            0, f"{source}, line 1: expected a top-level 'profiles:' mapping with at least one profile"
         )
+        raise IcpConfigError("\n  ".join(problems))
     profiles: dict[str, IcpProfile] = {}
-    problems: list[str] = []
     for name, body in data["profiles"].items():
         where = ("profiles", name)
         if not isinstance(body, Mapping):
@@ -318,18 +460,31 @@ def parse_icp_profiles(text: str, source: str = "<icp profiles>") -> dict[str, I
             line = node.start_mark.line + 1 if node else 1
             problems.append(f"{source}, line {line}: profile '{name}': expected a mapping of fields")
             continue
+        if "name" in body:
+            # Taken from the body, it would silently rename the profile its key under `profiles:` names.
+            line = _key_line(root, (*where, "name"))
+            problems.append(
+                f"{source}, line {line}: profile '{name}', field 'name': {_unknown_key(IcpProfile)} "
+                "(a profile's name is its key under 'profiles:')"
+            )
+        fields = {key: value for key, value in body.items() if key != "name"}
         try:
-            profiles[str(name)] = IcpProfile.model_validate({"name": str(name), **body})
+            profiles[str(name)] = IcpProfile.model_validate({"name": str(name), **fields})
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 if loc[:1] == ("name",):
                     line = _key_line(root, where)
+                elif error["type"] == "extra_forbidden":
+                    line = _key_line(root, where + loc)
                 else:
                     node = _node_at(root, where + loc)
                     line = node.start_mark.line + 1 if node else 1
+                message = error["msg"]
+                if error["type"] == "extra_forbidden":
+                    message = _unknown_key(_model_at(IcpProfile, loc[:-1]))
                 field = ".".join(str(p) for p in loc) or "(profile)"
-                problems.append(f"{source}, line {line}: profile '{name}', field '{field}': {error['msg']}")
+                problems.append(f"{source}, line {line}: profile '{name}', field '{field}': {message}")
     if problems:
         raise IcpConfigError("invalid ICP profiles:\n  " + "\n  ".join(problems))
     return profiles
