@@ -43,3 +43,36 @@ def test_other_text_is_left_exactly_as_it_is(value: str) -> None:
 
 def test_the_triggers_are_owasps() -> None:
     assert frozenset("=+-@\t\r") == FORMULA_TRIGGERS
+
+
+def test_task_bodies_neutralise_formulas_of_third_party_text() -> None:
+    from sales_assets.engagement.reply_actions import plan_action, task_input
+    from sales_assets.engagement.settings import ReplySettings
+    from sales_assets.inbound.routing import task_body, task_subject
+
+    row = {
+        "activity_id": "act_1",
+        "email": "x@y.example",
+        "first_name": '=HYPERLINK("http://evil.example","Ada")',
+        "label": "interested",
+        "decided_by": "rules",
+        "reason": "asks for a call",
+        "subject": "+1 call",
+        "body": 'Sounds good.\n=HYPERLINK("http://evil.example","click")\n@SUM(A1)',
+        "created_at": "2026-12-01T10:00:00Z",
+    }
+    task = task_input(row, plan_action("interested", "emailsReplied", False), ReplySettings(), None, None)
+    assert "'=HYPERLINK" in task.subject and "\n'=HYPERLINK" in (task.body or "")
+    assert "\n'@SUM(A1)" in (task.body or "") and "Subject: '+1 call" in (task.body or "")
+    lead = {
+        "tier": "HOT",
+        "tier_reason": "fit",
+        "email": "x@y.example",
+        "first_name": "-2+3",
+        "company_name": "=cmd|' /C calc'!A0",
+        "job_title": "@CEO",
+        "message": "hi\n=1+1",
+    }
+    assert "'-2+3" in task_subject(lead) and "('=cmd" in task_subject(lead)
+    body = task_body(lead, None, None, "no draft")
+    assert "Title: '@CEO" in body and "\n'=1+1" in body

@@ -54,3 +54,10 @@ def spreadsheet_unescape(value: str) -> str:
     """The inverse of `spreadsheet_safe`: the value as written before it was made safe. Only a `'` that
     `spreadsheet_safe` would have added is removed, so any other text (a name like `'Tis`) is kept."""
     return value[1:] if value.startswith("'") and _needs_quote(value[1:]) else value
+
+
+def spreadsheet_safe_lines(text: str) -> str:
+    """Third-party text placed in a CRM record (a reply, a form message), every line made spreadsheet-safe:
+    HubSpot exports tasks to CSV and people paste bodies into sheets line by line, so a line that starts a
+    formula (`=HYPERLINK(...)`) is neutralised wherever it sits in the body."""
+    return "\n".join(spreadsheet_safe(line) for line in text.split("\n"))

@@ -39,6 +39,7 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.seller import SellerSettings
+from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
 from sales_assets.engagement.settings import (
@@ -170,7 +171,9 @@ def task_input(
     row: Mapping[str, Any], plan: Plan, settings: ReplySettings, owner: str | None, contact_id: str | None
 ) -> TaskInput:
     kind = "review" if plan.action == "review" else str(row["label"])
-    who = " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) or row.get("email")
+    who = spreadsheet_safe(
+        " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) or str(row.get("email") or "")
+    )
     subject = {
         "meeting_request": f"Book the meeting {who} asked for",
         "interested": f"Follow up: {who} is interested",
@@ -184,9 +187,9 @@ def task_input(
         body = body[: _BODY_LIMIT - 1] + "…"
     lines = [
         f"Reply from {row.get('email')} ({row['label']}, decided by {row['decided_by']}: {row['reason']}).",
-        f"Subject: {row.get('subject') or ''}",
+        f"Subject: {spreadsheet_safe(str(row.get('subject') or ''))}",
         "",
-        body or "(no body)",
+        spreadsheet_safe_lines(body) if body else "(no body)",
     ]
     if kind == "referral":
         lines[:0] = [

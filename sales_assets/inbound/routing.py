@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
+
 #: HubSpot task priority per tier.
 PRIORITY = {"SCORCHING": "HIGH", "HOT": "HIGH", "WARM": "MEDIUM", "COOL": "LOW", "COLD": "LOW"}
 
@@ -57,7 +59,9 @@ def assign_owners(
 def task_subject(lead: Mapping[str, Any]) -> str:
     name = " ".join(str(lead.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
     company = lead.get("company_name") or lead.get("company")
-    who = f"{name or lead.get('email')}" + (f" ({company})" if company else "")
+    who = spreadsheet_safe(f"{name or lead.get('email')}") + (
+        f" ({spreadsheet_safe(company)})" if company else ""
+    )
     return f"[{lead['tier']}] Inbound {lead.get('form_name') or 'form'}: {who}"[:250]
 
 
@@ -65,8 +69,9 @@ def task_body(lead: Mapping[str, Any], reply_subject: str | None, reply_body: st
     """The task body: why this tier, what they wrote, and the drafted reply for the owner to send."""
     lines = [
         f"Why {lead['tier']}: {lead['tier_reason']}",
-        f"Email: {lead.get('email')}" + (f" | Title: {lead['job_title']}" if lead.get("job_title") else ""),
-        f"Their message: {str(lead.get('message') or '(none)').strip()}",
+        f"Email: {lead.get('email')}"
+        + (f" | Title: {spreadsheet_safe(lead['job_title'])}" if lead.get("job_title") else ""),
+        f"Their message: {spreadsheet_safe_lines(str(lead.get('message') or '(none)').strip())}",
         "",
     ]
     if reply_body:
