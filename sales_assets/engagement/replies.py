@@ -22,12 +22,12 @@ from resources.claude.pricing import price_for
 from resources.claude.resource import AnthropicResource
 from resources.errors import AuthenticationError, RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.fencing import fence
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
 from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings
 from sales_assets.metadata import is_missing, markdown_table
-from sales_assets.outbound.copywriting import fence
 from sales_assets.outbound.schemas import table_schema
 
 CACHE_NAMESPACE = "reply_label"

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from resources.claude.client import ClaudeClient
 from resources.errors import RecordValidationError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.fencing import fence
 from sales_assets.common.seller import SellerSettings
-from sales_assets.outbound.copywriting import fence
 
 PROMPT_VERSION = "inbound-reply-v1"
 CACHE_NAMESPACE = "anthropic:inbound_reply"
