@@ -12,16 +12,24 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from resources.claude import AnthropicResource
 from resources.errors import RecordValidationError
 from resources.lemlist import LemlistClient, LemlistResource
 from resources.lemlist.models import Activity, LeadInput
 from resources.pipeline_store import PipelineStoreResource
-from resources.sandbox import Sandbox
+from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.engagement import engagement_for
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
 from sales_assets.common.seller import SellerSettings, sandbox_seller_values
 from sales_assets.definitions import build_definitions
+from sales_assets.engagement.replies import (
+    CACHE_NAMESPACE,
+    LABEL_TTL,
+    ClaudeLabeller,
+    ClaudeReplyLabel,
+    label_key,
+)
 from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
 from sales_assets.engagement.sensors import (
     RepliesCursor,
@@ -111,6 +119,38 @@ def test_requests_per_day_with_stable_keys_and_future_days_held() -> None:
     assert requests[1].tags["sales/new_emailsBounced"] == "1"
     again, _, _ = requests_for(list(reversed(acts[:3])), date(2026, 11, 21))
     assert sorted(r.run_key for r in again) == sorted(r.run_key for r in requests)
+
+
+# --- Claude's labels ----------------------------------------------------------------------------------------
+
+
+def test_claude_labels_an_unsure_reply_once_then_reads_it_from_the_cache(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    """The Claude path reads the cache with its max age (a missing one crashed every unsure reply)."""
+    client = AnthropicResource(
+        api_key=SANDBOX_API_KEY, sandbox_state=str(sandbox_path), requests_per_minute=5000
+    ).get_client()
+    store = PipelineStoreResource(path=str(tmp_path / "store.sqlite"))
+    settings = ReplySettings()
+    labeller = ClaudeLabeller(client, store, settings, partition="2026-01-05", run_id="run-1")
+    subject, body = "Re: Quick question", "Maybe. Depends on what it costs."
+    first = labeller.label(subject, body, "act_1")
+    assert isinstance(first, ClaudeReplyLabel)
+    assert labeller.label(subject, body, "act_1") == first
+    assert (labeller.paid, labeller.cached, labeller.failed) == (1, 1, 0)
+    assert sandbox.store.totals("anthropic").calls == 1
+    # A label of a fixed input does not go stale: kept for a long time, then asked for again.
+    assert timedelta(days=180) <= LABEL_TTL
+    key = label_key(settings.model, subject, body)
+    store.cache.put(
+        CACHE_NAMESPACE,
+        key,
+        first.model_dump(mode="json"),
+        fetched_at=datetime.now(UTC) - LABEL_TTL - timedelta(days=1),
+    )
+    assert isinstance(labeller.label(subject, body, "act_1"), ClaudeReplyLabel)
+    assert (labeller.paid, labeller.cached) == (2, 1)
 
 
 # --- against the sandbox ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ are labelled by their SMTP answer alone; unsubscribe activities need no classifi
 
 import hashlib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import dagster as dg
@@ -31,6 +31,11 @@ from sales_assets.metadata import is_missing, markdown_table
 from sales_assets.outbound.schemas import table_schema
 
 CACHE_NAMESPACE = "reply_label"
+#: How long Claude's label of a reply is reused. The key fixes the model, the instructions and the reply's
+#: subject and body, so the label of a key cannot go stale: a new model or prompt is a new key, and a reply's
+#: text never changes. The age only bounds how long a re-run or backfill of an old day gets the label free
+#: and how long the entry stays in the store; a year covers any re-run the sensor or a person would start.
+LABEL_TTL = timedelta(days=365)
 DECIDERS = ("rules", "claude", "lemlist", "review")
 MAX_REPLY_CHARS = 4000
 
@@ -185,7 +190,7 @@ class ClaudeLabeller:
     def label(self, subject: str | None, body: str | None, record_id: str) -> ClaudeReplyLabel | str:
         """Claude's label, or the reason there is none."""
         key = label_key(self.settings.model, subject, body)
-        hit = self.store.cache.get(CACHE_NAMESPACE, key)
+        hit = self.store.cache.get(CACHE_NAMESPACE, key, max_age=LABEL_TTL)
         if hit is not None:
             self.cached += 1
             self.store.ledger.record(
