@@ -409,15 +409,21 @@ def _sandbox_replies(count: int) -> list[tuple[Reply | None, Bounce | None, date
 
 
 def test_sandbox_replies_precision_and_coverage_floors() -> None:
-    # Measured by benchmarks/reply_classifier.py over 3,000 replies: 100 % coverage, 100 % precision, all
-    # return dates and referrals right. The floors leave room for template changes in the sandbox.
+    # Measured by benchmarks/reply_classifier.py over 3,000 replies: of the plainly worded ones (92 %) 100 %
+    # coverage and 100 % precision, all return dates and referrals right; of the ambiguous ones (8 %) none
+    # sure. The floors leave room for template changes in the sandbox.
     samples = _sandbox_replies(300)
     replies = [(r, d) for r, _, d in samples if r is not None]
     assert len(replies) >= 300
     results = [(r, classify_reply(html_escape_lemlist(r.text), r.subject, received=d)) for r, d in replies]
+    plain = [(r, f) for r, f in results if r.wording == "plain"]
     sure = [(r, f) for r, f in results if f.sure]
-    assert len(sure) / len(results) >= 0.97
+    assert len([1 for _, f in plain if f.sure]) / len(plain) >= 0.97
     assert sum(1 for r, f in sure if f.label == r.label) / len(sure) >= 0.98
+    # Replies written to be ambiguous reach Claude (or a person): the rules are never sure of them.
+    ambiguous = [(r, f) for r, f in results if r.wording == "ambiguous"]
+    assert len(ambiguous) >= 0.03 * len(results)
+    assert not [f.reason for _, f in ambiguous if f.sure]
     dated = [(r, f) for r, f in results if r.label == "out_of_office" and r.return_date is not None]
     assert dated and sum(1 for r, f in dated if f.return_date == r.return_date) / len(dated) >= 0.95
     referrals = [(r, f) for r, f in results if r.label == "referral"]
@@ -429,6 +435,34 @@ def test_sandbox_replies_precision_and_coverage_floors() -> None:
     expected = {"hard": "bounce_hard", "soft": "bounce_soft", "policy": "policy_block"}
     got = [classify_bounce(b.smtp_text) for b in bounces]
     assert all(g.sure and g.label == expected[b.kind] for g, b in zip(got, bounces, strict=True))
+
+
+def test_the_sandbox_words_a_small_share_of_human_replies_ambiguously() -> None:
+    replies = [
+        e.reply
+        for language in ("en", "de", "fr")
+        for i in range(3000)
+        if (
+            e := engagement_for(
+                7,
+                f"w{i}@example.com",
+                email_status="valid",
+                language=language,
+                first_name="Ada",
+                sender_name="Sam Carter",
+                original_subject="Quick idea for your team",
+                today=RECEIVED,
+            )
+        ).reply
+    ]
+    ambiguous = [r for r in replies if r.wording == "ambiguous"]
+    assert {r.wording for r in replies} == {"plain", "ambiguous"}
+    assert 0.05 <= len(ambiguous) / len(replies) <= 0.12, len(ambiguous) / len(replies)
+    assert {r.language for r in ambiguous} == {"en", "de", "fr"}
+    # Human answers only: automated notices and referrals (which carry an address) stay plain.
+    assert len({r.label for r in ambiguous}) >= 5
+    assert not {r.label for r in ambiguous} & {"out_of_office", "auto_reply", "referral"}
+    assert all(0.5 <= r.after_hours <= 96 for r in ambiguous)
 
 
 def html_escape_lemlist(text: str) -> str:
