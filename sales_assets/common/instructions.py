@@ -302,7 +302,7 @@ INSTRUCTION_CUES: tuple[InstructionCue, ...] = (
         r"\b(?:mark|label|tag|classify|flag|categori[sz]e|record|log|score|rate|rank|set|move|put)\s+(?:this"
         r"|me|us|it|my (?:reply|email|response|lead|contact|status)|this (?:reply|email|message|response"
         r"|lead|contact|person)|the (?:lead|contact|reply|email|sender))\s+(?:as|to|into|in)\s+(?:an?\s+"
-        rf"|the\s+)?{_EN_TARGETS}\b",
+        rf"|the\s+)?{_EN_TARGETS}\b|\b(?:mark|label|tag|classify|flag)\s+(?:it\s+)?as\s+(?:an?\s+)?{_EN_TARGETS}\b",
         "asks to be labelled",
     ),
     _cue(

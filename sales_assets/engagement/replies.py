@@ -4,6 +4,10 @@ What belongs here: the asset, its pandera model, and the Claude fallback for the
 classifier (`sales_assets.engagement.classify`) is not sure of: a fast model, the reply fenced as untrusted
 text, the answer parsed into `ClaudeReplyLabel` and cached by its input, so a re-run pays nothing. Bounces
 are labelled by their SMTP answer alone; unsubscribe activities need no classifier.
+
+A reply that addresses the system (`ReplyClassification.addresses_system`: "ignore previous instructions",
+role tags, "mark me as interested") is text written to steer whoever labels it, Claude included: Claude's
+label for it is only shown to the person who reviews it, never acted on.
 """
 
 import hashlib
@@ -85,6 +89,7 @@ COLUMNS = [
     "referral_email",
     "smtp_status",
     "needs_review",
+    "addresses_system",
 ]
 
 
@@ -112,6 +117,8 @@ class ReplyClassifications(pa.DataFrameModel):
     referral_email: Series[str] = pa.Field(nullable=True)
     smtp_status: Series[str] = pa.Field(nullable=True)
     needs_review: Series[bool]
+    #: Why the reply reads as written to a machine (a prompt injection), when it does.
+    addresses_system: Series[str] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -167,6 +174,7 @@ def _row_of(activity: Mapping[str, Any], found: ReplyClassification, decided_by:
         "referral_email": found.referral_email.strip().lower() if found.referral_email else None,
         "smtp_status": found.smtp_status,
         "needs_review": False,
+        "addresses_system": found.addresses_system,
     }
 
 
@@ -284,6 +292,13 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
             row["needs_review"] = True
             rows.append(row)
             continue
+        if found.addresses_system is not None:
+            # The text was written to steer a labeller; Claude read it too, so its label is a suggestion.
+            row = _row_of(activity, found, "review")
+            row["reason"] = f"{found.reason}; Claude suggested {answer.label} ({answer.reason}), not acted on"
+            row["needs_review"] = True
+            rows.append(row)
+            continue
         row = _row_of(activity, found, "claude")
         row.update(
             label=answer.label,
@@ -355,6 +370,7 @@ def reply_classifications(
             "claude_failures": labeller.failed if labeller else 0,
             "claude_cost_usd": round(labeller.cost_usd, 6) if labeller else 0.0,
             "needs_review": int(frame["needs_review"].sum()),
+            "replies_addressing_the_system": int(frame["addresses_system"].notna().sum()),
             "preview": dg.MetadataValue.md(
                 markdown_table(frame, columns=["email", "type", "label", "decided_by", "reason"])
             ),
