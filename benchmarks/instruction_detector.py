@@ -27,6 +27,7 @@ from benchmarks.reply_classifier import lemlist_html, sandbox_engagements
 from resources.sandbox import engagement as templates
 from resources.sandbox.world import generate_world
 from sales_assets.common.instructions import find_instructions
+from sales_assets.engagement.classify import addresses_system
 from tests.injection_corpus import ATTACKS, NEAR_MISSES
 from tests.reply_corpus import CASES
 
@@ -100,11 +101,15 @@ def main() -> None:
 
     shown: list[str] = []
 
-    def count(samples: Iterator[tuple[str, str]], *, expect_hit: bool) -> tuple[int, int]:
+    def count(
+        samples: Iterator[tuple[str, str]], *, expect_hit: bool, reply: bool = False
+    ) -> tuple[int, int]:
         hits = total = 0
         for name, text in samples:
             total += 1
-            found = find_instructions(text)
+            # Replies are read as the classifier reads them: raw, as plain text (entities decoded), subject.
+            hit = addresses_system(text) if reply else None
+            found = [hit] if hit else ([] if reply else find_instructions(text))
             hits += bool(found)
             if bool(found) != expect_hit and len(shown) < args.show:
                 what = found[0].describe() if found else "no cue"
@@ -121,21 +126,21 @@ def main() -> None:
 
     print("false positives (ordinary text the detector fires on)")
     rows = (
-        ("reply corpus (tests/reply_corpus.py)", ((c.name, c.text + "\n" + c.subject) for c in CASES)),
-        ("sandbox reply templates", template_texts()),
-        ("sandbox replies (plain and ambiguous)", iter(plain_replies)),
-        ("near misses (tests/injection_corpus.py)", ((s.name, s.text) for s in NEAR_MISSES)),
-        (f"sandbox form fields, {args.form_days} days", form_fields(args.form_days)),
+        ("reply corpus (tests/reply_corpus.py)", ((c.name, c.text + "\n" + c.subject) for c in CASES), True),
+        ("sandbox reply templates", template_texts(), False),
+        ("sandbox replies (plain and ambiguous)", iter(plain_replies), True),
+        ("near misses (tests/injection_corpus.py)", ((s.name, s.text) for s in NEAR_MISSES), False),
+        (f"sandbox form fields, {args.form_days} days", form_fields(args.form_days), False),
     )
-    for title, samples in rows:
-        hits, total = count(samples, expect_hit=False)
+    for title, samples, reply in rows:
+        hits, total = count(samples, expect_hit=False, reply=reply)
         print(f"  {title:<44}{rate(hits, total)}")
     print("true positives (attacks the detector catches)")
-    for title, samples in (
-        ("attacks (tests/injection_corpus.py)", ((s.name, s.text) for s in ATTACKS)),
-        ("sandbox injected replies", iter(injected_replies)),
+    for title, samples, reply in (
+        ("attacks (tests/injection_corpus.py)", ((s.name, s.text) for s in ATTACKS), False),
+        ("sandbox injected replies", iter(injected_replies), True),
     ):
-        hits, total = count(samples, expect_hit=True)
+        hits, total = count(samples, expect_hit=True, reply=reply)
         print(f"  {title:<44}{rate(hits, total)}")
     for line in shown:
         print("\n" + line)

@@ -101,6 +101,12 @@ def test_no_sandbox_template_reads_as_instructions() -> None:
     assert [t for t in texts if find_instructions(t)] == []
 
 
+def test_every_injected_reply_template_of_the_sandbox_reads_as_instructions() -> None:
+    texts = [t for by_lang in templates._INJECTED_BODIES.values() for ts in by_lang.values() for t in ts]
+    assert len(texts) >= 15
+    assert [t for t in texts if not find_instructions(t)] == []
+
+
 def test_no_sandbox_form_field_reads_as_instructions() -> None:
     world = generate_world(7)
     epoch = datetime(2026, 1, 5, tzinfo=UTC)

@@ -229,7 +229,8 @@ def _campaign_with(env, people: dict[str, list[Person]]) -> None:  # type: ignor
 
 def _worded_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dict[str, list[Person]]:
     """World people whose reply (within 30 hours, as the simulator replays it) is worded as each key of
-    `wanted` says (`Reply.wording`)."""
+    `wanted` says (`Reply.wording`; "injected_unsubscribe" is an injected removal request, "injected" any
+    other injected reply)."""
     found: dict[str, list[Person]] = {wording: [] for wording in wanted}
     for person in sandbox.world.people:
         outcome = engagement_for(
@@ -245,8 +246,11 @@ def _worded_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dic
         reply = outcome.reply
         if reply is None or outcome.bounce is not None or reply.after_hours > 30:
             continue
-        if reply.wording in found and len(found[reply.wording]) < wanted[reply.wording]:
-            found[reply.wording].append(person)
+        kind = reply.wording
+        if kind == "injected" and reply.label == "unsubscribe":
+            kind = "injected_unsubscribe"
+        if kind in found and len(found[kind]) < wanted[kind]:
+            found[kind].append(person)
         if all(len(found[k]) == n for k, n in wanted.items()):
             return found
     raise AssertionError(f"the sandbox world has too few replies worded {wanted}")
@@ -254,11 +258,13 @@ def _worded_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dic
 
 @pytest.fixture
 def worded(make_env, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """An environment whose campaign got replies the offline rules cannot be sure of."""
+    """An environment whose campaign got replies the offline rules cannot be sure of: ambiguous ones, and
+    injected ones (words addressed to the machine), one of them a removal request."""
     env = make_env(tmp_path / "env")
     env.sandbox.store.advance(days=-7)
     started = env.sandbox.store.now()
-    people = _worded_people(env.sandbox, started.date(), {"ambiguous": 3})
+    wanted = {"ambiguous": 2, "injected": 2, "injected_unsubscribe": 1}
+    people = _worded_people(env.sandbox, started.date(), wanted)
     _campaign_with(env, people)
     return env, people, started
 
@@ -380,6 +386,12 @@ def test_replies_the_rules_are_unsure_of_are_labelled_by_claude(worded) -> None:
         assert actions.loc[email, "action"] == plan_action(row["label"], row["type"], False).action
     paid = env.sandbox.store.totals("anthropic").calls
     assert paid >= len(emails)
+    # Claude is asked about injected replies too, but what it says is only a suggestion for a person.
+    injected = {p.email for p in people["injected"]}
+    flagged = _frames(results, "reply_classifications", injected)
+    assert set(flagged["decided_by"]) == {"review"} and flagged["addresses_system"].notna().all()
+    assert flagged["reason"].str.contains("Claude suggested").all()
+    _assert_review_only(env, results, injected)
     # A re-run of the days reads Claude's labels from the cache.
     assert all(r.success for r in _run_every_day(env, started))
     assert env.sandbox.store.totals("anthropic").calls == paid
@@ -421,15 +433,41 @@ def _assert_review_only(env, results: list[dg.ExecuteInProcessResult], emails: s
         assert {lead.state for lead in lemlist.get_lead(email)} & {"interested", "notInterested"} == set()
 
 
-def test_unsure_replies_go_to_review_when_claude_is_unavailable(worded) -> None:  # type: ignore[no-untyped-def]
+def test_unsure_and_injected_replies_end_as_review_tasks_when_claude_is_unavailable(worded) -> None:  # type: ignore[no-untyped-def]
     env, people, started = worded
     _claude_down(env)
     results = _run_every_day(env, started)
     assert all(r.success for r in results)
-    emails = {p.email for p in people["ambiguous"]}
-    _assert_review_only(env, results, emails)
-    reasons = _frames(results, "reply_classifications", emails)["reason"]
-    assert reasons.str.contains("Claude unavailable").all()
+    unsure = {p.email for p in people["ambiguous"]}
+    injected = {p.email for p in people["injected"]}
+    _assert_review_only(env, results, unsure | injected)
+    labels = _frames(results, "reply_classifications", unsure | injected)
+    assert labels["reason"].str.contains("Claude unavailable").all()
+    assert labels.loc[sorted(injected), "addresses_system"].notna().all()
+    assert labels.loc[sorted(unsure), "addresses_system"].isna().all()
+    # The day's metadata counts them (the injected removal request too).
+    counted = sum(
+        r.asset_materializations_for_node("reply_classifications")[0]
+        .metadata["replies_addressing_the_system"]
+        .value
+        for r in results
+    )
+    assert counted == len(injected) + len(people["injected_unsubscribe"])
+
+
+def test_an_injected_removal_request_is_still_honoured(worded) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = worded
+    results = _run_every_day(env, started)
+    emails = {p.email for p in people["injected_unsubscribe"]}
+    labels = _frames(results, "reply_classifications", emails)
+    assert set(labels["label"]) == {"unsubscribe"} and set(labels["decided_by"]) == {"rules"}
+    assert labels["addresses_system"].notna().all() and labels["reason"].str.contains("not followed").all()
+    actions = _frames(results, "reply_actions", emails)
+    assert set(actions["action"]) == {"suppress"} and actions["suppressed"].all()
+    assert len(env.store.suppression.lookup(sorted(emails))) == len(emails)
+    lemlist = env.resources["lemlist"].get_client()
+    assert all(lemlist.is_unsubscribed(email) for email in emails)
+    assert actions["hubspot_task_id"].isna().all()
 
 
 # --- lemlist's unsubscribe list from reply actions ----------------------------------------------------------
