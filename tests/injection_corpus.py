@@ -149,6 +149,8 @@ NEAR_MISSES: tuple[Sample, ...] = (
     Sample("en_ai_startup", "en", "As an AI startup, you probably know the space well. No thanks."),
     Sample("en_act_as", "en", "Jane will act as my deputy while I am away."),
     Sample("en_override_fee", "en", "Is there an override fee if we go over the seat limit?"),
+    Sample("en_system_legacy", "en", "We use HubSpot; system: legacy, you know how it is."),
+    Sample("en_set_up", "en", "Can we set up a call? Our status: evaluating three vendors."),
     # --- German -------------------------------------------------------------------------------------------
     Sample("de_ignorieren_mail", "de", "Bitte ignorieren Sie meine letzte Mail, die Zahlen waren falsch."),
     Sample("de_vorgaben", "de", "Unsere internen Vorgaben verlangen ein Angebot in drei Varianten."),

@@ -89,7 +89,8 @@ _FR_TARGETS = (
 )
 # After a role tag, an instruction: without one, "System: Salesforce" in a form message is just a field.
 _IMPERATIVE_AHEAD = (
-    r"(?=[^\n]{0,80}\b(?:you|your|ignore|disregard|forget|mark|label|classify|set|add|change|update|respond"
+    r"(?=[^\n]{0,80}\b(?:you (?:must|are|will|should|shall|have to|need to)|your (?:task|job|instructions?"
+    r"|new|role)|ignore|disregard|forget|mark|label|classify|set|add|change|update|respond"
     r"|reply|output|answer|follow|must|override|instructions?|du|sie|ihr|ignoriere|markiere|vous|tu"
     r"|ignorez|marquez)\b)"
 )
@@ -211,8 +212,8 @@ INSTRUCTION_CUES: tuple[InstructionCue, ...] = (
     _cue(
         "role_tag",
         "any",
-        r"(?:^|<!--)[ \t>*#-]*(?:system|assistant|developer|human|sys|system prompt|system message)\s*:"
-        + _IMPERATIVE_AHEAD,
+        r"(?:^|[.!?;]\s*|<!--)[ \t>*#-]*\b(?:system|assistant|developer|human|sys|system prompt"
+        r"|system message)\s*:" + _IMPERATIVE_AHEAD,
         "a line speaking as the system",
     ),
     _cue(
@@ -308,9 +309,9 @@ INSTRUCTION_CUES: tuple[InstructionCue, ...] = (
     _cue(
         "relabel",
         "en",
-        r"\b(?:change|set|update|switch|upgrade|move|bump)\s+(?:my|the|this|our|his|her|their|this lead's"
-        r"|the lead's)\s+(?:lead[_ ]status|status|label|classification|tier|score|lifecycle[_ ]stage|priority"
-        r"|category|stage|intent)\s+(?:to|as|=)",
+        r"\b(?:change|set|update|switch|upgrade|move|bump)\s+(?:(?:my|the|this|our|his|her|their|this lead's"
+        r"|the lead's)\s+)?(?:lead[_ ]status|status|label|classification|tier|score|lifecycle[_ ]stage"
+        r"|priority|category|stage|intent)\s+(?:to|as|=)",
         "asks for a status to be changed",
     ),
     _cue(
