@@ -980,7 +980,7 @@ def addresses_system(text: str | None, subject: str | None = None) -> Instructio
     """The first cue in a reply (raw, as plain text with its quote, and its subject) that addresses the
     system, or None. The raw text counts too: markup and HTML comments vanish from the plain text."""
     raw = text or ""
-    for part in (raw, html_to_text(raw, keep_quotes=True), subject or ""):
+    for part in dict.fromkeys((raw, html_to_text(raw, keep_quotes=True), subject or "")):
         hits = find_instructions(part)
         if hits:
             return hits[0]
