@@ -1,7 +1,9 @@
 """The offline reply classifier against the sandbox's ground truth: coverage (share of replies it is sure
 of), precision of its sure labels, the confusion per label, and how often it gets the out-of-office return
 date and the referral's name and address right. Bounces are scored through `classify_bounce` on the SMTP
-answers of the same leads.
+answers of the same leads. The sandbox words a small share of replies so that no rule can be sure of them
+(`Reply.wording`); coverage is reported for the plain ones, and how many of the others the rules were
+(wrongly) sure of.
 
     .venv/bin/python benchmarks/reply_classifier.py                 # ~3,000 replies
     .venv/bin/python benchmarks/reply_classifier.py --replies 10000 --show-wrong 20
@@ -86,6 +88,8 @@ def main() -> None:
     refs_given = ref_names_right = ref_emails_right = 0
     bounces = bounce_sure = bounce_right = 0
     bounce_confusion: Counter[tuple[str, str]] = Counter()
+    wordings: Counter[str] = Counter()
+    wordings_sure: Counter[str] = Counter()
     wrong: list[str] = []
     unsure: list[str] = []
     elapsed = 0.0
@@ -104,6 +108,8 @@ def main() -> None:
         got = classify_reply(lemlist_html(reply.text), reply.subject, received=received)
         elapsed += time.perf_counter() - started
         total += 1
+        wordings[reply.wording] += 1
+        wordings_sure[reply.wording] += got.sure
         per_label[reply.label] += 1
         confusion[(reply.label, got.label if got.sure else "(unsure)")] += 1
         if got.sure:
@@ -129,6 +135,12 @@ def main() -> None:
 
     print(f"replies: {total}   classified in {elapsed * 1000 / max(total, 1):.2f} ms per reply")
     print(f"coverage (sure):            {pct(sure_total, total)}  ({sure_total}/{total})")
+    for wording in sorted(wordings):
+        print(
+            f"  {wording + ' replies:':<24}{pct(wordings[wording], total)} of replies, "
+            f"sure of {pct(wordings_sure[wording], wordings[wording])}"
+            f"  ({wordings_sure[wording]}/{wordings[wording]})"
+        )
     print(f"precision of sure labels:   {pct(sure_right, sure_total)}  ({sure_right}/{sure_total})")
     print(f"return date right:          {pct(dates_right, dates_given)}  ({dates_right}/{dates_given})")
     print(f"referral name right:        {pct(ref_names_right, refs_given)}  ({ref_names_right}/{refs_given})")

@@ -12,16 +12,24 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from resources.claude import AnthropicResource
 from resources.errors import RecordValidationError
 from resources.lemlist import LemlistClient, LemlistResource
 from resources.lemlist.models import Activity, LeadInput
 from resources.pipeline_store import PipelineStoreResource
-from resources.sandbox import Sandbox
+from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.engagement import engagement_for
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
 from sales_assets.common.seller import SellerSettings, sandbox_seller_values
 from sales_assets.definitions import build_definitions
+from sales_assets.engagement.replies import (
+    CACHE_NAMESPACE,
+    LABEL_TTL,
+    ClaudeLabeller,
+    ClaudeReplyLabel,
+    label_key,
+)
 from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
 from sales_assets.engagement.sensors import (
     RepliesCursor,
@@ -113,6 +121,38 @@ def test_requests_per_day_with_stable_keys_and_future_days_held() -> None:
     assert sorted(r.run_key for r in again) == sorted(r.run_key for r in requests)
 
 
+# --- Claude's labels ----------------------------------------------------------------------------------------
+
+
+def test_claude_labels_an_unsure_reply_once_then_reads_it_from_the_cache(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    """The Claude path reads the cache with its max age (a missing one crashed every unsure reply)."""
+    client = AnthropicResource(
+        api_key=SANDBOX_API_KEY, sandbox_state=str(sandbox_path), requests_per_minute=5000
+    ).get_client()
+    store = PipelineStoreResource(path=str(tmp_path / "store.sqlite"))
+    settings = ReplySettings()
+    labeller = ClaudeLabeller(client, store, settings, partition="2026-01-05", run_id="run-1")
+    subject, body = "Re: Quick question", "Maybe. Depends on what it costs."
+    first = labeller.label(subject, body, "act_1")
+    assert isinstance(first, ClaudeReplyLabel)
+    assert labeller.label(subject, body, "act_1") == first
+    assert (labeller.paid, labeller.cached, labeller.failed) == (1, 1, 0)
+    assert sandbox.store.totals("anthropic").calls == 1
+    # A label of a fixed input does not go stale: kept for a long time, then asked for again.
+    assert timedelta(days=180) <= LABEL_TTL
+    key = label_key(settings.model, subject, body)
+    store.cache.put(
+        CACHE_NAMESPACE,
+        key,
+        first.model_dump(mode="json"),
+        fetched_at=datetime.now(UTC) - LABEL_TTL - timedelta(days=1),
+    )
+    assert isinstance(labeller.label(subject, body, "act_1"), ClaudeReplyLabel)
+    assert (labeller.paid, labeller.cached) == (2, 1)
+
+
 # --- against the sandbox ------------------------------------------------------------------------------------
 
 WANTED = {
@@ -126,8 +166,9 @@ WANTED = {
 
 
 def _people_by_outcome(sandbox: Sandbox, today: date) -> dict[str, list[Person]]:
-    """World people whose engagement (the model the simulator replays) is a reply of each wanted label, or a
-    dead-mailbox bounce; the test does not depend on which people a seed happens to make reply."""
+    """World people whose engagement (the model the simulator replays) is a plainly worded reply of each
+    wanted label, or a dead-mailbox bounce; the test does not depend on which people a seed happens to make
+    reply."""
     found: dict[str, list[Person]] = {label: [] for label in [*WANTED, "bounce_hard"]}
     for person in sandbox.world.people:
         outcome = engagement_for(
@@ -151,6 +192,8 @@ def _people_by_outcome(sandbox: Sandbox, today: date) -> dict[str, list[Person]]
         reply = outcome.reply
         if reply is None or reply.after_hours > 30 or outcome.unsubscribe_after_hours is not None:
             continue
+        if reply.wording != "plain":  # ambiguous replies go to Claude or review: see the tests below
+            continue
         if reply.label in WANTED and len(found[reply.label]) < WANTED[reply.label]:
             found[reply.label].append(person)
         if all(len(found[k]) >= WANTED.get(k, 1) for k in found):
@@ -166,6 +209,12 @@ def replied(make_env, tmp_path: Path):  # type: ignore[no-untyped-def]
     env.sandbox.store.advance(days=-7)
     started = env.sandbox.store.now()
     people = _people_by_outcome(env.sandbox, started.date())
+    _campaign_with(env, people)
+    return env, people, started
+
+
+def _campaign_with(env, people: dict[str, list[Person]]) -> None:  # type: ignore[no-untyped-def]
+    """A running lemlist campaign with `people` as leads, and six sandbox days for them to answer."""
     client = env.resources["lemlist"].get_client()
     campaign = client.create_campaign("Replies test")
     client.start_campaign(campaign.id)
@@ -176,6 +225,47 @@ def replied(make_env, tmp_path: Path):  # type: ignore[no-untyped-def]
                 LeadInput(email=person.email, first_name=person.first_name, last_name=person.last_name),
             )
     env.sandbox.store.advance(days=6)
+
+
+def _worded_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dict[str, list[Person]]:
+    """World people whose reply (within 30 hours, as the simulator replays it) is worded as each key of
+    `wanted` says (`Reply.wording`; "injected_unsubscribe" is an injected removal request, "injected" any
+    other injected reply)."""
+    found: dict[str, list[Person]] = {wording: [] for wording in wanted}
+    for person in sandbox.world.people:
+        outcome = engagement_for(
+            sandbox.store.seed,
+            person.email,
+            email_status=person.email_status,
+            language=person.language,
+            first_name=person.first_name,
+            sender_name="x",
+            original_subject="x",
+            today=today,
+        )
+        reply = outcome.reply
+        if reply is None or outcome.bounce is not None or reply.after_hours > 30:
+            continue
+        kind = reply.wording
+        if kind == "injected" and reply.label == "unsubscribe":
+            kind = "injected_unsubscribe"
+        if kind in found and len(found[kind]) < wanted[kind]:
+            found[kind].append(person)
+        if all(len(found[k]) == n for k, n in wanted.items()):
+            return found
+    raise AssertionError(f"the sandbox world has too few replies worded {wanted}")
+
+
+@pytest.fixture
+def worded(make_env, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An environment whose campaign got replies the offline rules cannot be sure of: ambiguous ones, and
+    injected ones (words addressed to the machine), one of them a removal request."""
+    env = make_env(tmp_path / "env")
+    env.sandbox.store.advance(days=-7)
+    started = env.sandbox.store.now()
+    wanted = {"ambiguous": 2, "injected": 2, "injected_unsubscribe": 1}
+    people = _worded_people(env.sandbox, started.date(), wanted)
+    _campaign_with(env, people)
     return env, people, started
 
 
@@ -269,6 +359,115 @@ def test_classifications_say_who_decided_and_spend_nothing_twice(replied) -> Non
     tokens_before = env.sandbox.store.totals("anthropic").calls
     _run_day(env, day, ["lemlist_activities", "reply_classifications"])
     assert env.sandbox.store.totals("anthropic").calls == tokens_before
+
+
+def _run_every_day(env, started: datetime) -> list[dg.ExecuteInProcessResult]:  # type: ignore[no-untyped-def]
+    days = sorted({r.partition_key for r in _sensor(env, RepliesCursor(after=started).dump()).run_requests})
+    return [_run_day(env, day) for day in days]
+
+
+def _frames(results: list[dg.ExecuteInProcessResult], asset: str, emails: set[str]) -> Any:
+    import pandas as pd
+
+    frame = pd.concat([r.asset_value(asset) for r in results], ignore_index=True)
+    return frame[frame["email"].isin(emails)].set_index("email")
+
+
+def test_replies_the_rules_are_unsure_of_are_labelled_by_claude(worded) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = worded
+    emails = {p.email for p in people["ambiguous"]}
+    results = _run_every_day(env, started)
+    assert all(r.success for r in results)  # the Claude path used to crash the step
+    labels = _frames(results, "reply_classifications", emails)
+    assert set(labels.index) == emails
+    assert set(labels["decided_by"]) == {"claude"} and not labels["needs_review"].any()
+    actions = _frames(results, "reply_actions", emails)
+    for email, row in labels.iterrows():
+        assert actions.loc[email, "action"] == plan_action(row["label"], row["type"], False).action
+    paid = env.sandbox.store.totals("anthropic").calls
+    assert paid >= len(emails)
+    # Claude is asked about injected replies too, but what it says is only a suggestion for a person.
+    injected = {p.email for p in people["injected"]}
+    flagged = _frames(results, "reply_classifications", injected)
+    assert set(flagged["decided_by"]) == {"review"} and flagged["addresses_system"].notna().all()
+    assert flagged["reason"].str.contains("Claude suggested").all()
+    _assert_review_only(env, results, injected)
+    # A re-run of the days reads Claude's labels from the cache.
+    assert all(r.success for r in _run_every_day(env, started))
+    assert env.sandbox.store.totals("anthropic").calls == paid
+
+
+def _claude_down(env) -> None:  # type: ignore[no-untyped-def]
+    """Every Claude call answers 529; two quick attempts each."""
+    env.resources["anthropic"] = AnthropicResource(
+        api_key=SANDBOX_API_KEY,
+        sandbox_state=str(env.root / "state.sqlite"),
+        max_attempts=2,
+        backoff_base=0.01,
+        backoff_max=0.02,
+    )
+    env.sandbox.store.set_faults("anthropic", server_error_rate=1.0, server_error_status=529)
+
+
+def _assert_review_only(env, results: list[dg.ExecuteInProcessResult], emails: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """Each of `emails` got a review task and nothing else: no suppression, lead status or lemlist mark."""
+    labels = _frames(results, "reply_classifications", emails)
+    assert set(labels.index) == emails
+    assert set(labels["decided_by"]) == {"review"} and labels["needs_review"].all()
+    actions = _frames(results, "reply_actions", emails)
+    assert set(actions["action"]) == {"review"} and set(actions["status"]) == {"done"}
+    assert actions["hubspot_task_id"].notna().all()
+    assert not actions["suppressed"].any()
+    assert actions["lead_status"].isna().all() and actions["lemlist_call"].isna().all()
+    assert not env.store.suppression.lookup(sorted(emails))
+    hubspot = env.resources["hubspot"].get_client()
+    tasks = hubspot.search_objects("tasks", properties=["hs_task_subject", "hs_task_body"]).results
+    for email in emails:
+        mine = [t for t in tasks if email in (t.get("hs_task_body") or "")]
+        assert len(mine) == 1 and "reply and decide" in (mine[0].get("hs_task_subject") or ""), email
+    contacts = hubspot.read_contacts(sorted(emails), properties=["email", "hs_lead_status"]).results
+    assert not [c.get("hs_lead_status") for c in contacts if c.get("hs_lead_status")]
+    lemlist = env.resources["lemlist"].get_client()
+    for email in emails:
+        assert not lemlist.is_unsubscribed(email)
+        assert {lead.state for lead in lemlist.get_lead(email)} & {"interested", "notInterested"} == set()
+
+
+def test_unsure_and_injected_replies_end_as_review_tasks_when_claude_is_unavailable(worded) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = worded
+    _claude_down(env)
+    results = _run_every_day(env, started)
+    assert all(r.success for r in results)
+    unsure = {p.email for p in people["ambiguous"]}
+    injected = {p.email for p in people["injected"]}
+    _assert_review_only(env, results, unsure | injected)
+    labels = _frames(results, "reply_classifications", unsure | injected)
+    assert labels["reason"].str.contains("Claude unavailable").all()
+    assert labels.loc[sorted(injected), "addresses_system"].notna().all()
+    assert labels.loc[sorted(unsure), "addresses_system"].isna().all()
+    # The day's metadata counts them (the injected removal request too).
+    counted = sum(
+        r.asset_materializations_for_node("reply_classifications")[0]
+        .metadata["replies_addressing_the_system"]
+        .value
+        for r in results
+    )
+    assert counted == len(injected) + len(people["injected_unsubscribe"])
+
+
+def test_an_injected_removal_request_is_still_honoured(worded) -> None:  # type: ignore[no-untyped-def]
+    env, people, started = worded
+    results = _run_every_day(env, started)
+    emails = {p.email for p in people["injected_unsubscribe"]}
+    labels = _frames(results, "reply_classifications", emails)
+    assert set(labels["label"]) == {"unsubscribe"} and set(labels["decided_by"]) == {"rules"}
+    assert labels["addresses_system"].notna().all() and labels["reason"].str.contains("not followed").all()
+    actions = _frames(results, "reply_actions", emails)
+    assert set(actions["action"]) == {"suppress"} and actions["suppressed"].all()
+    assert len(env.store.suppression.lookup(sorted(emails))) == len(emails)
+    lemlist = env.resources["lemlist"].get_client()
+    assert all(lemlist.is_unsubscribed(email) for email in emails)
+    assert actions["hubspot_task_id"].isna().all()
 
 
 # --- lemlist's unsubscribe list from reply actions ----------------------------------------------------------

@@ -3,12 +3,19 @@ French) and say whether they are sure; only the replies they are not sure of go 
 
 What belongs here: `LABELS`, `ReplyClassification`, `classify_reply` (a reply's text and subject),
 `classify_bounce` (the SMTP answer of a bounce activity), the cue tables they use, and `detect_language`.
-Text preparation (HTML, quoted originals, signatures) and date parsing are `reply_text.py`'s. No Dagster,
+Text preparation (HTML, quoted originals, signatures) and date parsing are `reply_text.py`'s; telling text
+that addresses the system (a prompt injection) is `sales_assets.common.instructions`'s. No Dagster,
 pandas or vendor imports: `sales_assets` re-exports `classify_reply` and importing it must stay cheap.
 
 The rules prefer precision to coverage: a wrong sure label suppresses a person or drops a hot lead, so any
 mixed signal (a positive and a negative cue, a deferral, a question next to interest, an out-of-office
 wording next to a human answer) leaves the decision to Claude.
+
+A reply that addresses the system ("ignore previous instructions", `system:`, "mark me as interested") is
+never sure, so a person reads it, with one exception: a removal request. Its positive cues may be the
+injected words themselves, so they are set aside, and if what remains is a sure unsubscribe it stands:
+failing to honour an opt-out is the costlier error, and a suppression only ever applies to the sender's own
+address, so an injection gains nothing by asking for one.
 """
 
 from __future__ import annotations
@@ -16,9 +23,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from sales_assets.common.instructions import InstructionHit, find_instructions
 from sales_assets.engagement.reply_text import html_to_text, reply_body, return_date, without_quote
 
 LABELS = (
@@ -57,6 +65,9 @@ class ReplyClassification:
     referral_name: str | None = None  # referral
     referral_email: str | None = None  # referral
     smtp_status: str | None = None  # bounces: e.g. "5.1.1"
+    #: Why the reply reads as written to a machine (a prompt injection), when it does; such a reply is never
+    #: sure unless it is a removal request, and nothing else it asks for is done without a person.
+    addresses_system: str | None = None
 
 
 def _words(text: str) -> frozenset[str]:
@@ -956,7 +967,56 @@ def classify_reply(
 
     `text` is the reply as received (HTML or plain, quoted original and signature included); `subject` its
     subject line; `received` the day it arrived, which dates without a year (and weekdays) in
-    out-of-office notices are counted from (today when not given)."""
+    out-of-office notices are counted from (today when not given). A reply that addresses the system is
+    never sure, except a removal request (see the module's docstring); `addresses_system` says why."""
+    found = _classify(text, subject, received)
+    hit = addresses_system(text, subject)
+    if hit is None:
+        return found
+    return _addressing_the_system(found, hit, text)
+
+
+def addresses_system(text: str | None, subject: str | None = None) -> InstructionHit | None:
+    """The first cue in a reply (raw, as plain text with its quote, and its subject) that addresses the
+    system, or None. The raw text counts too: markup and HTML comments vanish from the plain text."""
+    raw = text or ""
+    for part in dict.fromkeys((raw, html_to_text(raw, keep_quotes=True), subject or "")):
+        hits = find_instructions(part)
+        if hits:
+            return hits[0]
+    return None
+
+
+#: Labels a reply's own words cannot earn when it also addresses the system: they may be the injection's.
+_POSITIVE_LABELS = frozenset({"interested", "meeting_request"})
+
+
+def _addressing_the_system(
+    found: ReplyClassification, hit: InstructionHit, text: str | None
+) -> ReplyClassification:
+    why = hit.describe()
+    note = f"the reply also addresses the system ({why}), which is not followed"
+    if found.sure and found.label == "unsubscribe":
+        return replace(found, reason=f"{found.reason}; {note}", addresses_system=why)
+    body = _normalise(reply_body(text))
+    if body.strip():
+        kept = [h for h in _human_hits(body) if h.label not in _POSITIVE_LABELS]
+        removal = _human_decision(body, kept, found.language)
+        if removal.sure and removal.label == "unsubscribe":
+            reason = f"{removal.reason} (its positive words set aside); {note}"
+            return replace(removal, reason=reason, addresses_system=why)
+    return replace(
+        found,
+        sure=False,
+        confidence=min(found.confidence, UNSURE_WEAK),
+        reason=f"addresses the system ({why}): a person decides; the rules alone read "
+        f"{found.label} ({found.reason})",
+        addresses_system=why,
+    )
+
+
+def _classify(text: str | None, subject: str | None, received: date | None) -> ReplyClassification:
+    """`classify_reply` without the check for text that addresses the system."""
     subject = (subject or "").strip()
     raw = text or ""
     full = html_to_text(raw, keep_quotes=True)

@@ -4,11 +4,15 @@ What belongs here: the asset, its pandera model, and the Claude fallback for the
 classifier (`sales_assets.engagement.classify`) is not sure of: a fast model, the reply fenced as untrusted
 text, the answer parsed into `ClaudeReplyLabel` and cached by its input, so a re-run pays nothing. Bounces
 are labelled by their SMTP answer alone; unsubscribe activities need no classifier.
+
+A reply that addresses the system (`ReplyClassification.addresses_system`: "ignore previous instructions",
+role tags, "mark me as interested") is text written to steer whoever labels it, Claude included: Claude's
+label for it is only shown to the person who reviews it, never acted on.
 """
 
 import hashlib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import dagster as dg
@@ -22,15 +26,20 @@ from resources.claude.pricing import price_for
 from resources.claude.resource import AnthropicResource
 from resources.errors import AuthenticationError, RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.fencing import fence
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
 from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings
 from sales_assets.metadata import is_missing, markdown_table
-from sales_assets.outbound.copywriting import fence
 from sales_assets.outbound.schemas import table_schema
 
 CACHE_NAMESPACE = "reply_label"
+#: How long Claude's label of a reply is reused. The key fixes the model, the instructions and the reply's
+#: subject and body, so the label of a key cannot go stale: a new model or prompt is a new key, and a reply's
+#: text never changes. The age only bounds how long a re-run or backfill of an old day gets the label free
+#: and how long the entry stays in the store; a year covers any re-run the sensor or a person would start.
+LABEL_TTL = timedelta(days=365)
 DECIDERS = ("rules", "claude", "lemlist", "review")
 MAX_REPLY_CHARS = 4000
 
@@ -80,6 +89,7 @@ COLUMNS = [
     "referral_email",
     "smtp_status",
     "needs_review",
+    "addresses_system",
 ]
 
 
@@ -107,6 +117,8 @@ class ReplyClassifications(pa.DataFrameModel):
     referral_email: Series[str] = pa.Field(nullable=True)
     smtp_status: Series[str] = pa.Field(nullable=True)
     needs_review: Series[bool]
+    #: Why the reply reads as written to a machine (a prompt injection), when it does.
+    addresses_system: Series[str] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -162,6 +174,7 @@ def _row_of(activity: Mapping[str, Any], found: ReplyClassification, decided_by:
         "referral_email": found.referral_email.strip().lower() if found.referral_email else None,
         "smtp_status": found.smtp_status,
         "needs_review": False,
+        "addresses_system": found.addresses_system,
     }
 
 
@@ -185,7 +198,7 @@ class ClaudeLabeller:
     def label(self, subject: str | None, body: str | None, record_id: str) -> ClaudeReplyLabel | str:
         """Claude's label, or the reason there is none."""
         key = label_key(self.settings.model, subject, body)
-        hit = self.store.cache.get(CACHE_NAMESPACE, key)
+        hit = self.store.cache.get(CACHE_NAMESPACE, key, max_age=LABEL_TTL)
         if hit is not None:
             self.cached += 1
             self.store.ledger.record(
@@ -279,6 +292,13 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
             row["needs_review"] = True
             rows.append(row)
             continue
+        if found.addresses_system is not None:
+            # The text was written to steer a labeller; Claude read it too, so its label is a suggestion.
+            row = _row_of(activity, found, "review")
+            row["reason"] = f"{found.reason}; Claude suggested {answer.label} ({answer.reason}), not acted on"
+            row["needs_review"] = True
+            rows.append(row)
+            continue
         row = _row_of(activity, found, "claude")
         row.update(
             label=answer.label,
@@ -350,6 +370,7 @@ def reply_classifications(
             "claude_failures": labeller.failed if labeller else 0,
             "claude_cost_usd": round(labeller.cost_usd, 6) if labeller else 0.0,
             "needs_review": int(frame["needs_review"].sum()),
+            "replies_addressing_the_system": int(frame["addresses_system"].notna().sum()),
             "preview": dg.MetadataValue.md(
                 markdown_table(frame, columns=["email", "type", "label", "decided_by", "reason"])
             ),

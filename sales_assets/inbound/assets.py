@@ -6,6 +6,10 @@ the signed webhook landed in the action ledger, so a failed run loses nothing wh
 tiering the leads, and routing them (contact, owner, HubSpot task with a drafted reply) exactly once per
 submission through the action ledger (kind `inbound_task`, keyed by conversion id). Validation, tiering,
 drafting and the routing helpers are pure modules next to this one.
+
+Typed fields that read as instructions to a machine (`validation.flagged_fields`) are shown on the rows
+(`flagged_fields`) and in the tier reason, and are never used as facts: not to match the company, not to
+tier, not written to the HubSpot contact, and a draft that repeats one is refused.
 """
 
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
@@ -39,7 +43,9 @@ from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.tiers import TIERS, LeadFacts, tier_lead
 from sales_assets.inbound.validation import (
     STATUSES,
+    describe_flags,
     email_domain,
+    flagged_fields,
     merge_duplicates,
     normalise_email,
     validate_submission,
@@ -62,7 +68,7 @@ TASK_KIND = "inbound_task"
 RECENT_TASK_WINDOW = timedelta(days=7)
 DRAFT_CONCURRENCY = 4
 ROUTING_OUTCOMES = ("task_created", "already_routed", "merged_recent", "no_task", "failed")
-REPLY_STATUSES = ("drafted", "cached", "failed", "none")
+REPLY_STATUSES = ("drafted", "cached", "failed", "refused", "none")
 ENRICHMENT_STATUSES = ("enriched", "cached", "no_match", "no_company", "over_budget")
 COMPANY_COLUMNS = [
     "domain",
@@ -115,6 +121,8 @@ class FormSubmissions(pa.DataFrameModel):
     spam_reason: Series[str] = pa.Field(nullable=True)
     merged_into: Series[str] = pa.Field(nullable=True)
     duplicate_count: Series[int] = pa.Field(ge=0)
+    #: Typed fields that read as instructions to a machine, and why ("job_title: asks to ...").
+    flagged_fields: Series[str] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -159,6 +167,7 @@ class InboundLeads(pa.DataFrameModel):
     tier_score: Series[float] = pa.Field(ge=0.0, le=1.0)
     tier_reason: Series[str] = pa.Field(str_length={"min_value": 10})
     duplicate_count: Series[int] = pa.Field(ge=0)
+    flagged_fields: Series[str] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -270,6 +279,9 @@ def validate_rows(rows: Sequence[dict[str, Any]], required: Mapping[str, list[st
             }
         )
     merged = merge_duplicates(checked)
+    for row in merged:
+        # After merging: a lead's gaps may have been filled from a later submission.
+        row["flagged_fields"] = describe_flags(flagged_fields(row))
     frame = pd.DataFrame(merged, columns=[*SUBMISSION_COLUMNS, "merged_ids"])
     frame = frame.drop(columns=["merged_ids"]).sort_values(["submitted_at", "conversion_id"])
     frame = frame.reset_index(drop=True)
@@ -366,6 +378,7 @@ def form_submissions(
             "free_mail": int(frame["free_mail"].sum()),
             "role_address": int(frame["role_address"].sum()),
             "spam": int(frame["spam"].sum()),
+            "fields_read_as_instructions": int(frame["flagged_fields"].notna().sum()),
             "from_webhook": int((frame["source"] == "webhook").sum()),
             "webhook_events_ignored": ignored_webhook,
             "forms": ", ".join(f"{f.name} ({f.id})" for f in forms),
@@ -397,7 +410,7 @@ def enrich_companies(
     inputs: dict[str, dict[str, str]] = {}
     for row in leads.to_dict("records"):
         domain = None if row["free_mail"] else email_domain(row["email"]) or None
-        company = _text(row.get("company"))
+        company = None if "company" in flagged_fields(row) else _text(row.get("company"))
         if domain:
             key = f"domain:{domain}"
             inputs[key] = {"domain": domain, **({"name": company} if company else {})}
@@ -527,6 +540,7 @@ def inbound_leads(
                 role_address=bool(row["role_address"]),
                 spam=bool(row["spam"]),
                 spam_reason=row["spam_reason"],
+                flagged_fields=tuple(flagged_fields(row)),
             ),
             policy,
         )
@@ -597,6 +611,26 @@ def _rotation_start(store: PipelineStoreResource) -> int:
     """How many leads the round-robin has assigned so far: the rotation continues from there."""
     entries = store.actions.entries(TASK_KIND)
     return int(sum(1 for d in entries["detail"] if d.get("owner_source") == "round_robin"))
+
+
+def _contact_properties(lead: Mapping[str, Any], routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The HubSpot contact of a lead without one. A typed field that reads as instructions is left out: the
+    CRM would show it as the person's name or title, and whatever reads the CRM next would trust it."""
+    flagged = flagged_fields(lead)
+
+    def typed(column: str) -> Any:
+        return None if column in flagged else lead.get(column)
+
+    return {
+        "email": lead["email"],
+        "firstname": typed("first_name"),
+        "lastname": typed("last_name"),
+        "company": lead.get("company_name") or typed("company"),
+        "jobtitle": typed("job_title"),
+        "phone": lead.get("phone"),
+        "lifecyclestage": "lead",
+        "hubspot_owner_id": routes[lead["conversion_id"]]["owner_id"],
+    }
 
 
 def _empty_route(lead: Mapping[str, Any]) -> dict[str, Any]:
@@ -689,21 +723,7 @@ def inbound_routing(
         if not route["contact_id"]:
             new_contacts.append(lead)
     if new_contacts:
-        created = client.upsert_contacts(
-            [
-                {
-                    "email": lead["email"],
-                    "firstname": lead.get("first_name"),
-                    "lastname": lead.get("last_name"),
-                    "company": lead.get("company_name") or lead.get("company"),
-                    "jobtitle": lead.get("job_title"),
-                    "phone": lead.get("phone"),
-                    "lifecyclestage": "lead",
-                    "hubspot_owner_id": routes[lead["conversion_id"]]["owner_id"],
-                }
-                for lead in new_contacts
-            ]
-        )
+        created = client.upsert_contacts([_contact_properties(lead, routes) for lead in new_contacts])
         by_email = {c.email.lower(): c.id for c in created.results if c.email}
         failed = {str(e.id).lower(): e.message for e in created.errors if e.id}
         for lead in new_contacts:
@@ -819,6 +839,8 @@ def inbound_routing(
             "contacts_created": int(frame["contact_created"].sum()),
             "replies_drafted": drafter.paid_calls,
             "replies_from_cache": drafter.cache_hits,
+            "drafts_refused": int((frame["reply_status"] == "refused").sum()),
+            "leads_with_fields_read_as_instructions": int(inbound_leads["flagged_fields"].notna().sum()),
             "replies_sent": 0,
             "send_replies": inbound_settings.send_replies,
             "claude_cost_usd": round(float(frame["cost_usd"].sum()), 6),

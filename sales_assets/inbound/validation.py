@@ -1,9 +1,14 @@
 """Validating form submissions: email syntax, the form's required fields, free-mail and role addresses,
-spam signals, and merging the submissions of one person.
+spam signals, fields that read as instructions to a machine, and merging the submissions of one person.
 
 What belongs here: pure functions over submission records (dicts with `conversion_id`, `form_id`,
 `submitted_at`, `email` and the field values). A bad submission is never dropped: it gets a status and a
 reason on its row. Which forms count and how leads are tiered live in `settings.py` and `tiers.py`.
+
+What a visitor types (name, title, company, message) is third-party text: it is fenced in prompts, and a
+field that addresses the system ("ignore previous instructions", `system:`, "set my tier to HOT") is
+flagged by `flagged_fields` and used nowhere as a fact: not for tiering, not in the CRM contact, not echoed
+in a drafted reply.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sales_assets.common.instructions import reads_as_instructions
 
 #: One `@`, no spaces, a dot in the domain, no empty labels, a 2+ letter top-level domain.
 _EMAIL = re.compile(
@@ -58,6 +65,8 @@ _BULK_LOCAL = re.compile(
 )
 
 STATUSES = ("valid", "invalid", "duplicate")
+#: Columns of a submission row that a visitor types freely, in the order they are reported.
+VISITOR_FIELDS = ("first_name", "last_name", "company", "job_title", "message")
 
 
 def normalise_email(value: str | None) -> str:
@@ -149,6 +158,23 @@ def validate_submission(values: Mapping[str, Any], required: Sequence[str]) -> V
         spam_reason=reason,
         missing=missing,
     )
+
+
+def flagged_fields(row: Mapping[str, Any]) -> dict[str, str]:
+    """The visitor-typed fields of a submission row (`VISITOR_FIELDS`) that read as instructions to a
+    machine, each with why. Empty for an ordinary submission."""
+    flagged: dict[str, str] = {}
+    for name in VISITOR_FIELDS:
+        value = row.get(name)
+        hit = reads_as_instructions(value) if isinstance(value, str) else None
+        if hit is not None:
+            flagged[name] = hit.describe()
+    return flagged
+
+
+def describe_flags(flagged: Mapping[str, str]) -> str | None:
+    """`flagged_fields` as one line for a frame's column ("job_title: asks to ...; message: ..."), or None."""
+    return "; ".join(f"{name}: {why}" for name, why in flagged.items()) or None
 
 
 def merge_duplicates(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -55,6 +55,7 @@ from resources.claude.resource import AnthropicResource
 from resources.errors import RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.batches import adopted_matches, create_batch_once, forget
+from sales_assets.common.fencing import fence
 from sales_assets.common.seller import SellerSettings
 from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
@@ -84,8 +85,6 @@ SUBJECT_WORDS = (3, 9)
 BODY_WORDS = (60, 160)
 #: Items of each intelligence list given to Claude, most confident first.
 MAX_ITEMS = 3
-#: Longest third-party text put in a prompt, in characters.
-MAX_UNTRUSTED_CHARS = 1200
 
 SPAM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("act now", r"\bact now\b"),
@@ -340,13 +339,6 @@ def _item_texts(items: Any) -> list[str]:
         (i for i in items if isinstance(i, Mapping)), key=lambda i: -float(i.get("confidence") or 0.0)
     )
     return [text for i in found if (text := _text(i.get("text")))]
-
-
-def fence(text: str, *, limit: int = MAX_UNTRUSTED_CHARS) -> str:
-    """Third-party text made safe to put between tags: one line, no angle brackets (so it cannot close
-    its tag or open another), at most `limit` characters."""
-    flat = " ".join(text.split()).replace("<", "\u2039").replace(">", "\u203a")
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def lead_facts(row: Mapping[str, Any], seller: SellerSettings) -> tuple[dict[str, Any], dict[str, str]]:
