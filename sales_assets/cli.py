@@ -27,7 +27,9 @@ from pathlib import Path
 
 logger = logging.getLogger("sales_pipeline")
 
-LOCAL_INSTANCE_YAML = """\
+#: The default of earlier versions, replaced by the current one on the next start (a file someone edited is
+#: left alone).
+_BEFORE_RUN_LIMITS = """\
 # The embedded default instance, written by `sales-pipeline up`: runs, events and schedules in SQLite
 # under this folder (persistent between starts), the run queue, and concurrency pools. The production
 # instance (Postgres) is the dagster.yaml at the top of the repository.
@@ -40,6 +42,11 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 4
+"""
+PREVIOUS_INSTANCE_YAMLS = (_BEFORE_RUN_LIMITS,)
+LOCAL_INSTANCE_YAML = (
+    _BEFORE_RUN_LIMITS
+    + """\
     tag_concurrency_limits:
       # One outbound run per ICP at a time, as in production: two runs of one ICP would race on its leads
       # (the store's spend claims keep them from paying twice even without this).
@@ -47,23 +54,6 @@ concurrency:
         value: {applyLimitPerUniqueValue: true}
         limit: 1
 """
-
-#: Earlier defaults, replaced by the current one on the next start (a file someone edited is left alone).
-PREVIOUS_INSTANCE_YAMLS = (
-    """\
-# The embedded default instance, written by `sales-pipeline up`: runs, events and schedules in SQLite
-# under this folder (persistent between starts), the run queue, and concurrency pools. The production
-# instance (Postgres) is the dagster.yaml at the top of the repository.
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    # One step per vendor pool at a time across all runs: each run's client limiter is per process, so
-    # this is what keeps parallel runs together under each vendor's rate limit.
-    default_limit: 1
-  runs:
-    max_concurrent_runs: 4
-""",
 )
 
 

@@ -165,22 +165,27 @@ WANTED = {
 }
 
 
+def _outcome(sandbox: Sandbox, person: Person, today: date) -> Any:
+    """What the simulator will replay for `person` once enrolled (the engagement model, by seed)."""
+    return engagement_for(
+        sandbox.store.seed,
+        person.email,
+        email_status=person.email_status,
+        language=person.language,
+        first_name=person.first_name,
+        sender_name="x",
+        original_subject="x",
+        today=today,
+    )
+
+
 def _people_by_outcome(sandbox: Sandbox, today: date) -> dict[str, list[Person]]:
     """World people whose engagement (the model the simulator replays) is a plainly worded reply of each
     wanted label, or a dead-mailbox bounce; the test does not depend on which people a seed happens to make
     reply."""
     found: dict[str, list[Person]] = {label: [] for label in [*WANTED, "bounce_hard"]}
     for person in sandbox.world.people:
-        outcome = engagement_for(
-            sandbox.store.seed,
-            person.email,
-            email_status=person.email_status,
-            language=person.language,
-            first_name=person.first_name,
-            sender_name="x",
-            original_subject="x",
-            today=today,
-        )
+        outcome = _outcome(sandbox, person, today)
         if outcome.bounce is not None:
             if (
                 outcome.bounce.hard
@@ -233,16 +238,7 @@ def _worded_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dic
     other injected reply)."""
     found: dict[str, list[Person]] = {wording: [] for wording in wanted}
     for person in sandbox.world.people:
-        outcome = engagement_for(
-            sandbox.store.seed,
-            person.email,
-            email_status=person.email_status,
-            language=person.language,
-            first_name=person.first_name,
-            sender_name="x",
-            original_subject="x",
-            today=today,
-        )
+        outcome = _outcome(sandbox, person, today)
         reply = outcome.reply
         if reply is None or outcome.bounce is not None or reply.after_hours > 30:
             continue
