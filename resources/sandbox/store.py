@@ -160,6 +160,13 @@ class SandboxStore:
             self._local.conn = conn
         return conn
 
+    def close(self) -> None:
+        """Close this thread's connection (a later call opens a new one)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
