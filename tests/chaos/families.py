@@ -1,8 +1,8 @@
 """The job families the chaos harness kills: the state each one starts from, how its job runs, what it
 outputs, and the settings that keep a run quick.
 
-What belongs here: `Workdir` (one scenario's files: the sandbox state, the pipeline store, a Dagster home,
-the saved outputs), `chaos_resources` (the product's own resources bound to those files), `tune_sandbox`
+What belongs here: `Workdir` (one scenario's files: the sandbox state, the pipeline store, the saved
+outputs, the logs), `chaos_resources` (the product's own resources bound to those files), `tune_sandbox`
 (the simulated Anthropic tier made fast enough for dozens of runs), and one `Family` per job:
 
 - `outbound`: one outbound partition (ICP x today), sending switched on so campaign start is covered;
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ CAMPAIGN_NAME = f"sales-pipeline {OUTBOUND_ICP}"
 
 @dataclass(frozen=True)
 class Workdir:
-    """One copy of a family's world: sandbox state, pipeline store, Dagster home, saved outputs, logs."""
+    """One copy of a family's world: sandbox state, pipeline store, saved outputs, logs."""
 
     root: Path
 
@@ -60,10 +60,6 @@ class Workdir:
     @property
     def store(self) -> Path:
         return self.root / "store.sqlite"
-
-    @property
-    def home(self) -> Path:
-        return self.root / "dagster_home"
 
     @property
     def outputs(self) -> Path:
@@ -81,7 +77,7 @@ class Workdir:
         return json.loads(self.meta_file.read_text()) if self.meta_file.exists() else {}
 
     def make(self) -> Workdir:
-        for folder in (self.root, self.home, self.outputs, self.logs):
+        for folder in (self.root, self.outputs, self.logs):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -154,14 +150,16 @@ class Family:
     kinds: tuple[str, ...] | None = None
     #: Another family whose base this one starts from.
     base_of: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 # --- shared pieces ----------------------------------------------------------------------------------------
 
 
 def _instance(work: Workdir) -> dg.DagsterInstance:
-    return dg.DagsterInstance.ephemeral()
+    # In memory: the run history is not what is measured, and a SQLite event log costs seconds per run.
+    # Each run recomputes every asset of its job, so nothing is read back from an earlier run. The IO
+    # manager's files go in the workdir (an ephemeral instance would leave a temporary folder behind).
+    return dg.DagsterInstance.ephemeral(tempdir=str(work.root / "dagster"))
 
 
 def _run_asset_job(
@@ -313,7 +311,6 @@ def _safety_run(work: Workdir) -> list[RunOutcome]:
     """One tick of the safety sensor from a fresh cursor, then each pause run it requests."""
     resources = chaos_resources(work)
     outcomes: list[RunOutcome] = []
-    pauses: list[dict[str, Any]] = []
     with _instance(work) as instance:
         with dg.build_sensor_context(cursor=None, resources=resources, instance=instance) as context:
             tick = campaign_safety_sensor(context)
@@ -326,11 +323,7 @@ def _safety_run(work: Workdir) -> list[RunOutcome]:
                 tags=request.tags,
                 raise_on_error=False,
             )
-            config = request.run_config["ops"]["pause_campaign"]["config"]
-            pauses.append({"campaign_id": config["campaign_id"], "reason": config["reason"]})
             outcomes.append(RunOutcome(str(request.run_key), result.success))
-    previous = work.output("pause_requests", "all") or []
-    work.save_output("pause_requests", "all", [*previous, *pauses])
     return outcomes
 
 
