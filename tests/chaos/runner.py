@@ -144,6 +144,7 @@ class ChaosRunner:
         self.ctx = _forkserver_context()
         self._locks: dict[str, threading.Lock] = {name: threading.Lock() for name in FAMILIES}
         self._views: dict[str, StateView] = {}
+        self._views_lock = threading.Lock()
 
     # --- children -----------------------------------------------------------------------------------
 
@@ -185,14 +186,23 @@ class ChaosRunner:
     def view(self, work: Workdir) -> StateView:
         """A shared read-only view of a base or reference (opened once)."""
         key = str(work.root)
-        if key not in self._views:
-            self._views[key] = StateView(work)
-        return self._views[key]
+        with self._views_lock:
+            if key not in self._views:
+                self._views[key] = StateView(work)
+            return self._views[key]
+
+    def _forget_view(self, work: Workdir) -> None:
+        with self._views_lock:
+            view = self._views.pop(str(work.root), None)
+        if view is not None:
+            view.close()
 
     def reference(self, family: str) -> Reference:
         """One clean run of the family from a copy of its base, with the census of what it wrote."""
         base = self.base(family)
-        work = base.copy_to(self.root / family / "reference")
+        target = Workdir(self.root / family / "reference")
+        self._forget_view(target)  # a reference made again replaces the files under the old view
+        work = base.copy_to(target.root)
         started = time.monotonic()
         code = self._child(family, work, "reference", census=True)
         seconds = time.monotonic() - started
@@ -201,12 +211,12 @@ class ChaosRunner:
         record = json.loads((work.root / "reference.json").read_text())
         calls = [Call(**c) for c in record["calls"]]
         base_view, ref_view = self.view(base), self.view(work)
+        before = {key: used.credits for key, used in base_view.usage.items()}
+        # Explorium's calls are writes where they were billed: the paid fetches and enrichments.
         paid = [
             endpoint
             for (vendor, endpoint), used in ref_view.usage.items()
-            if vendor == "explorium"
-            and used.credits
-            > (base_view.usage[(vendor, endpoint)].credits if (vendor, endpoint) in base_view.usage else 0)
+            if vendor == "explorium" and used.credits > before.get((vendor, endpoint), 0.0)
         ]
         census = classify(calls, paid_endpoints=paid)
         runs = [RunOutcome(**r) for r in record["runs"]]
@@ -281,8 +291,9 @@ class ChaosRunner:
         store.clear_faults()
         store.close()
         error = None
-        if scenario.mode == "kill" and code not in (0, KILL_EXIT_CODE):
-            error = f"the killed run exited with {code}; see {work.logs}"
+        if code not in (0, KILL_EXIT_CODE) or (scenario.mode == "lose" and code != 0):
+            # The job's own failures are results (raise_on_error=False); this is the harness failing.
+            error = f"the faulted run exited with {code}; see {work.logs}"
         elif not fired:
             error = f"the fault never fired (exit {code}): fewer than {scenario.nth} matching writes"
         reruns: list[bool] = []
