@@ -2,7 +2,10 @@
 
 serve     run the four simulators as a local HTTP server
 usage     calls, credits and tokens per vendor endpoint, as JSON
-faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=200`
+faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=200`; the chaos faults:
+          `faults hubspot lose_response_next=1 'lose_response_endpoint=POST */tasks/batch/create'`
+          (processed, answer lost) and `faults lemlist kill_after=2 'kill_after_endpoint=POST /api/campaigns'`
+          (the serving process exits with code 75 right after the 2nd matching write)
 clear     switch every fault off
 advance   move the sandbox clock forward, e.g. `advance --hours 24`
 reset     forget every simulated object and the usage ledger (seed, size and epoch stay)

@@ -9,7 +9,9 @@ A vendor's own paths, payloads and error bodies belong in its module (`explorium
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import os
 import random
 import re
 import time
@@ -98,6 +100,9 @@ class SimResponse:
     spend: Spend | None = None
     # Set when the simulator decided to hang (a timeout fault): the transport turns it into a timeout.
     hang_seconds: float | None = None
+    # Set when the request was processed but its answer is lost (`lose_response_next`): the transport times
+    # out after `hang_seconds`, the socket server closes the connection without answering.
+    lost: bool = False
 
 
 def json_response(
@@ -258,7 +263,27 @@ class VendorSimulator:
             cache_read_tokens=spend.cache_read_tokens,
             cache_write_tokens=spend.cache_write_tokens,
         )
+        if matched is not None and response.status < 400 and (faults.kill_after or faults.lose_response_next):
+            self._after_commit(req, endpoint, faults, response)
         return response
+
+    def _after_commit(self, req: SimRequest, endpoint: str, faults: Any, response: SimResponse) -> None:
+        """The chaos faults, once the request is processed and recorded: crash the serving process after the
+        N-th matching write (`kill_after`), or lose this answer (`lose_response_next`). See `Faults`."""
+        concrete = f"{req.method.upper()} {req.path}"
+        if faults.kill_after and endpoint_matches(faults.kill_after_endpoint, endpoint, concrete):
+            left = self.store.count_down(self.vendor, "kill_after")
+            if left == 0:
+                # Written straight to the file descriptor: logging handlers may not flush before _exit.
+                os.write(2, f"sandbox: kill_after fired on {self.vendor} {concrete}\n".encode())
+                os._exit(int(faults.kill_exit_code))
+        if (
+            faults.lose_response_next
+            and endpoint_matches(faults.lose_response_endpoint, endpoint, concrete)
+            and self.store.consume_fault(self.vendor, "lose_response_next")
+        ):
+            response.hang_seconds = max(0.0, float(faults.lose_response_seconds))
+            response.lost = True
 
     def _answer(
         self,
@@ -301,6 +326,15 @@ class VendorSimulator:
             response = self.bad_json(req, str(exc))
         response.headers.update({k: v for k, v in limit_headers.items() if k not in response.headers})
         return response
+
+
+def endpoint_matches(pattern: str, endpoint: str, concrete: str) -> bool:
+    """Whether a fault's endpoint filter selects a request: an empty filter selects every request; else a
+    glob (`fnmatch`, case-sensitive) on the ledger endpoint name (`POST /api/campaigns/{campaignId}/leads`)
+    or on the method and concrete path (`POST /crm/objects/2026-09/tasks/batch/create`)."""
+    if not pattern:
+        return True
+    return fnmatch.fnmatchcase(endpoint, pattern) or fnmatch.fnmatchcase(concrete, pattern)
 
 
 def new_uuid(seed: str | None = None) -> str:

@@ -314,6 +314,7 @@ class AnthropicSimulator(VendorSimulator):
             "results": results,
             "spend": spend,
             "charged": False,
+            "results_read": False,
         }
         self.store.put("anthropic.batches", batch_id, record, key=scope)
         return json_response(self._batch_view(req, record))
@@ -417,6 +418,12 @@ class AnthropicSimulator(VendorSimulator):
             # (the SDK refuses before asking); we answer 400 invalid_request_error.
             return self._invalid(f"Batch {batch_id} has not finished processing; its results are not ready.")
         self._batch_view(req, record)
+        with self.store.transaction():
+            # Remembered so an orphan (a batch created, never read and never canceled) can be told apart.
+            current = self.store.get("anthropic.batches", batch_id) or record
+            if not current.get("results_read"):
+                current["results_read"] = True
+                self.store.put("anthropic.batches", batch_id, current, key=current["scope"])
         lines = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in record["results"])
         return SimResponse(status=200, body=lines.encode(), headers={"content-type": "application/x-jsonl"})
 

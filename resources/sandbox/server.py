@@ -54,6 +54,11 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             response = sandbox.handle(vendor, sim)
             if response.hang_seconds is not None:
                 time.sleep(response.hang_seconds)
+            if response.lost:
+                # Processed, never answered: the connection closes without a status line, as when a
+                # server dies or a proxy drops the answer after the write went through.
+                self.close_connection = True
+                return
             self._send(response.status, response.body, response.headers)
 
         def _meta(self, path: str) -> tuple[bytes, dict[str, str]]:

@@ -72,6 +72,23 @@ class Faults:
     timeout_next: int = 0
     # HubSpot batch endpoints answer 207 with this share of inputs failed (deterministic per input id).
     partial_failure_rate: float = 0.0
+    # Chaos faults, applied AFTER a request was processed (a write committed, its call and spend in the
+    # usage ledger), to requests whose route answered below 400 and that match the endpoint filter: a glob
+    # on the ledger endpoint name (`POST /crm/objects/2026-09/{objectType}/batch/create`) or on
+    # `METHOD /concrete/path` (`POST /crm/objects/2026-09/notes/batch/create`); empty matches any request.
+    # `lose_response_next`: the answer is lost. In process the client waits `lose_response_seconds` (at
+    # most its read timeout), then gets its library's ReadTimeout; the socket server closes the connection
+    # without answering.
+    lose_response_next: int = 0
+    lose_response_endpoint: str = ""
+    lose_response_seconds: float = 0.2
+    # `kill_after`: a countdown of matching requests; the one that takes it to 0 ends the process serving
+    # the simulator with `os._exit(kill_exit_code)` right after its write is committed, as a crash would.
+    # Meant for a job run in its own process over a shared state file (in process, the simulator serves in
+    # the job's own process; behind the socket server, the server is what exits).
+    kill_after: int = 0
+    kill_after_endpoint: str = ""
+    kill_exit_code: int = 75
 
     @classmethod
     def from_json(cls, raw: str | None) -> Faults:
@@ -142,6 +159,13 @@ class SandboxStore:
             conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn
         return conn
+
+    def close(self) -> None:
+        """Close this thread's connection (a later call opens a new one)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -385,15 +409,21 @@ class SandboxStore:
 
     def consume_fault(self, vendor: str, counter: str) -> bool:
         """Atomically take one from a `*_next` counter; True if there was one to take."""
+        return self.count_down(vendor, counter) is not None
+
+    def count_down(self, vendor: str, counter: str) -> int | None:
+        """Atomically take one from a counter (`*_next`, `kill_after`): what is left after taking it (0 when
+        this was the last), or None when there was nothing to take. The read and the write share one
+        IMMEDIATE transaction, so two processes never take the same unit."""
         with self.transaction() as db:
             faults = self.faults(vendor)
             remaining = getattr(faults, counter)
             if remaining <= 0:
-                return False
+                return None
             data = json.loads(faults.to_json())
             data[counter] = remaining - 1
             db.execute("UPDATE faults SET data = ? WHERE vendor = ?", (json.dumps(data), vendor))
-            return True
+            return int(remaining - 1)
 
     # --- server-side rate limits ------------------------------------------------------------------
 
