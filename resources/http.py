@@ -268,10 +268,16 @@ class VendorHttpClient:
         params: Mapping[str, Any] | None = None,
         extra_limits: Sequence[RateLimit] = (),
         headers: Mapping[str, str] | None = None,
+        idempotent: bool = True,
     ) -> httpx.Response:
         """Send one logical request (with retries); return the response of the attempt that succeeded.
 
         Returns 2xx responses, 207 included: a batch's per-record errors are the caller's to read.
+
+        `idempotent=False` (a create the vendor has no idempotency key for): a request that was sent but got
+        no answer (a read timeout, a dropped connection) is not sent again, since the vendor may have taken
+        it; the error is raised, and the caller finds what was created before creating again. Requests that
+        never left (connect errors) and answers that say they failed (429, 5xx) are retried as usual.
         """
         name = endpoint or f"{method} {path}"
         limits = (*self.limits, *extra_limits)
@@ -282,13 +288,15 @@ class VendorHttpClient:
             self.stats.calls[name] += 1
             try:
                 response = self._http.request(method, path, json=json, params=clean_params, headers=headers)
-            except httpx.TimeoutException as exc:
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 raise ServerError(
-                    f"timed out ({type(exc).__name__})", vendor=self.vendor, endpoint=name
+                    f"could not connect ({type(exc).__name__})", vendor=self.vendor, endpoint=name
                 ) from exc
+            except httpx.TimeoutException as exc:
+                raise _unanswered(f"timed out ({type(exc).__name__})", idempotent, self.vendor, name) from exc
             except httpx.TransportError as exc:
-                raise ServerError(
-                    f"transport error ({type(exc).__name__}: {exc})", vendor=self.vendor, endpoint=name
+                raise _unanswered(
+                    f"transport error ({type(exc).__name__}: {exc})", idempotent, self.vendor, name
                 ) from exc
             if response.is_success:
                 return response
@@ -340,6 +348,18 @@ class VendorHttpClient:
         if status in RETRY_STATUSES or status >= 500:
             return ServerError(message, retry_after=self._retry_after(response), **common)
         return RecordValidationError(message, **common)
+
+
+def _unanswered(message: str, idempotent: bool, vendor: str, endpoint: str) -> ServerError:
+    """A request that was sent and got no answer: retried when sending it again is harmless."""
+    if idempotent:
+        return ServerError(message, vendor=vendor, endpoint=endpoint)
+    return ServerError(
+        f"{message}; no answer, and the vendor may have taken the request: not sent again",
+        vendor=vendor,
+        endpoint=endpoint,
+        retryable=False,
+    )
 
 
 def _safe_body(response: httpx.Response) -> Any:

@@ -81,6 +81,21 @@ def test_an_intent_that_never_reached_hubspot_is_created(crm, store) -> None:  #
     assert set(outcome.created) == {"a3"} and len(_tasks(crm, "a3")) == 1
 
 
+def test_a_create_whose_answer_was_lost_is_found_not_sent_again(sandbox, crm, store) -> None:  # type: ignore[no-untyped-def]
+    contact = _contact(crm, "lostanswer@pipeline-test.example")
+    ensure_effect_key_property(crm, store, "tasks")
+    sandbox.store.set_faults(
+        "hubspot", lose_response_next=1, lose_response_endpoint="POST */tasks/batch/create"
+    )
+    inputs = {"a9": TaskInput(subject="Call back", due=DUE, contact_ids=[contact])}
+    with pytest.raises(ServerError, match="not sent again"):
+        create_once(crm, store, kind=KIND, object_type="tasks", inputs=inputs)
+    assert len(_tasks(crm, "a9")) == 1  # HubSpot took it
+    # The step's retry (or the next run) finds it by its key.
+    outcome = create_once(crm, store, kind=KIND, object_type="tasks", inputs=inputs)
+    assert set(outcome.adopted) == {"a9"} and len(_tasks(crm, "a9")) == 1
+
+
 def test_without_contacts_search_finds_it_and_a_young_unseen_intent_waits(crm, store) -> None:  # type: ignore[no-untyped-def]
     ensure_effect_key_property(crm, store, "tasks")
     store.actions.record(KIND, "found", "intended", {"contact_ids": []})

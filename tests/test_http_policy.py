@@ -129,6 +129,38 @@ def test_transport_errors_are_retried_as_server_errors() -> None:
     assert calls["n"] == 3
 
 
+@pytest.mark.parametrize("idempotent", [True, False])
+def test_an_unanswered_create_is_sent_once_and_an_unsent_one_retried(idempotent: bool) -> None:
+    sent = {"n": 0}
+
+    def lost(request: httpx.Request) -> httpx.Response:
+        sent["n"] += 1
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    client = EchoClient(
+        base_url="https://echo.test", policy=FAST, limits=[], transport=httpx.MockTransport(lost)
+    )
+    with pytest.raises(ServerError) as info:
+        client.request("POST", "/things", json={}, idempotent=idempotent)
+    # A create the vendor may have taken is not sent again; a safe request is retried to the end.
+    assert sent["n"] == (FAST.max_attempts if idempotent else 1)
+    assert ("not sent again" in str(info.value)) is (not idempotent)
+
+    refused = {"n": 0}
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        refused["n"] += 1
+        if refused["n"] < 3:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(201, json={})
+
+    client = EchoClient(
+        base_url="https://echo.test", policy=FAST, limits=[], transport=httpx.MockTransport(unreachable)
+    )
+    # Never sent: retried even when the request is not idempotent.
+    assert client.request("POST", "/things", json={}, idempotent=False).status_code == 201
+
+
 def test_call_with_retries_does_not_retry_foreign_exceptions() -> None:
     calls = {"n": 0}
 

@@ -761,7 +761,9 @@ class HubSpotClient(VendorHttpClient):
                 keys[trace] = key
                 positions[trace] = entry[2] if len(entry) > 2 else place
                 inputs.append({**item, "objectWriteTraceId": trace})
-            response = self.request("POST", path, json={"inputs": inputs})
+            # HubSpot has no idempotency key: a create that got no answer may have been taken, and is not
+            # sent again here (the caller finds it first). Upserts and updates are safe to repeat.
+            response = self.request("POST", path, json={"inputs": inputs}, idempotent=action != "create")
             data = response.json()
             corr = response.headers.get("x-hubspot-correlation-id")
             results = [CrmObject.model_validate(r) for r in data.get("results") or []]

@@ -121,7 +121,8 @@ class LemlistClient(VendorHttpClient):
         body: dict[str, Any] = {"name": name}
         if timezone:
             body["timezone"] = timezone
-        data = self._send("POST", "/campaigns", endpoint="POST /campaigns", json=body)
+        # No idempotency key: a create that got no answer is not sent again (callers find campaigns by name).
+        data = self._send("POST", "/campaigns", endpoint="POST /campaigns", json=body, idempotent=False)
         return Campaign.model_validate(data)
 
     def start_campaign(self, campaign_id: str) -> CampaignState:
@@ -444,8 +445,11 @@ class LemlistClient(VendorHttpClient):
         endpoint: str,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        idempotent: bool = True,
     ) -> Any:
-        response = self.request(method, path, endpoint=endpoint, json=json, params=params)
+        response = self.request(
+            method, path, endpoint=endpoint, json=json, params=params, idempotent=idempotent
+        )
         if not response.content:
             return None
         try:
@@ -531,15 +535,21 @@ class LemlistClient(VendorHttpClient):
         return [Lead.model_validate(r) for r in rows if isinstance(r, dict)]
 
     def _interest(self, lead: str, campaign_id: str | None, verb: str) -> list[Lead]:
+        # Each mark is an activity in lemlist: one that got no answer is not sent again (the caller checks the
+        # lead's state first, see `sales_assets/engagement/reply_actions.py`).
         if campaign_id:
             data = self._send(
                 "POST",
                 f"/campaigns/{_seg(campaign_id)}/leads/{_seg(lead)}/{verb}",
                 endpoint=f"POST /campaigns/{{campaignId}}/leads/{{leadIdOrEmail}}/{verb}",
+                idempotent=False,
             )
         else:
             data = self._send(
-                "POST", f"/leads/{verb}/{_seg(lead)}", endpoint=f"POST /leads/{verb}/{{leadIdOrEmail}}"
+                "POST",
+                f"/leads/{verb}/{_seg(lead)}",
+                endpoint=f"POST /leads/{verb}/{{leadIdOrEmail}}",
+                idempotent=False,
             )
         rows = data if isinstance(data, list) else [data]
         return [Lead.model_validate(r) for r in rows if isinstance(r, dict)]

@@ -302,6 +302,24 @@ class ReplyActionRun:
         unsubscribes = [r for r in pending if plans[r["activity_id"]].lemlist_call == "unsubscribe"]
         if len(unsubscribes) > 1 and self._bulk_unsubscribe(unsubscribes):
             pending = [r for r in pending if plans[r["activity_id"]].lemlist_call != "unsubscribe"]
+        marks = [r for r in pending if plans[r["activity_id"]].lemlist_call != "unsubscribe"]
+        # A mark is an activity in lemlist, not idempotent: an earlier attempt that sent it and crashed, or
+        # lost the answer, left an intent; the lead's state in lemlist tells whether it was taken.
+        unsure = {r["activity_id"] for r in marks if r["activity_id"] in done}
+        taken = self._marks_taken([r for r in marks if r["activity_id"] in unsure], plans)
+        self.store.actions.record_many(
+            LEMLIST_KIND,
+            {
+                **{
+                    r["activity_id"]: ("intended", {"call": plans[r["activity_id"]].lemlist_call})
+                    for r in marks
+                    if r["activity_id"] not in taken
+                },
+                **{key: ("done", {"call": plans[key].lemlist_call, "found": True}) for key in taken},
+            },
+            partition=self.partition,
+        )
+        pending = [r for r in pending if r["activity_id"] not in taken]
         for r in pending:
             call = plans[r["activity_id"]].lemlist_call
             try:
@@ -331,6 +349,22 @@ class ReplyActionRun:
             self.store.actions.record(
                 LEMLIST_KIND, r["activity_id"], "done", {"call": call}, partition=self.partition
             )
+
+    def _marks_taken(self, rows: list[dict[str, Any]], plans: Mapping[str, Plan]) -> set[str]:
+        """The activity ids whose interested / not-interested mark lemlist already shows on the lead."""
+        wanted = {"interested": "interested", "not_interested": "notInterested"}
+        taken: set[str] = set()
+        for r in rows:
+            state = wanted[str(plans[r["activity_id"]].lemlist_call)]
+            entries = self.lemlist.get_lead(r["email"])
+            self.calls["lemlist"] += 1
+            campaign = r.get("campaign_id")
+            if any(
+                e.state == state and (not campaign or (e.campaign and e.campaign.id == campaign))
+                for e in entries
+            ):
+                taken.add(r["activity_id"])
+        return taken
 
     def _bulk_unsubscribe(self, rows: list[dict[str, Any]]) -> bool:
         """Several addresses onto lemlist's unsubscribe list in one bulk POST. lemlist answers the bulk call

@@ -295,11 +295,14 @@ def pause_campaign(
         "spam_complaints": config.spam_complaints,
         "threshold": config.threshold,
     }
-    if done is not None and done.detail.get("digest") == config.digest:
+    if done is not None and done.status != "intended" and done.detail.get("digest") == config.digest:
         context.log.info(f"campaign {config.campaign_id} already {done.status} for these figures: no call")
         return dg.Output(
             done.status, metadata={**figures, "paused_now": False, "campaign_id": config.campaign_id}
         )
+    # The intent first: a run killed between lemlist's pause and this record leaves it for the sensor to
+    # settle from the campaign's state (a pause is harmless to send twice; a pause nobody sees is not).
+    pipeline_store.actions.record(PAUSE_KIND, key, "intended", detail)
     state = lemlist.get_client().pause_campaign(config.campaign_id).state
     pipeline_store.actions.record(PAUSE_KIND, key, config.status, {**detail, "lemlist_state": state})
     context.log.warning(
@@ -319,6 +322,25 @@ def campaign_safety_job() -> None:
     pause_campaign()
 
 
+def settle_pause_intents(client: Any, store: PipelineStoreResource, log: Any) -> int:
+    """Pauses a run sent but did not record (killed in between): recorded from the campaign's state in
+    lemlist. Returns how many were settled."""
+    entries = store.actions.entries(PAUSE_KIND)
+    settled = 0
+    for key, status, detail in zip(entries["key"], entries["status"], entries["detail"], strict=True):
+        if status != "intended":
+            continue
+        campaign = client.get_campaign(str(detail["campaign_id"]))
+        if campaign.status == "paused":
+            settled_detail = {**detail, "lemlist_state": "paused"}
+            store.actions.record(PAUSE_KIND, str(key), str(detail["status"]), settled_detail)
+            log.warning(
+                f"campaign {detail['campaign_id']} was paused by a run that stopped before recording it"
+            )
+            settled += 1
+    return settled
+
+
 @dg.sensor(
     job=campaign_safety_job,
     minimum_interval_seconds=300,
@@ -334,6 +356,7 @@ def campaign_safety_sensor(
     safety_settings: SafetySettings,
 ) -> dg.SensorResult | dg.SkipReason:
     client = lemlist.get_client()
+    settle_pause_intents(client, pipeline_store, context.log)
     emails = ledger_emails(pipeline_store)
     running = [
         pc for pc in product_campaigns(client, enrollment_settings, emails) if pc.campaign.status == "running"
@@ -369,7 +392,11 @@ def campaign_safety_sensor(
             assert verdict.reason is not None
             detail = pause_detail(f, verdict)
             done = pipeline_store.actions.get(PAUSE_KIND, f"{f.campaign_id}:{verdict.reason}")
-            if done is not None and done.detail.get("digest") == detail["digest"]:
+            if (
+                done is not None
+                and done.status != "intended"
+                and done.detail.get("digest") == detail["digest"]
+            ):
                 continue
             requests.append(
                 dg.RunRequest(

@@ -56,6 +56,8 @@ CRM_SYNC_COLUMNS = list(CrmSyncResults.to_schema().columns)
 RETRIED = "retried by the next run"
 #: Action-ledger kinds: the first sight of a contact (was it the product's to create?), and its note.
 CONTACT_KIND = "crm_contact"
+#: Companies whose create was sent: a re-run looks these domains up before creating any of them again.
+COMPANY_KIND = "crm_company"
 NOTE_KIND = "crm_note"
 
 
@@ -171,8 +173,12 @@ def sync_companies(
     # are created. Searching again here would cost one search call per 100 domains at 4/s for a race of
     # minutes; `lookup_unknown=True` does it where other writers are busy.
     unseen = [d for d in wanted if d not in known]
-    if unseen and lookup_unknown:
-        for domain, matches in crm.find_companies_by_domains(unseen, properties=["domain"]).items():
+    # A domain whose create was sent by an earlier attempt that crashed or lost the answer may exist now:
+    # those are looked up before anything is created again (HubSpot does not deduplicate companies).
+    intended = set(store.actions.get_many(COMPANY_KIND, unseen)) if unseen else set()
+    lookup = unseen if lookup_unknown else [d for d in unseen if d in intended]
+    if lookup:
+        for domain, matches in crm.find_companies_by_domains(lookup, properties=["domain"]).items():
             if matches:
                 known[domain] = matches[0].id
     rows: list[dict[str, Any]] = []
@@ -185,6 +191,7 @@ def sync_companies(
     }
     synced: dict[str, tuple[str, str]] = {}
     if to_create:
+        store.actions.record_many(COMPANY_KIND, {d: ("intended", {}) for d in to_create})
         created = crm.create_companies([wanted[d] for d in to_create])
         failed = {e.index: e for e in created.errors if e.index is not None}
         by_domain = {r.domain: r for r in created.results}
