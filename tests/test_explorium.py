@@ -56,8 +56,11 @@ def test_fetch_businesses_walks_every_page(sandbox: Sandbox, sandbox_path: Path)
     sizes = ["51-200", "201-500"]
     result = client.fetch_businesses(BusinessFilters(country_code=["us"], company_size=sizes), page_size=25)
 
-    expected = [c.business_id for c in sandbox.world.companies
-                if c.country_code == "us" and c.employees_range in sizes]
+    expected = [
+        c.business_id
+        for c in sandbox.world.companies
+        if c.country_code == "us" and c.employees_range in sizes
+    ]
     assert len(expected) > 100
     ids = [b.business_id for b in result.records]
     assert ids == expected  # every record, in the simulator's deterministic order
@@ -92,8 +95,11 @@ def test_fetch_filters_and_negate_follow_the_world(sandbox: Sandbox, sandbox_pat
             for s in company.signals
         )
 
-    expected = [c.business_id for c in sandbox.world.companies
-                if c.country_code != "us" and {"Salesforce", "HubSpot"} & set(c.tech_stack) and funded(c)]
+    expected = [
+        c.business_id
+        for c in sandbox.world.companies
+        if c.country_code != "us" and {"Salesforce", "HubSpot"} & set(c.tech_stack) and funded(c)
+    ]
     assert expected
     assert [b.business_id for b in result.records] == expected
     assert all("new_funding_round" in (b.events or []) for b in result.records)
@@ -181,8 +187,10 @@ def test_bulk_endpoints_batch_by_their_limits(sandbox: Sandbox, sandbox_path: Pa
     assert len(firmo.rows) == 60 and firmo.spend.credits == 60
     assert firmo.by_id()[companies[0].business_id].name == companies[0].name
 
-    matched = client.match_businesses([{"name": c.name, "domain": c.domain} for c in companies]
-                                      + [{"name": "No Such Company", "domain": "no-such-company.example"}])
+    matched = client.match_businesses(
+        [{"name": c.name, "domain": c.domain} for c in companies]
+        + [{"name": "No Such Company", "domain": "no-such-company.example"}]
+    )
     assert calls(sandbox, "POST /v1/businesses/match") == 2
     assert [m.business_id for m in matched.matches] == [c.business_id for c in companies] + [None]
 
@@ -195,12 +203,15 @@ def test_events_respect_the_time_window(sandbox: Sandbox, sandbox_path: Path) ->
     now = sandbox.store.now()
     since, until = now - timedelta(days=45), now - timedelta(days=5)
 
-    result = client.business_events(business_ids=ids, event_types=types, timestamp_from=since,
-                                    timestamp_to=until)
+    result = client.business_events(
+        business_ids=ids, event_types=types, timestamp_from=since, timestamp_to=until
+    )
 
     assert calls(sandbox, "POST /v1/businesses/events") == 2  # 45 ids in chunks of 40
     expected = {
-        s.event_id for c in companies for s in c.signals
+        s.event_id
+        for c in companies
+        for s in c.signals
         if since <= sandbox.store.epoch - timedelta(days=s.offset_days) <= until
     }
     assert expected
@@ -227,8 +238,9 @@ def test_422_size_below_page_size_is_a_record_validation_error(sandbox: Sandbox,
     with pytest.raises(RecordValidationError, match="value is not a valid enumeration member"):
         client.fetch_businesses({"company_size": ["huge"]})
     with pytest.raises(RecordValidationError, match=r"body\.prospect_ids\.1: none is not an allowed value"):
-        client.request("POST", "/prospects/contacts_information/bulk_enrich",
-                       json={"prospect_ids": ["a" * 40, None]})
+        client.request(
+            "POST", "/prospects/contacts_information/bulk_enrich", json={"prospect_ids": ["a" * 40, None]}
+        )
     assert calls(sandbox, FETCH) == 2  # validation errors are not retried
 
 

@@ -34,9 +34,16 @@ from resources.sandbox.world import (
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = datetime(2026, 3, 2, tzinfo=UTC)
 INDUSTRIES = {
-    "software development", "it services and it consulting", "financial services",
-    "hospitals and health care", "manufacturing", "marketing services", "retail", "truck transportation",
-    "insurance", "biotechnology research",
+    "software development",
+    "it services and it consulting",
+    "financial services",
+    "hospitals and health care",
+    "manufacturing",
+    "marketing services",
+    "retail",
+    "truck transportation",
+    "insurance",
+    "biotechnology research",
 }
 AGE_BOUNDS = ((3, "0-3"), (6, "3-6"), (10, "6-10"), (20, "10-20"))
 ROLE_LOCALS = {"info", "sales", "contact", "hello", "office", "team", "admin", "kontakt"}
@@ -143,8 +150,16 @@ def test_companies_are_unique_and_well_formed(world: World) -> None:
 
 
 def test_tld_fits_the_country(world: World) -> None:
-    local = {"de": ".de", "fr": ".fr", "gb": ".co.uk", "nl": ".nl", "ca": ".ca", "es": ".es", "se": ".se",
-             "au": ".com.au"}
+    local = {
+        "de": ".de",
+        "fr": ".fr",
+        "gb": ".co.uk",
+        "nl": ".nl",
+        "ca": ".ca",
+        "es": ".es",
+        "se": ".se",
+        "au": ".com.au",
+    }
     for code, tld in local.items():
         at_home = [c for c in world.companies if c.country_code == code]
         share = sum(c.domain.endswith(tld) for c in at_home) / len(at_home)
@@ -215,8 +230,17 @@ def test_people_are_unique_and_attached_to_their_company(world: World) -> None:
     assert len({p.email for p in people}) == len(people)
     personal = [p.personal_email for p in people if p.personal_email]
     assert len(set(personal)) == len(personal)
-    rank = {"founder": 0, "owner": 0, "partner": 1, "c-suite": 1, "vice president": 2, "director": 3,
-            "manager": 4, "senior non-managerial": 5, "non-managerial": 6}
+    rank = {
+        "founder": 0,
+        "owner": 0,
+        "partner": 1,
+        "c-suite": 1,
+        "vice president": 2,
+        "director": 3,
+        "manager": 4,
+        "senior non-managerial": 5,
+        "non-managerial": 6,
+    }
     seen_companies: list[str] = []
     for c in world.companies:
         staff = world.people_at(c.business_id)
@@ -397,18 +421,37 @@ def test_submission_kinds(world: World, sales_submissions: list) -> None:
 
 
 def _engage(email: str, status: str | None, language: str = "en", first_name: str | None = "Ada"):
-    return engagement_for(7, email, email_status=status, language=language, first_name=first_name,
-                          sender_name="Sam Carter", original_subject="Quick idea for your team",
-                          today=date(2026, 3, 2))
+    return engagement_for(
+        7,
+        email,
+        email_status=status,
+        language=language,
+        first_name=first_name,
+        sender_name="Sam Carter",
+        original_subject="Quick idea for your team",
+        today=date(2026, 3, 2),
+    )
 
 
 def test_engagement_is_deterministic() -> None:
     for i in range(200):
         assert _engage(f"lead{i}@example.com", "valid") == _engage(f"lead{i}@example.com", "valid")
     assert _engage("Lead1@Example.com ", "valid") == _engage("lead1@example.com", "valid")
-    outcomes = {repr(engagement_for(seed, "lead1@example.com", email_status="catch-all", language="en",
-                                    first_name="Ada", sender_name="Sam", original_subject="Hi",
-                                    today=date(2026, 3, 2))) for seed in range(40)}
+    outcomes = {
+        repr(
+            engagement_for(
+                seed,
+                "lead1@example.com",
+                email_status="catch-all",
+                language="en",
+                first_name="Ada",
+                sender_name="Sam",
+                original_subject="Hi",
+                today=date(2026, 3, 2),
+            )
+        )
+        for seed in range(40)
+    }
     assert len(outcomes) > 1
 
 

@@ -33,8 +33,17 @@ def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -
     home = tmp_path / "home"
     port = _free_port()
     result = subprocess.run(
-        [sys.executable, "-m", "sales_assets.cli", "up", "--port", str(port), "--exit-after-startup",
-         "--timeout", "240"],
+        [
+            sys.executable,
+            "-m",
+            "sales_assets.cli",
+            "up",
+            "--port",
+            str(port),
+            "--exit-after-startup",
+            "--timeout",
+            "240",
+        ],
         cwd=ROOT,
         env=_env(home),
         capture_output=True,

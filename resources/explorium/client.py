@@ -342,7 +342,10 @@ class ExploriumClient(VendorHttpClient):
         # Explorium rejects size < page_size with a 422, so a small max_results shrinks the page.
         page_size = min(page_size, size)
         body: dict[str, Any] = {
-            "mode": "full", "size": size, "page_size": page_size, "filters": _filters(filters)
+            "mode": "full",
+            "size": size,
+            "page_size": page_size,
+            "filters": _filters(filters),
         }
         if exclude:
             body["exclude"] = list(exclude)
@@ -503,7 +506,7 @@ def _ids(ids: Sequence[str]) -> list[str]:
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
-        yield list(items[start:start + size])
+        yield list(items[start : start + size])
 
 
 def _timestamp(value: datetime | date | str) -> str:

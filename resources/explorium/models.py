@@ -159,9 +159,20 @@ class BusinessFilters(_Filters):
     has_website: ExistsFilter | None = None
 
     @field_validator(
-        "country_code", "region_country_code", "city_region_country", "company_size", "company_revenue",
-        "company_age", "number_of_locations", "google_category", "linkedin_category", "naics_category",
-        "company_tech_stack_category", "company_tech_stack_tech", "company_name", "website_keywords",
+        "country_code",
+        "region_country_code",
+        "city_region_country",
+        "company_size",
+        "company_revenue",
+        "company_age",
+        "number_of_locations",
+        "google_category",
+        "linkedin_category",
+        "naics_category",
+        "company_tech_stack_category",
+        "company_tech_stack_tech",
+        "company_name",
+        "website_keywords",
         mode="before",
     )
     @classmethod
@@ -200,9 +211,20 @@ class ProspectFilters(_Filters):
     current_role_months: RangeFilter | None = None
 
     @field_validator(
-        "business_id", "job_level", "job_department", "country_code", "region_country_code",
-        "company_country_code", "company_region_country_code", "company_size", "company_revenue",
-        "google_category", "linkedin_category", "naics_category", "city_region_country", "company_name",
+        "business_id",
+        "job_level",
+        "job_department",
+        "country_code",
+        "region_country_code",
+        "company_country_code",
+        "company_region_country_code",
+        "company_size",
+        "company_revenue",
+        "google_category",
+        "linkedin_category",
+        "naics_category",
+        "city_region_country",
+        "company_name",
         mode="before",
     )
     @classmethod
