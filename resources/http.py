@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -206,10 +206,17 @@ class CallStats:
     calls: Counter[str]
     retries: Counter[str]
     retry_wait_seconds: float = 0.0
+    # Attempts sent that got no answer (a read timeout, a dropped connection): the vendor may have taken
+    # and billed them.
+    unanswered: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def empty(cls) -> CallStats:
         return cls(calls=Counter(), retries=Counter())
+
+    @property
+    def total_unanswered(self) -> int:
+        return sum(self.unanswered.values())
 
     @property
     def total_calls(self) -> int:
@@ -293,8 +300,10 @@ class VendorHttpClient:
                     f"could not connect ({type(exc).__name__})", vendor=self.vendor, endpoint=name
                 ) from exc
             except httpx.TimeoutException as exc:
+                self.stats.unanswered[name] += 1
                 raise _unanswered(f"timed out ({type(exc).__name__})", idempotent, self.vendor, name) from exc
             except httpx.TransportError as exc:
+                self.stats.unanswered[name] += 1
                 raise _unanswered(
                     f"transport error ({type(exc).__name__}: {exc})", idempotent, self.vendor, name
                 ) from exc

@@ -126,7 +126,11 @@ def test_ledger_since_filter_and_entries_frame(db: Database) -> None:
         "asset",
         "run_id",
         "cached",
+        "state",
+        "estimate",
+        "lost",
     ]
+    assert frame["state"].tolist() == ["settled"]
     at = frame["at"].iloc[0].to_pydatetime()
     assert at.tzinfo is not None
     assert ledger.spent(since=at) == 1

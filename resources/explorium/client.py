@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -36,6 +36,7 @@ from resources.explorium.models import (
     CallSpend,
     ContactsEnrichmentResult,
     ContactType,
+    CreditAggregation,
     Credits,
     CreditUsage,
     EnrichedBusiness,
@@ -317,6 +318,33 @@ class ExploriumClient(VendorHttpClient):
         response = self.request("GET", "/credits", endpoint="GET /credits")
         return Credits.model_validate(response.json())
 
+    def credit_aggregation(
+        self, start: datetime, end: datetime, *, mode: str = "endpoints"
+    ) -> CreditAggregation:
+        """`POST /credits/aggregation`: credits charged between `start` and `end` (at most 7 days apart at
+        hourly resolution, which is what is asked for)."""
+        body = {
+            "from_date": _utc_iso(start),
+            "to_date": _utc_iso(end),
+            "mode": mode,
+            "resolution": "hour",
+            "timezone": "UTC",
+        }
+        response = self.request(
+            "POST", "/credits/aggregation", endpoint="POST /credits/aggregation", json=body
+        )
+        return CreditAggregation.model_validate(response.json())
+
+    def billed_between(self, start: datetime, end: datetime) -> float:
+        """What the account was charged between two moments, by Explorium's own account (for
+        `SpendLedger.reconcile`)."""
+        return float(self.credit_aggregation(start, end).total_credits)
+
+    @property
+    def unanswered_attempts(self) -> int:
+        """Attempts this client sent that got no answer (Explorium may have billed them)."""
+        return self.stats.total_unanswered
+
     # --- plumbing --------------------------------------------------------------------------------
 
     def _post(self, path: str, body: Mapping[str, Any]) -> tuple[dict[str, Any], CreditUsage | None]:
@@ -502,6 +530,12 @@ def _ids(ids: Sequence[str]) -> list[str]:
     if any(not isinstance(i, str) or not i for i in ids):
         raise ValueError("prospect ids must be non-empty strings (Explorium rejects a batch with a null id)")
     return _unique(ids)
+
+
+def _utc_iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:

@@ -548,3 +548,14 @@ class Credits(Envelope):
     @property
     def allocated(self) -> float:
         return self.allocated_credits
+
+
+class CreditAggregation(Envelope):
+    """`POST /v1/credits/aggregation`: credits the account was charged between two times. Explorium types
+    the `aggregations` items only as objects, so the product reads `total_credits` alone."""
+
+    from_date: str
+    to_date: str
+    mode: str
+    total_credits: float
+    aggregations: list[dict[str, Any]] = Field(default_factory=list)

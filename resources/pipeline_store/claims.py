@@ -20,8 +20,9 @@ CHUNK = 500
 HOST = socket.gethostname()
 
 
-def _alive(host: str, pid: int) -> bool:
-    """Whether the process that made a claim may still be running (unknowable for another machine)."""
+def alive(host: str, pid: int) -> bool:
+    """Whether the process that made a claim (or opened a paid call) may still be running (unknowable for
+    another machine)."""
     if host != HOST:
         return True
     try:
@@ -72,7 +73,7 @@ class SpendClaims:
                     holder is None
                     or holder[0] == owner
                     or holder[3] < stale
-                    or not _alive(holder[1], holder[2])
+                    or not alive(holder[1], holder[2])
                 ):
                     mine.append(item)
                 else:
@@ -97,9 +98,7 @@ class SpendClaims:
         stale = to_utc_iso(utc_now() - ttl)
         wanted = set(items)
         rows = self.db.query("SELECT item, host, pid, at FROM claims WHERE namespace = ?", (namespace,))
-        return {
-            row[0] for row in rows if row[0] in wanted and row[3] >= stale and _alive(row[1], int(row[2]))
-        }
+        return {row[0] for row in rows if row[0] in wanted and row[3] >= stale and alive(row[1], int(row[2]))}
 
     def held(self, namespace: str) -> dict[str, str]:
         """item -> owner of every claim in `namespace` (for tests and diagnostics)."""

@@ -112,6 +112,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             at TEXT NOT NULL,
             PRIMARY KEY (namespace, item))""",
     ),
+    (
+        # A paid call is written before it is made ('open', its estimate counting against the budget) and
+        # settled from the answer; an open row whose process stopped, and a call answered only after an
+        # unanswered attempt ('unsure'), are reconciled from the vendor's own account of what it billed.
+        "ALTER TABLE spend ADD COLUMN state TEXT NOT NULL DEFAULT 'settled'",
+        "ALTER TABLE spend ADD COLUMN estimate REAL NOT NULL DEFAULT 0",
+        "ALTER TABLE spend ADD COLUMN lost INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE spend ADD COLUMN host TEXT",
+        "ALTER TABLE spend ADD COLUMN pid INTEGER",
+        "CREATE INDEX IF NOT EXISTS spend_vendor_state ON spend (vendor, state)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,6 +46,10 @@ from resources.sandbox.world import (
 )
 
 ACCOUNT_NS = "explorium.account"
+#: One record per charge (wall-clock time, path, credits), what `POST /v1/credits/aggregation` sums.
+BILLING_NS = "explorium.billing"
+#: Longest range per resolution (Explorium's docs: hour at most 7 days, day 60 days, month 2 years).
+AGGREGATION_SPAN = {"hour": timedelta(days=7), "day": timedelta(days=60), "month": timedelta(days=731)}
 DEFAULT_ALLOCATED_CREDITS = 100_000
 INSUFFICIENT_CREDITS = (
     "You have insufficient credits to perform this operation. Please purchase additional credits."
@@ -1079,8 +1083,10 @@ class ExploriumSimulator(VendorSimulator):
             },
         )
 
-    def _charge(self, credits: float) -> bool:
-        """Take `credits` from the pool atomically; False (nothing taken) when there are not enough."""
+    def _charge(self, credits: float, path: str = "") -> bool:
+        """Take `credits` from the pool atomically; False (nothing taken) when there are not enough. Each
+        charge is logged at wall-clock time (billing follows the real clock, not the world's), for the
+        credit aggregation."""
         if credits <= 0:
             return True
         with self.store.transaction():
@@ -1088,6 +1094,9 @@ class ExploriumSimulator(VendorSimulator):
             if state["remaining"] < credits:
                 return False
             self.store.put(ACCOUNT_NS, "credits", {**state, "remaining": state["remaining"] - credits})
+            self.store.put(
+                BILLING_NS, uuid.uuid4().hex, {"at": time.time(), "path": path, "credits": credits}
+            )
         return True
 
     # --- envelope ------------------------------------------------------------------------------------
@@ -1107,7 +1116,7 @@ class ExploriumSimulator(VendorSimulator):
         billed: int = 0,
     ) -> SimResponse:
         """A success: charge the pool (403 if it cannot pay), wrap the envelope, report the spend."""
-        if not self._charge(credits):
+        if not self._charge(credits, req.path):
             return json_response({"details": INSUFFICIENT_CREDITS, "correlation_id": uuid.uuid4().hex}, 403)
         body = {
             "response_context": self._context(status="success" if hits else "miss", started=started),
@@ -2098,12 +2107,93 @@ class ExploriumSimulator(VendorSimulator):
             }
         )
 
+    @route("POST", "/v1/credits/aggregation")
+    def credit_aggregation(self, req: SimRequest) -> SimResponse:
+        """Credits charged between two ISO times: per endpoint (mode `endpoints`) or per hour, day or month
+        (mode `timely`). Explorium types the aggregation items only as objects; the sandbox's are
+        `{endpoint, credits}` and `{period, credits}` (see VENDOR_NOTES)."""
+        try:
+            body, times = _aggregation_request(req)
+        except Invalid as exc:
+            return self._invalid(exc)
+        mode, resolution = body["mode"], body.get("resolution")
+        start, end = times["from_date"].timestamp(), times["to_date"].timestamp()
+        charges = [c for c in self.store.all(BILLING_NS) if start <= float(c["at"]) <= end]
+        groups: dict[str, float] = {}
+        for charge in charges:
+            if mode == "endpoints":
+                group = str(charge["path"])
+            else:
+                group = _period(datetime.fromtimestamp(float(charge["at"]), UTC), str(resolution))
+            groups[group] = groups.get(group, 0.0) + float(charge["credits"])
+        label = "endpoint" if mode == "endpoints" else "period"
+        return json_response(
+            {
+                "response_context": self._context(),
+                "from_date": body["from_date"],
+                "to_date": body["to_date"],
+                "mode": mode,
+                **({"resolution": resolution} if resolution else {}),
+                "timezone": body.get("timezone") or "UTC",
+                "total_credits": _whole(sum(groups.values())),
+                "aggregations": [{label: k, "credits": _whole(v)} for k, v in sorted(groups.items())],
+            }
+        )
+
     # SPEC puts the healthcheck at the root; clients built on the /v1 base reach it there too.
     @route("GET", "/healthcheck/http")
     @route("GET", "/v1/healthcheck/http")
     def healthcheck(self, req: SimRequest) -> SimResponse:
         # The document types the answer as a JSON string; what the string says is not documented.
         return json_response("OK")
+
+
+def _aggregation_request(req: SimRequest) -> tuple[dict[str, Any], dict[str, datetime]]:
+    """The checked body of `POST /v1/credits/aggregation` and its two times (UTC when no offset is given)."""
+    body = _body(req)
+    errors = _Errors()
+    for name in ("from_date", "to_date", "mode"):
+        if name not in body:
+            errors.missing(["body", name])
+    _extra_keys(errors, body, ("request_context", "from_date", "to_date", "mode", "resolution", "timezone"))
+    mode, resolution = body.get("mode"), body.get("resolution")
+    if mode is not None and mode not in ("timely", "endpoints"):
+        errors.enum(["body", "mode"], ["timely", "endpoints"])
+    if resolution is not None and resolution not in AGGREGATION_SPAN:
+        errors.enum(["body", "resolution"], list(AGGREGATION_SPAN))
+    if mode == "timely" and resolution is None:
+        errors.missing(["body", "resolution"])
+    times: dict[str, datetime] = {}
+    for name in ("from_date", "to_date"):
+        if name not in body:
+            continue
+        try:
+            moment = datetime.fromisoformat(str(body[name]).replace("Z", "+00:00"))
+        except ValueError:
+            errors.add(["body", name], "invalid datetime format", "value_error.datetime")
+            continue
+        times[name] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if len(times) == 2:
+        span = AGGREGATION_SPAN[resolution if resolution in AGGREGATION_SPAN else "month"]
+        if times["to_date"] < times["from_date"]:
+            errors.add(["body", "to_date"], "to_date is before from_date", "value_error")
+        elif times["to_date"] - times["from_date"] > span:
+            errors.add(["body", "to_date"], f"range longer than {span.days} days", "value_error")
+    errors.check()
+    return body, times
+
+
+def _period(moment: datetime, resolution: str) -> str:
+    if resolution == "hour":
+        return moment.strftime("%Y-%m-%dT%H:00:00+00:00")
+    if resolution == "day":
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m")
+
+
+def _whole(credits: float) -> int | float:
+    """Explorium types credit totals as integers; every price is whole, so a sum is too."""
+    return int(credits) if float(credits).is_integer() else credits
 
 
 def _sorted(maps: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

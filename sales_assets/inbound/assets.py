@@ -516,6 +516,7 @@ def inbound_leads(
         asset="inbound_leads",
         budget_credits=inbound_settings.daily_budget_credits,
         run_id=_run_id(context),
+        account=explorium.get_client(),
     )
     companies, match_counts = enrich_companies(frame, explorium, paid)
     fits = best_fit(companies[companies["industry"].notna()], icp_profiles)

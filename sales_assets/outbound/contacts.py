@@ -183,6 +183,7 @@ def company_contacts(
         asset="company_contacts",
         budget_credits=profile.daily_budget_credits,
         run_id=context.run.run_id,
+        account=client,
     )
     selected = scored_companies[scored_companies["selected"]]
     ids = selected["business_id"].tolist()
@@ -276,6 +277,7 @@ def enriched_contacts(
         asset="enriched_contacts",
         budget_credits=profile.daily_budget_credits,
         run_id=context.run.run_id,
+        account=client,
     )
     chosen = company_contacts[company_contacts["selected"]].reset_index(drop=True)
     types = ["email", "phone"] if profile.enrich_phone else ["email"]

@@ -177,6 +177,7 @@ def discovered_companies(
         asset="discovered_companies",
         budget_credits=profile.daily_budget_credits,
         run_id=context.run.run_id,
+        account=client,
     )
     records: list[dict[str, Any]] = []
     per_industry: dict[str, int] = {}
@@ -251,6 +252,7 @@ def scored_companies(
         asset="scored_companies",
         budget_credits=profile.daily_budget_credits,
         run_id=context.run.run_id,
+        account=client,
     )
     frame = discovered_companies.set_index("business_id", drop=False).rename_axis(None)
     ids = list(frame.index)

@@ -191,6 +191,7 @@ def email_reverification(
         run_id=context.run.run_id,
         # A fresh fetch: nothing cached counts, since the cached answer is the check being redone.
         ttl=timedelta(0),
+        account=client,
     )
 
     def buy(batch: list[str]) -> tuple[dict[str, Any], float, int]:

@@ -8,19 +8,30 @@ items are claimed in the store: a second run of the same partition at the same t
 hand, a sensor and a schedule) waits for the first run's answer instead of buying the same items again, and
 takes over claims a stopped run left behind once they are older than `claim_ttl`. The vendor calls
 themselves are passed in as functions, so this module knows no vendor.
+
+Each purchase is written to the spend ledger before it is made (its estimate counts against the budget) and
+settled from the answer. Given the vendor's own account (`VendorAccount`), a purchase whose answer was lost
+(the run stopped, or an attempt went unanswered and was sent again) is reconciled from what the vendor says
+it billed, before the first purchase of the next run and right after an unsure one: the ledger and the
+budget then hold what was really paid, lost answers included.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from resources.errors import VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+
+log = logging.getLogger(__name__)
 
 #: What a vendor call returns to `PaidCalls`: values by id (None = the vendor has no data) and the
 #: credits the vendor says it charged, and how many HTTP calls it took.
@@ -35,6 +46,16 @@ CLAIM_TTL = timedelta(minutes=15)
 CLAIM_POLL_SECONDS = 0.5
 
 
+class VendorAccount(Protocol):
+    """What a vendor client offers for reconciling spend: what the account was billed between two moments,
+    and how many of this client's attempts went unanswered so far."""
+
+    def billed_between(self, start: datetime, end: datetime) -> float: ...
+
+    @property
+    def unanswered_attempts(self) -> int: ...
+
+
 @dataclass
 class SpendTally:
     """What one asset's calls cost, for its metadata."""
@@ -44,6 +65,7 @@ class SpendTally:
     vendor_calls: int = 0
     cache_hits: int = 0
     over_budget: int = 0
+    reconciled_credits: float = 0.0
     by_endpoint: dict[str, float] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, float | int]:
@@ -53,6 +75,7 @@ class SpendTally:
             "vendor_calls": self.vendor_calls,
             "cache_hits": self.cache_hits,
             "skipped_over_budget": self.over_budget,
+            "credits_reconciled": round(self.reconciled_credits, 2),
         }
 
 
@@ -81,6 +104,7 @@ class PaidCalls:
         ttl: timedelta = timedelta(days=30),
         now: datetime | None = None,
         claim_ttl: timedelta = CLAIM_TTL,
+        account: VendorAccount | None = None,
     ) -> None:
         self.store = store
         self.vendor = vendor
@@ -91,6 +115,8 @@ class PaidCalls:
         self.ttl = ttl
         self.now = now
         self.claim_ttl = claim_ttl
+        self.account = account
+        self._reconciled = False
         # A retried step of the same run takes its own claims back at once.
         self.owner = run_id or uuid.uuid4().hex
         self.tally = SpendTally()
@@ -145,10 +171,11 @@ class PaidCalls:
             mine, theirs = self.store.claims.claim(namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl)
             try:
                 if mine:
-                    values, credits, calls = fetch(mine)
-                    fetched = {i: values.get(i) for i in mine}
-                    self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
-                    self._record_paid(endpoint, credits, len(mine), calls)
+                    with self._purchase(endpoint, len(mine) * unit_credits, len(mine)) as settle:
+                        values, credits, calls = fetch(mine)
+                        fetched = {i: values.get(i) for i in mine}
+                        self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
+                        settle(credits, len(mine), calls)
                     found.update(fetched)
             finally:
                 self.store.claims.release(namespace, mine, owner=self.owner)
@@ -213,8 +240,9 @@ class PaidCalls:
                     endpoint, query, wanted, fetch, unit_credits=unit_credits, id_field=id_field, ttl=ttl
                 )
             try:
-                new, credits, calls = fetch(room, [str(r[id_field]) for r in records])
-                self._record_paid(endpoint, credits, len(new), calls)
+                with self._purchase(endpoint, room * unit_credits, room) as settle:
+                    new, credits, calls = fetch(room, [str(r[id_field]) for r in records])
+                    settle(credits, len(new), calls)
                 records.extend(new)
                 # Fewer records than asked for means the search has no more: later, larger caps need no call.
                 complete = len(new) < room
@@ -231,19 +259,75 @@ class PaidCalls:
 
     # --- ledger -------------------------------------------------------------------------------------
 
-    def _record_paid(self, endpoint: str, credits: float, units: int, calls: int) -> None:
-        self.store.ledger.record(
+    @contextmanager
+    def _purchase(
+        self, endpoint: str, estimate: float, units: int
+    ) -> Iterator[Callable[[float, int, int], None]]:
+        """Write a purchase to the ledger before it is made and settle it from the answer (through the
+        function yielded: credits, units, calls). A purchase that raised, or was answered only after an
+        unanswered attempt, is left unsure and reconciled from the vendor's account at once."""
+        self.reconcile()
+        ledger = self.store.ledger
+        row = ledger.open(
             self.vendor,
             endpoint,
-            credits=credits,
+            estimate=estimate,
             units=units,
             partition=self.partition,
             asset=self.asset,
             run_id=self.run_id,
         )
-        self.tally.credits_spent += credits
-        self.tally.vendor_calls += calls
-        self.tally.by_endpoint[endpoint] = self.tally.by_endpoint.get(endpoint, 0.0) + credits
+        unanswered = self.account.unanswered_attempts if self.account is not None else 0
+        settled = False
+
+        def lost() -> int:
+            return (self.account.unanswered_attempts - unanswered) if self.account is not None else 0
+
+        def settle(credits: float, units: int, calls: int) -> None:
+            nonlocal settled
+            ledger.settle(row, credits=credits, units=units, lost=lost())
+            settled = True
+            self.tally.credits_spent += credits
+            self.tally.vendor_calls += calls
+            self.tally.by_endpoint[endpoint] = self.tally.by_endpoint.get(endpoint, 0.0) + credits
+
+        try:
+            yield settle
+        except BaseException:
+            if not settled:
+                # What was billed before the failure (pages answered, attempts unanswered) is the vendor's to
+                # say: the row stays unsure, at most its estimate, until its account is read.
+                ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
+            self._reconcile_now()
+            raise
+        if lost():
+            self._reconcile_now()
+
+    def reconcile(self) -> None:
+        """Settle purchases whose answers were lost (this vendor, any run) from the vendor's account, once
+        per `PaidCalls` before its first purchase."""
+        if not self._reconciled:
+            self._reconciled = True
+            self._reconcile_now()
+
+    def _reconcile_now(self) -> None:
+        if self.account is None:
+            return
+        try:
+            found = self.store.ledger.reconcile(self.vendor, self.account.billed_between)
+        except VendorError as exc:
+            # The vendor's account could not be read: the rows stay unsure and the next run tries again.
+            log.warning("%s: spend not reconciled this time (%s)", self.vendor, exc)
+            return
+        if found.rows:
+            self.tally.reconciled_credits += found.attributed
+            log.info(
+                "%s: %d purchases whose answers were lost reconciled from the vendor's account: "
+                "%.2f credits billed for them",
+                self.vendor,
+                found.rows,
+                found.attributed,
+            )
 
     def _record_hits(self, endpoint: str, hits: int, unit_credits: float) -> None:
         if hits <= 0:

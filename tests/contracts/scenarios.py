@@ -123,12 +123,18 @@ def explorium_surface(client: Any, sandbox: Sandbox) -> None:
     )
     client.enrich_contacts(people[:55])
     client.enrich_prospect_profiles(people[:3])
+    now = datetime.now(UTC)
+    client.billed_between(now - timedelta(hours=2), now)
+    client.credit_aggregation(now - timedelta(days=2), now, mode="timely")
 
 
 def explorium_refused_requests(path: Path) -> None:
     """Requests made wrong on purpose, to see the simulator refuse them the documented way."""
     with pytest.raises(RecordValidationError):
         explorium_client(path).fetch_businesses({"no_such_filter": {"values": ["x"]}}, max_results=10)
+    now = datetime.now(UTC)
+    with pytest.raises(RecordValidationError):
+        explorium_client(path).credit_aggregation(now - timedelta(days=30), now)  # hourly: 7 days at most
 
 
 def explorium_error_answers(path: Path, sandbox: Sandbox) -> None:

@@ -1,0 +1,220 @@
+"""Spend that equals the vendor's bill, lost answers included: a purchase is written to the ledger before it
+is made and settled from its answer; one whose answer was lost (the run was killed, an attempt went
+unanswered and was sent again) is reconciled from Explorium's own credit aggregation
+(`SpendLedger.open/settle/reconcile`, `PaidCalls`, `POST /v1/credits/aggregation` in the simulator)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resources.errors import ServerError
+from resources.explorium import ExploriumResource
+from resources.explorium.client import ExploriumClient
+from resources.pipeline_store import PipelineStoreResource
+from resources.pipeline_store.spend import OPEN, RECONCILED, SETTLED, UNSURE, _shares
+from resources.sandbox import SANDBOX_API_KEY, Sandbox
+from sales_assets.outbound.spend import PaidCalls
+
+PARTITION = "2026-12-01|p"
+CONTACTS = "POST /v1/prospects/contacts_information/bulk_enrich"
+
+
+def _client(path: Path) -> ExploriumClient:
+    return ExploriumResource(
+        api_key=SANDBOX_API_KEY, sandbox_state=str(path), backoff_base=0.001, backoff_max=0.01
+    ).get_client()
+
+
+def _billed(sandbox: Sandbox) -> float:
+    return sandbox.store.totals("explorium").credits
+
+
+def _paid(store: PipelineStoreResource, client: ExploriumClient | None, run_id: str = "r1") -> PaidCalls:
+    return PaidCalls(
+        store,
+        vendor="explorium",
+        partition=PARTITION,
+        asset="enriched_contacts",
+        budget_credits=10_000,
+        run_id=run_id,
+        account=client,
+    )
+
+
+def _enrich(client: ExploriumClient) -> Any:
+    def fetch(ids: list[str]) -> tuple[dict[str, Any], float, int]:
+        result = client.enrich_contacts(ids, contact_types=["email"])
+        return (
+            {i: c.model_dump(mode="json") for i, c in result.by_id().items()},
+            result.spend.credits,
+            result.spend.calls,
+        )
+
+    return fetch
+
+
+def _prospects(sandbox: Sandbox, n: int, start: int = 0) -> list[str]:
+    return [p.prospect_id for p in sandbox.world.people[start : start + n]]
+
+
+def _dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(done.stdout)
+
+
+# --- the ledger alone ------------------------------------------------------------------------------------
+
+
+def test_shares_follow_the_estimates_and_never_pass_a_cap() -> None:
+    assert _shares(6.0, {1: 4.0, 2: 8.0}) == pytest.approx({1: 2.0, 2: 4.0})
+    assert _shares(20.0, {1: 4.0, 2: 8.0}) == pytest.approx({1: 4.0, 2: 8.0})
+    assert _shares(0.0, {1: 4.0}) == {1: 0.0}
+
+
+def test_an_open_row_counts_its_estimate_until_settled(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    row = store.ledger.open("explorium", "enrich", estimate=20.0, units=10, partition=PARTITION)
+    assert store.ledger.spent(partition=PARTITION) == 20.0  # the budget sees the purchase at once
+    store.ledger.settle(row, credits=14.0, units=7)
+    assert store.ledger.spent(partition=PARTITION) == 14.0
+    assert store.ledger.entries()["state"].tolist() == [SETTLED]
+    assert store.ledger.unsettled() == 0
+
+
+def test_a_row_another_live_run_holds_open_is_left_alone(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    store.ledger.open("explorium", "enrich", estimate=20.0, partition=PARTITION)  # this process: alive
+    asked: list[Any] = []
+    found = store.ledger.reconcile("explorium", lambda a, b: asked.append((a, b)) or 99.0)
+    assert found.waiting and found.rows == 0 and not asked
+    assert store.ledger.entries()["state"].tolist() == [OPEN]
+
+
+def test_a_row_of_a_dead_run_takes_what_the_vendor_billed_beyond_the_ledger(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    store.ledger.record("explorium", "search", credits=50.0, partition=PARTITION)
+    row = store.ledger.open("explorium", "enrich", estimate=20.0, partition=PARTITION)
+    store.database().execute("UPDATE spend SET pid = ? WHERE id = ?", (_dead_pid(), row))
+    windows: list[tuple[datetime, datetime]] = []
+
+    def billed(start: datetime, end: datetime) -> float:
+        windows.append((start, end))
+        return 62.0  # 50 recorded + 12 the killed run's call cost
+
+    found = store.ledger.reconcile("explorium", billed)
+    assert (found.rows, found.billed, found.recorded, found.attributed) == (1, 62.0, 50.0, 12.0)
+    frame = store.ledger.entries()
+    assert frame["state"].tolist() == [SETTLED, RECONCILED] and frame["credits"].tolist() == [50.0, 12.0]
+    start, end = windows[0]
+    assert start.minute == 0 and end - start >= timedelta(hours=1)  # from the hour before the oldest row
+    # Nothing is left to do: the next reconcile does not ask the vendor.
+    assert store.ledger.reconcile("explorium", billed).rows == 0 and len(windows) == 1
+
+
+def test_an_unsure_row_gains_the_lost_attempt_and_no_more_than_its_cap(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    row = store.ledger.open("explorium", "enrich", estimate=20.0, partition=PARTITION)
+    store.ledger.settle(row, credits=20.0, units=10, lost=1)
+    assert store.ledger.entries()["state"].tolist() == [UNSURE]
+    with caplog.at_level(logging.WARNING):
+        found = store.ledger.reconcile("explorium", lambda a, b: 45.0)
+    # Answered 20, one lost attempt of at most 20: 40 is the most this row can have cost; 5 are others'.
+    assert (found.attributed, found.unattributed) == (20.0, 5.0)
+    assert store.ledger.spent() == 40.0
+    assert "another installation" in caplog.text
+
+
+# --- against the simulator -----------------------------------------------------------------------------
+
+
+def test_the_credit_aggregation_sums_what_was_charged(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = _client(sandbox_path)
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    client.enrich_contacts(_prospects(sandbox, 30), contact_types=["email"])
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    assert client.billed_between(before, now) == _billed(sandbox) > 0
+    assert client.billed_between(before - timedelta(days=1), before) == 0
+    per_hour = client.credit_aggregation(before, now, mode="timely")
+    assert sum(a["credits"] for a in per_hour.aggregations) == per_hour.total_credits
+
+
+def test_a_lost_answer_resent_is_billed_twice_and_the_ledger_says_so(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _client(sandbox_path)
+    sandbox.store.set_faults(
+        "explorium", lose_response_next=1, lose_response_endpoint=CONTACTS, lose_response_seconds=0.05
+    )
+    paid = _paid(store, client)
+    result = paid.by_id("contacts", _prospects(sandbox, 20), _enrich(client), unit_credits=2.0)
+    assert len(result.values) == 20
+    assert _billed(sandbox) == 80.0  # the lost attempt and the one answered
+    assert store.ledger.spent(partition=PARTITION) == 80.0
+    assert paid.tally.reconciled_credits == 40.0 and store.ledger.unsettled() == 0
+
+
+def test_a_purchase_killed_after_the_vendor_billed_is_reconciled_by_the_next_run(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.sqlite"
+    ids = _prospects(sandbox, 10)
+    # A run that writes its purchase, is billed for it, and is killed before the answer is recorded.
+    code = (
+        "import os;"
+        "from resources.explorium import ExploriumResource;"
+        "from resources.pipeline_store import PipelineStoreResource;"
+        f"s = PipelineStoreResource(path={str(path)!r});"
+        f"s.ledger.open('explorium', 'contacts', estimate=20.0, units=10, partition={PARTITION!r});"
+        f"c = ExploriumResource(api_key={SANDBOX_API_KEY!r}, sandbox_state={str(sandbox_path)!r});"
+        "c = c.get_client();"
+        f"c.enrich_contacts({ids!r}, contact_types=['email']);"
+        "os._exit(75)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 75
+    store = PipelineStoreResource(path=str(path))
+    assert store.ledger.entries()["state"].tolist() == [OPEN]
+    client = _client(sandbox_path)
+    # The next run buys the same items again (the answer never reached the store) and, before buying,
+    # puts the lost purchase right.
+    paid = _paid(store, client, "r2")
+    paid.by_id("contacts", ids, _enrich(client), unit_credits=2.0)
+    assert _billed(sandbox) == 40.0
+    assert store.ledger.spent(partition=PARTITION) == 40.0
+    assert store.ledger.entries()["state"].tolist() == [RECONCILED, SETTLED]
+
+
+def test_a_purchase_that_failed_costs_what_the_vendor_says(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _client(sandbox_path)
+    # Explorium is down: the purchase fails, and so does reading its account right after.
+    sandbox.store.set_faults("explorium", server_error_next=100)
+    with pytest.raises(ServerError):
+        _paid(store, client).by_id("contacts", _prospects(sandbox, 5), _enrich(client), unit_credits=2.0)
+    assert store.ledger.entries()["state"].tolist() == [UNSURE]
+    sandbox.store.set_faults("explorium", server_error_next=0)
+    # The next run reads the account first: Explorium billed nothing, so the row holds 0, not its estimate.
+    _paid(store, client, "r2").reconcile()
+    frame = store.ledger.entries()
+    assert frame["state"].tolist() == [RECONCILED] and frame["credits"].tolist() == [0.0]
+    assert store.ledger.spent() == _billed(sandbox) == 0.0
+
+
+def test_without_the_vendor_account_purchases_are_settled_from_answers_alone(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    paid = _paid(store, None)
+    paid.by_id("contacts", ["p1", "p2"], lambda ids: ({i: {} for i in ids}, 4.0, 1), unit_credits=2.0)
+    assert store.ledger.entries()["state"].tolist() == [SETTLED] and store.ledger.spent() == 4.0
