@@ -31,6 +31,11 @@ VENDOR_VARIABLES: dict[str, tuple[str, str]] = {
 }
 
 
+#: An Anthropic key that may read the organization's usage report (an Admin key, or one with the
+#: `read:analytics` scope). Optional: without it, Claude calls whose answers were lost stay at their
+#: estimates in the spend ledger instead of being reconciled with what Anthropic billed.
+ANTHROPIC_ADMIN_KEY_VARIABLE = "ANTHROPIC_ADMIN_API_KEY"
+
 #: HubSpot's API version (`2026-09`, the default, or the legacy `v3`); see `HubSpotResource.crm_version`.
 HUBSPOT_CRM_VERSION_VARIABLE = "HUBSPOT_CRM_VERSION"
 
@@ -89,6 +94,10 @@ def build_vendor_resources(
     crm_version = (env.get(HUBSPOT_CRM_VERSION_VARIABLE) or "").strip()
     if crm_version:
         extra["hubspot"]["crm_version"] = crm_version
+    if mode == "live" and (env.get(ANTHROPIC_ADMIN_KEY_VARIABLE) or "").strip():
+        extra["anthropic"]["admin_api_key"] = dg.EnvVar(ANTHROPIC_ADMIN_KEY_VARIABLE)
+    elif mode != "live":
+        extra["anthropic"]["admin_api_key"] = SANDBOX_API_KEY
     built: dict[str, dg.ConfigurableResource] = {}
     for name, cls in classes.items():
         key_var, url_var = VENDOR_VARIABLES[name]

@@ -128,6 +128,8 @@ def test_ledger_since_filter_and_entries_frame(db: Database) -> None:
         "cached",
         "state",
         "estimate",
+        "estimate_in",
+        "estimate_out",
         "lost",
     ]
     assert frame["state"].tolist() == ["settled"]

@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, field_validator
 
-from resources.errors import ServerError
+from resources.claude.client import ClaudeClient
+from resources.claude.resource import AnthropicResource
+from resources.errors import RecordValidationError, ServerError
 from resources.explorium import ExploriumResource
 from resources.explorium.client import ExploriumClient
 from resources.pipeline_store import PipelineStoreResource
 from resources.pipeline_store.spend import OPEN, RECONCILED, SETTLED, UNSURE, _shares
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
+from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.outbound.spend import PaidCalls
 
 PARTITION = "2026-12-01|p"
@@ -111,7 +115,12 @@ def test_a_row_of_a_dead_run_takes_what_the_vendor_billed_beyond_the_ledger(tmp_
         return 62.0  # 50 recorded + 12 the killed run's call cost
 
     found = store.ledger.reconcile("explorium", billed)
-    assert (found.rows, found.billed, found.recorded, found.attributed) == (1, 62.0, 50.0, 12.0)
+    assert found.rows == 1
+    assert (found.billed, found.recorded, found.attributed) == (
+        {"credits": 62.0},
+        {"credits": 50.0},
+        {"credits": 12.0},
+    )
     frame = store.ledger.entries()
     assert frame["state"].tolist() == [SETTLED, RECONCILED] and frame["credits"].tolist() == [50.0, 12.0]
     start, end = windows[0]
@@ -130,7 +139,7 @@ def test_an_unsure_row_gains_the_lost_attempt_and_no_more_than_its_cap(
     with caplog.at_level(logging.WARNING):
         found = store.ledger.reconcile("explorium", lambda a, b: 45.0)
     # Answered 20, one lost attempt of at most 20: 40 is the most this row can have cost; 5 are others'.
-    assert (found.attributed, found.unattributed) == (20.0, 5.0)
+    assert (found.attributed, found.unattributed) == ({"credits": 20.0}, {"credits": 5.0})
     assert store.ledger.spent() == 40.0
     assert "another installation" in caplog.text
 
@@ -218,3 +227,127 @@ def test_without_the_vendor_account_purchases_are_settled_from_answers_alone(tmp
     paid = _paid(store, None)
     paid.by_id("contacts", ["p1", "p2"], lambda ids: ({i: {} for i in ids}, 4.0, 1), unit_credits=2.0)
     assert store.ledger.entries()["state"].tolist() == [SETTLED] and store.ledger.spent() == 4.0
+
+
+# --- Claude: Anthropic's usage report ---------------------------------------------------------------------
+
+MODEL = "claude-haiku-4-5"
+
+
+def _claude(path: Path, **fields: Any) -> ClaudeClient:
+    fields.setdefault("admin_api_key", SANDBOX_API_KEY)
+    return AnthropicResource(
+        api_key=SANDBOX_API_KEY, sandbox_state=str(path), backoff_base=0.001, backoff_max=0.01, **fields
+    ).get_client()
+
+
+def _tokens(sandbox: Sandbox) -> tuple[int, int]:
+    total = sandbox.store.totals("anthropic")
+    return total.input_tokens + total.cache_read_tokens + total.cache_write_tokens, total.output_tokens
+
+
+def _ledger_tokens(store: PipelineStoreResource) -> tuple[int, int]:
+    frame = store.ledger.entries(vendor="anthropic")
+    frame = frame[~frame["cached"]]
+    return int(frame["tokens_in"].sum()), int(frame["tokens_out"].sum())
+
+
+def _spend(store: PipelineStoreResource, client: ClaudeClient, run_id: str = "r1") -> ClaudeSpend:
+    return ClaudeSpend(store, client, partition=PARTITION, asset="reply_classifications", run_id=run_id)
+
+
+def _ask(spend: ClaudeSpend, text: str) -> Any:
+    return spend.create_message(model=MODEL, system="Label the reply.", messages=text, max_tokens=80)
+
+
+def test_the_usage_report_sums_what_messages_were_billed(sandbox: Sandbox, sandbox_path: Path) -> None:
+    client = _claude(sandbox_path)
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    for text in ("Sounds good", "Not now", "Who is this?"):
+        client.create_message(model=MODEL, system="Label the reply.", messages=text, max_tokens=80)
+    billed = client.billed_between(before, datetime.now(UTC) + timedelta(minutes=1))
+    assert (billed.amounts["tokens_in"], billed.amounts["tokens_out"]) == _tokens(sandbox)
+    assert billed.through is not None and billed.through >= before
+
+
+def test_a_lost_claude_answer_resent_is_in_the_ledger_twice(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _claude(sandbox_path)
+    _ask(_spend(store, client), "Thanks, send me more")
+    sandbox.store.set_faults(
+        "anthropic",
+        lose_response_next=1,
+        lose_response_endpoint="POST /v1/messages",
+        lose_response_seconds=0.05,
+    )
+    spend = _spend(store, client)
+    _ask(spend, "Please call me tomorrow")
+    assert sandbox.store.totals("anthropic").calls >= 4  # two answered, one lost, the usage report
+    assert _ledger_tokens(store) == _tokens(sandbox)
+    assert spend.reconciled_tokens > 0 and store.ledger.unsettled() == 0
+
+
+def test_a_claude_call_killed_after_it_was_billed_is_reconciled_by_the_next_run(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.sqlite"
+    code = (
+        "import os;"
+        "from resources.claude.resource import AnthropicResource;"
+        "from resources.pipeline_store import PipelineStoreResource;"
+        f"s = PipelineStoreResource(path={str(path)!r});"
+        "s.ledger.open('anthropic', 'POST /v1/messages', estimate_in=4000, estimate_out=80, units=1);"
+        f"c = AnthropicResource(api_key={SANDBOX_API_KEY!r}, sandbox_state={str(sandbox_path)!r});"
+        f"c.get_client().create_message(model={MODEL!r}, system='Label.', messages='Yes!', max_tokens=80);"
+        "os._exit(75)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 75
+    store = PipelineStoreResource(path=str(path))
+    client = _claude(sandbox_path)
+    _ask(_spend(store, client, "r2"), "Yes!")
+    assert _ledger_tokens(store) == _tokens(sandbox)
+    assert store.ledger.entries()["state"].tolist() == [RECONCILED, SETTLED]
+
+
+def test_an_answer_that_does_not_fit_is_paid_for_in_the_ledger(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _claude(sandbox_path)
+
+    class Strict(BaseModel):
+        label: str
+
+        @field_validator("label")
+        @classmethod
+        def never(cls, value: str) -> str:
+            raise ValueError("no answer fits")
+
+    with pytest.raises(RecordValidationError):
+        _spend(store, client).parse_message(
+            output_model=Strict, model=MODEL, system="Label.", messages="Hello", max_tokens=80
+        )
+    assert _ledger_tokens(store) == _tokens(sandbox) and _tokens(sandbox)[1] > 0
+
+
+def test_without_a_report_key_a_lost_call_stays_at_its_upper_bound(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _claude(sandbox_path, admin_api_key=None)
+    assert not client.can_read_usage
+    sandbox.store.set_faults(
+        "anthropic",
+        lose_response_next=1,
+        lose_response_endpoint="POST /v1/messages",
+        lose_response_seconds=0.05,
+    )
+    _ask(_spend(store, client), "Please call me tomorrow")
+    frame = store.ledger.entries(vendor="anthropic")
+    assert frame["state"].tolist() == [UNSURE]  # answered, with one attempt Anthropic may have billed too
+    billed_in, billed_out = _tokens(sandbox)
+    ours_in, ours_out = _ledger_tokens(store)
+    assert ours_in < billed_in and ours_out < billed_out  # what the answer said: the lost attempt is missing
+    assert store.ledger.unsettled("anthropic") == 1  # and the ledger says so

@@ -15,16 +15,19 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import anthropic
 import httpx2
 from pydantic import BaseModel, ValidationError
 
+from resources.billing import Billed
 from resources.claude.models import BatchRequest, BatchResult, MessageBatch, MessageResult, Usage
 from resources.claude.pricing import cost_usd, price_for
 from resources.errors import (
     AuthenticationError,
+    ConfigurationError,
     InsufficientCreditsError,
     NotFoundError,
     RateLimitedError,
@@ -47,6 +50,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+USAGE_ENDPOINT = "GET /v1/organizations/analytics/usage"
 
 #: Facts ran out here: the reference gives the rate-limit headers but no numbers, and limits depend on the
 #: account's usage tier. We assume a Tier-1-like 50 requests per minute, over a 61 s window so that clock
@@ -70,6 +74,7 @@ class ClaudeClient:
         self,
         *,
         api_key: str,
+        admin_api_key: str | None = None,
         policy: HttpPolicy,
         limits: Sequence[RateLimit] = (DEFAULT_LIMIT,),
         base_url: str | None = None,
@@ -89,6 +94,8 @@ class ClaudeClient:
             timeout=anthropic.Timeout(policy.read_timeout, connect=policy.connect_timeout),
             http_client=http_client,
         )
+        # The usage report needs its own key (Admin, or `read:analytics`); same host, same transport.
+        self._admin = self._sdk.with_options(api_key=admin_api_key) if admin_api_key else None
 
     @property
     def sdk(self) -> anthropic.Anthropic:
@@ -251,6 +258,57 @@ class ClaudeClient:
         page = self._call("GET /v1/models", lambda: self._sdk.models.list(limit=1000))
         return [m.id for m in page.data]
 
+    # --- what Anthropic billed ---------------------------------------------------------------------
+
+    @property
+    def can_read_usage(self) -> bool:
+        """Whether this client has a key for the organization's usage report."""
+        return self._admin is not None
+
+    @property
+    def unanswered_attempts(self) -> int:
+        """Attempts this client sent that got no answer (Anthropic may have taken and billed them)."""
+        return self.stats.total_unanswered
+
+    def billed_between(self, start: datetime, end: datetime) -> Billed:
+        """Input tokens (uncached, cache writes and reads) and output tokens the organization was billed
+        between `start` and `end`, by Anthropic's usage report
+        (`GET /v1/organizations/analytics/usage`, hourly buckets, every page), and how far the report is
+        complete (`data_refreshed_at`). For `SpendLedger.reconcile`."""
+        admin = self._admin
+        if admin is None:
+            raise ConfigurationError(
+                "reading what Anthropic billed needs ANTHROPIC_ADMIN_API_KEY (an Admin or read:analytics key)"
+            )
+        tokens_in = tokens_out = 0
+        refreshed: datetime | None = None
+        # The report spans at most 31 days a request.
+        for lo, hi in _windows(start, end, timedelta(days=31)):
+
+            def read(lo: datetime = lo, hi: datetime = hi) -> Any:
+                return admin.beta.organization.analytics.usage.list(
+                    starting_at=lo, ending_at=hi, time_bucket_width="1h", limit=1000
+                )
+
+            page = self._call(USAGE_ENDPOINT, read)
+            if page.data_refreshed_at is not None:
+                moment = page.data_refreshed_at
+                refreshed = moment if refreshed is None else min(refreshed, moment)
+            while True:
+                for row in page.data:
+                    usage = row.usage
+                    tokens_in += (
+                        usage.uncached_input_tokens
+                        + usage.cache_creation.ephemeral_1h_input_tokens
+                        + usage.cache_creation.ephemeral_5m_input_tokens
+                        + usage.cache_read_input_tokens
+                    )
+                    tokens_out += usage.output_tokens
+                if not page.has_next_page():
+                    break
+                page = self._call(USAGE_ENDPOINT, page.get_next_page)
+        return Billed({"tokens_in": tokens_in, "tokens_out": tokens_out}, through=refreshed)
+
     # --- Message Batches -------------------------------------------------------------------------
 
     def create_batch(self, requests: Sequence[BatchRequest]) -> MessageBatch:
@@ -354,6 +412,8 @@ class ClaudeClient:
             try:
                 return send()
             except anthropic.APIError as exc:
+                if isinstance(exc, anthropic.APIConnectionError):
+                    self.stats.unanswered[endpoint] += 1
                 error = self._error(exc, endpoint)
                 if unanswered_is_final and isinstance(exc, anthropic.APIConnectionError):
                     error.retryable = False
@@ -424,6 +484,14 @@ class ClaudeClient:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+
+def _windows(start: datetime, end: datetime, span: timedelta) -> list[tuple[datetime, datetime]]:
+    out = []
+    while start < end:
+        out.append((start, min(end, start + span)))
+        start += span
+    return out
 
 
 def json_schema(output_schema: type[BaseModel] | Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,12 @@ class AnthropicResource(VendorResource):
         description="Client-side request limit. Anthropic's limits depend on the account's usage tier; the "
         "default assumes Tier 1 (50 RPM). Raise it to your tier's limit.",
     )
+    admin_api_key: str | None = Field(
+        default=None,
+        description="Optional key that may read the organization's usage report (an Admin key or one with "
+        "the `read:analytics` scope; `ANTHROPIC_ADMIN_API_KEY`). With it, a call whose answer was lost is "
+        "reconciled in the spend ledger with what Anthropic billed; without it, it stays at its estimate.",
+    )
     fast_model: str = Field(
         default="claude-haiku-4-5",
         description="Model for the credential check. Which model does which pipeline task is the task's "
@@ -36,6 +42,7 @@ class AnthropicResource(VendorResource):
             transport = SandboxTransport2(sandbox)
         return ClaudeClient(
             api_key=self.api_key,
+            admin_api_key=self.admin_api_key,
             base_url=self.base_url,
             policy=self.http_policy(),
             limits=[RateLimit("anthropic", self.requests_per_minute, DEFAULT_LIMIT.per_seconds)],

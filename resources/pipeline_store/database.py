@@ -118,6 +118,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # unanswered attempt ('unsure'), are reconciled from the vendor's own account of what it billed.
         "ALTER TABLE spend ADD COLUMN state TEXT NOT NULL DEFAULT 'settled'",
         "ALTER TABLE spend ADD COLUMN estimate REAL NOT NULL DEFAULT 0",
+        "ALTER TABLE spend ADD COLUMN estimate_in INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE spend ADD COLUMN estimate_out INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE spend ADD COLUMN lost INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE spend ADD COLUMN host TEXT",
         "ALTER TABLE spend ADD COLUMN pid INTEGER",

@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
+from resources.billing import Billed
 from resources.pipeline_store.claims import HOST, alive
 from resources.pipeline_store.database import Database, to_utc_iso, utc_now
 
@@ -35,8 +36,15 @@ log = logging.getLogger(__name__)
 OPEN, SETTLED, UNSURE, RECONCILED = "open", "settled", "unsure", "reconciled"
 #: How long an open row of a process that may still run (another machine's) is taken to be in flight.
 STALE_AFTER = timedelta(minutes=15)
-#: What the vendor billed between two moments, from its own account (e.g. Explorium's credit aggregation).
-BilledBetween = Callable[[datetime, datetime], float]
+#: The longest a paid call can take between being written and being billed (timeouts are far shorter).
+CALL_BOUND = timedelta(minutes=10)
+#: What `reconcile()` can settle: a ledger column and the column holding the most a call could add to it.
+MEASURES = {"credits": "estimate", "tokens_in": "estimate_in", "tokens_out": "estimate_out"}
+
+
+#: What the vendor billed between two moments, from its own account (e.g. Explorium's credit aggregation);
+#: a bare number is credits.
+BilledBetween = Callable[[datetime, datetime], "Billed | float"]
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -54,21 +62,24 @@ COLUMNS: tuple[str, ...] = (
     "cached",
     "state",
     "estimate",
+    "estimate_in",
+    "estimate_out",
     "lost",
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reconciliation:
-    """What one `reconcile()` found: the rows it settled, what the vendor billed and what the ledger held
-    over the same window, the credits it added to the rows (`attributed`), and any billing beyond what those
-    rows could have cost (`unattributed`: another installation or tool on the same account)."""
+    """What one `reconcile()` found, per measure: the rows it settled, what the vendor billed and what the
+    ledger held over the same window, what it added to the rows (`attributed`), and any billing beyond what
+    those rows could have cost (`unattributed`: another installation or tool on the same account).
+    `waiting`: nothing done yet (another run is buying, or the vendor's report is not complete)."""
 
     rows: int = 0
-    billed: float = 0.0
-    recorded: float = 0.0
-    attributed: float = 0.0
-    unattributed: float = 0.0
+    billed: dict[str, float] = field(default_factory=dict)
+    recorded: dict[str, float] = field(default_factory=dict)
+    attributed: dict[str, float] = field(default_factory=dict)
+    unattributed: dict[str, float] = field(default_factory=dict)
     waiting: bool = False
 
 
@@ -118,16 +129,20 @@ class SpendLedger:
         vendor: str,
         endpoint: str,
         *,
-        estimate: float,
+        estimate: float = 0.0,
+        estimate_in: int = 0,
+        estimate_out: int = 0,
         units: int = 0,
         partition: str | None = None,
         asset: str | None = None,
         run_id: str | None = None,
     ) -> int:
-        """Write a paid call about to be made, holding its estimate (the most it can cost); its id."""
+        """Write a paid call about to be made, holding its estimates (the most it can cost: credits, input
+        and output tokens) until it is settled; its id."""
         cursor = self.db.execute(
-            'INSERT INTO spend (at, vendor, endpoint, units, credits, estimate, "partition", asset, run_id, '
-            "state, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO spend (at, vendor, endpoint, units, credits, estimate, tokens_in, estimate_in, "
+            'tokens_out, estimate_out, "partition", asset, run_id, state, host, pid) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 to_utc_iso(utc_now()),
                 vendor,
@@ -135,6 +150,10 @@ class SpendLedger:
                 int(units),
                 float(estimate),
                 float(estimate),
+                int(estimate_in),
+                int(estimate_in),
+                int(estimate_out),
+                int(estimate_out),
                 partition,
                 asset,
                 run_id,
@@ -174,13 +193,6 @@ class SpendLedger:
             ),
         )
 
-    def abandon(self, row_id: int) -> None:
-        """An open row whose call is known never to have reached the vendor (it refused to connect, or
-        answered an error it does not bill): it cost nothing."""
-        self.db.execute(
-            "UPDATE spend SET credits = 0, state = ? WHERE id = ? AND state = ?", (SETTLED, row_id, OPEN)
-        )
-
     def reconcile(
         self,
         vendor: str,
@@ -191,16 +203,17 @@ class SpendLedger:
     ) -> Reconciliation:
         """Settle this vendor's stopped and unsure rows from what the vendor says it billed.
 
-        The window runs from the hour before the oldest such row to now. What the vendor billed in it
-        minus what the ledger's other rows hold there is what those rows cost: it is shared among them in
-        proportion to their estimates, none above the most it could have cost (its estimate for an open
-        row; its answer plus its estimate per lost attempt for an unsure one). Nothing is done while another
-        run of this vendor has a row open (its bill may not be in the ledger yet); the next call does it.
+        The window runs from the hour before the oldest such row to now (or to where the vendor's report
+        is complete). For each measure the vendor reports (credits; input and output tokens), what it
+        billed in the window minus what the ledger's other rows hold there is what those rows cost: it is
+        shared among them in proportion to their estimates, none above the most it could have cost (its
+        estimate for an open row; its answer plus its estimate per lost attempt for an unsure one).
+        Nothing is done while another run of this vendor has a row open (its bill may not be in the ledger
+        yet), nor when the report does not reach the newest row: the next call does it.
         """
         moment = now or utc_now()
         rows = self.db.query(
-            "SELECT id, at, credits, estimate, lost, state, host, pid FROM spend "
-            "WHERE vendor = ? AND cached = 0 AND state IN (?, ?) ORDER BY id",
+            "SELECT * FROM spend WHERE vendor = ? AND cached = 0 AND state IN (?, ?) ORDER BY id",
             (vendor, OPEN, UNSURE),
         )
         if not rows:
@@ -213,48 +226,67 @@ class SpendLedger:
                 return Reconciliation(waiting=True)
             due.append(row)
         oldest = min(datetime.fromisoformat(row["at"]) for row in due)
+        newest = max(datetime.fromisoformat(row["at"]) for row in due)
         start = oldest.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        # A minute past now: vendors take whole seconds, and nothing can be billed in the future anyway.
+        report = billed(start, moment + timedelta(minutes=1))
+        if isinstance(report, int | float):
+            report = Billed({"credits": float(report)})
+        # The report must reach past the newest row's call (or be complete to now): a report that stops
+        # short would read as "not billed" what is merely not counted yet.
+        if report.through is not None and report.through < min(moment, newest + CALL_BOUND):
+            return Reconciliation(waiting=True)
         ids = [int(row["id"]) for row in due]
         marks = ",".join("?" * len(ids))
-        answered = sum(float(row["credits"]) for row in due if row["state"] == UNSURE)
-        others = self.db.query(
-            f"SELECT COALESCE(SUM(credits), 0) FROM spend WHERE vendor = ? AND cached = 0 AND at >= ? "
-            f"AND id NOT IN ({marks})",
-            (vendor, to_utc_iso(start), *ids),
-        )[0][0]
-        recorded = float(others) + answered
-        # A minute past now: vendors take whole seconds, and nothing can be billed in the future anyway.
-        total = float(billed(start, moment + timedelta(minutes=1)))
-        missing = max(0.0, total - recorded)
-        caps = {
-            int(row["id"]): float(row["estimate"]) * (int(row["lost"]) if row["state"] == UNSURE else 1)
-            for row in due
-        }
-        shares = _shares(missing, caps)
-        with self.db.transaction() as conn:
+        bounds = [to_utc_iso(start)]
+        until = ""
+        if report.through is not None:
+            until, bounds = " AND at < ?", [*bounds, to_utc_iso(report.through)]
+        updates: dict[int, dict[str, float]] = {int(row["id"]): {} for row in due}
+        found = Reconciliation(rows=len(due))
+        for measure, amount in report.amounts.items():
+            estimate = MEASURES[measure]
+            others = self.db.query(
+                f"SELECT COALESCE(SUM({measure}), 0) FROM spend WHERE vendor = ? AND cached = 0 AND at >= ?"
+                f"{until} AND id NOT IN ({marks})",
+                (vendor, *bounds, *ids),
+            )[0][0]
+            answered = sum(float(row[measure]) for row in due if row["state"] == UNSURE)
+            recorded = float(others) + answered
+            missing = max(0.0, float(amount) - recorded)
+            caps = {
+                int(row["id"]): float(row[estimate]) * (int(row["lost"]) if row["state"] == UNSURE else 1)
+                for row in due
+            }
+            shares = _shares(missing, caps)
             for row in due:
-                base = float(row["credits"]) if row["state"] == UNSURE else 0.0
+                base = float(row[measure]) if row["state"] == UNSURE else 0.0
+                updates[int(row["id"])][measure] = base + shares[int(row["id"])]
+            attributed = sum(shares.values())
+            found.billed[measure] = float(amount)
+            found.recorded[measure] = recorded
+            found.attributed[measure] = attributed
+            found.unattributed[measure] = max(0.0, missing - attributed)
+        with self.db.transaction() as conn:
+            for row_id, values in updates.items():
+                # Token counts are whole; a share of a whole bill is rounded back to one.
+                sets = ", ".join(f"{m} = ?" for m in values)
+                amounts = [round(v) if m != "credits" else v for m, v in values.items()]
                 conn.execute(
-                    "UPDATE spend SET credits = ?, state = ? WHERE id = ?",
-                    (base + shares[int(row["id"])], RECONCILED, int(row["id"])),
+                    f"UPDATE spend SET {sets}{', ' if sets else ''}state = ? WHERE id = ?",
+                    (*amounts, RECONCILED, row_id),
                 )
-        attributed = sum(shares.values())
-        result = Reconciliation(
-            rows=len(due),
-            billed=total,
-            recorded=recorded,
-            attributed=attributed,
-            unattributed=max(0.0, missing - attributed),
-        )
-        if result.unattributed > 1e-9:
-            log.warning(
-                "%s billed %.2f credits since %s that no call of this store can have cost (another "
-                "installation or tool using the same account?)",
-                vendor,
-                result.unattributed,
-                to_utc_iso(start),
-            )
-        return result
+        for measure, extra in found.unattributed.items():
+            if extra > 1e-9:
+                log.warning(
+                    "%s billed %.2f %s since %s that no call of this store can have cost (another "
+                    "installation or tool using the same account?)",
+                    vendor,
+                    extra,
+                    measure,
+                    to_utc_iso(start),
+                )
+        return found
 
     def spent(
         self,

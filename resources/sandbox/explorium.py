@@ -46,8 +46,6 @@ from resources.sandbox.world import (
 )
 
 ACCOUNT_NS = "explorium.account"
-#: One record per charge (wall-clock time, path, credits), what `POST /v1/credits/aggregation` sums.
-BILLING_NS = "explorium.billing"
 #: Longest range per resolution (Explorium's docs: hour at most 7 days, day 60 days, month 2 years).
 AGGREGATION_SPAN = {"hour": timedelta(days=7), "day": timedelta(days=60), "month": timedelta(days=731)}
 DEFAULT_ALLOCATED_CREDITS = 100_000
@@ -1083,10 +1081,8 @@ class ExploriumSimulator(VendorSimulator):
             },
         )
 
-    def _charge(self, credits: float, path: str = "") -> bool:
-        """Take `credits` from the pool atomically; False (nothing taken) when there are not enough. Each
-        charge is logged at wall-clock time (billing follows the real clock, not the world's), for the
-        credit aggregation."""
+    def _charge(self, credits: float) -> bool:
+        """Take `credits` from the pool atomically; False (nothing taken) when there are not enough."""
         if credits <= 0:
             return True
         with self.store.transaction():
@@ -1094,9 +1090,6 @@ class ExploriumSimulator(VendorSimulator):
             if state["remaining"] < credits:
                 return False
             self.store.put(ACCOUNT_NS, "credits", {**state, "remaining": state["remaining"] - credits})
-            self.store.put(
-                BILLING_NS, uuid.uuid4().hex, {"at": time.time(), "path": path, "credits": credits}
-            )
         return True
 
     # --- envelope ------------------------------------------------------------------------------------
@@ -1116,7 +1109,7 @@ class ExploriumSimulator(VendorSimulator):
         billed: int = 0,
     ) -> SimResponse:
         """A success: charge the pool (403 if it cannot pay), wrap the envelope, report the spend."""
-        if not self._charge(credits, req.path):
+        if not self._charge(credits):
             return json_response({"details": INSUFFICIENT_CREDITS, "correlation_id": uuid.uuid4().hex}, 403)
         body = {
             "response_context": self._context(status="success" if hits else "miss", started=started),
@@ -2118,14 +2111,13 @@ class ExploriumSimulator(VendorSimulator):
             return self._invalid(exc)
         mode, resolution = body["mode"], body.get("resolution")
         start, end = times["from_date"].timestamp(), times["to_date"].timestamp()
-        charges = [c for c in self.store.all(BILLING_NS) if start <= float(c["at"]) <= end]
         groups: dict[str, float] = {}
-        for charge in charges:
+        for at, charge in self.store.billed(self.vendor, start, end):
             if mode == "endpoints":
-                group = str(charge["path"])
+                group = charge.endpoint.split(" ", 1)[-1]
             else:
-                group = _period(datetime.fromtimestamp(float(charge["at"]), UTC), str(resolution))
-            groups[group] = groups.get(group, 0.0) + float(charge["credits"])
+                group = _period(datetime.fromtimestamp(at, UTC), str(resolution))
+            groups[group] = groups.get(group, 0.0) + charge.credits
         label = "endpoint" if mode == "endpoints" else "period"
         return json_response(
             {

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS usage (
     input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,
     cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (vendor, endpoint));
+CREATE TABLE IF NOT EXISTS billing (
+    at REAL NOT NULL, vendor TEXT NOT NULL, endpoint TEXT NOT NULL, credits REAL NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS billing_vendor_at ON billing (vendor, at);
 CREATE TABLE IF NOT EXISTS faults (vendor TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS hits (bucket TEXT NOT NULL, ts REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS hits_bucket ON hits (bucket, ts);
@@ -57,6 +62,16 @@ class Usage:
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+
+
+def _bill(db: sqlite3.Connection, vendor: str, endpoint: str, *amounts: float) -> None:
+    """Log one charge at wall-clock time (billing follows the real clock, not the world's)."""
+    if any(amounts):
+        db.execute(
+            "INSERT INTO billing (at, vendor, endpoint, credits, input_tokens, output_tokens, "
+            "cache_read_tokens, cache_write_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (time.time(), vendor, endpoint, *amounts),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +327,16 @@ class SandboxStore:
                     cache_write_tokens,
                 ),
             )
+            _bill(
+                db,
+                vendor,
+                endpoint,
+                credits,
+                input_tokens,
+                output_tokens,
+                cache_read_tokens,
+                cache_write_tokens,
+            )
 
     def add_spend(
         self,
@@ -344,6 +369,16 @@ class SandboxStore:
                     endpoint,
                 ),
             )
+            _bill(
+                db,
+                vendor,
+                endpoint,
+                credits,
+                input_tokens,
+                output_tokens,
+                cache_read_tokens,
+                cache_write_tokens,
+            )
 
     def usage(self, vendor: str | None = None) -> list[Usage]:
         """Per-endpoint usage rows, optionally for one vendor."""
@@ -357,6 +392,16 @@ class SandboxStore:
             args = (vendor,)
         rows = self._conn().execute(sql + " ORDER BY vendor, endpoint", args).fetchall()
         return [Usage(*row) for row in rows]
+
+    def billed(self, vendor: str, start: float, end: float) -> list[tuple[float, Usage]]:
+        """What the vendor billed between two unix times (wall clock), charge by charge: what the vendors'
+        own usage reports (Explorium's credit aggregation, Anthropic's usage analytics) are drawn from."""
+        rows = self._conn().execute(
+            "SELECT at, endpoint, credits, input_tokens, output_tokens, cache_read_tokens, "
+            "cache_write_tokens FROM billing WHERE vendor = ? AND at >= ? AND at < ? ORDER BY at",
+            (vendor, start, end),
+        )
+        return [(row[0], Usage(vendor, row[1], 1, 0, *row[2:])) for row in rows.fetchall()]
 
     def totals(self, vendor: str) -> Usage:
         """The sum of a vendor's usage rows."""
@@ -449,6 +494,6 @@ class SandboxStore:
     def reset(self) -> None:
         """Forget every simulated object, usage row, fault and hit; keep seed, size and epoch."""
         with self.transaction() as db:
-            for table in ("records", "sequences", "usage", "faults", "hits"):
+            for table in ("records", "sequences", "usage", "billing", "faults", "hits"):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM meta WHERE name LIKE 'once:%'")

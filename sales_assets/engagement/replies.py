@@ -26,6 +26,7 @@ from resources.claude.pricing import price_for
 from resources.claude.resource import AnthropicResource
 from resources.errors import AuthenticationError, RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
@@ -192,6 +193,9 @@ class ClaudeLabeller:
     ) -> None:
         self.client, self.store, self.settings = client, store, settings
         self.partition, self.run_id = partition, run_id
+        self.spend = ClaudeSpend(
+            store, client, partition=partition, asset="reply_classifications", run_id=run_id
+        )
         self.paid = self.cached = self.failed = 0
         self.cost_usd = 0.0
 
@@ -201,20 +205,12 @@ class ClaudeLabeller:
         hit = self.store.cache.get(CACHE_NAMESPACE, key, max_age=LABEL_TTL)
         if hit is not None:
             self.cached += 1
-            self.store.ledger.record(
-                "anthropic",
-                "POST /v1/messages",
-                units=1,
-                cached=True,
-                partition=self.partition,
-                asset="reply_classifications",
-                run_id=self.run_id,
-            )
+            self.spend.record_hit("POST /v1/messages")
             return ClaudeReplyLabel.model_validate(hit)
         last_error = ""
         for _ in range(2):  # one retry for an answer that does not fit the schema
             try:
-                answer, result = self.client.parse_message(
+                answer, result = self.spend.parse_message(
                     model=self.settings.model,
                     system=SYSTEM_PROMPT,
                     messages=[{"role": "user", "content": user_message(subject, body)}],
@@ -230,20 +226,8 @@ class ClaudeLabeller:
             except VendorError as exc:
                 self.failed += 1
                 return f"Claude unavailable: {exc}"
-            usage = result.usage
             self.paid += 1
             self.cost_usd += result.cost_usd
-            self.store.ledger.record(
-                "anthropic",
-                "POST /v1/messages",
-                units=1,
-                tokens_in=usage.total_input_tokens,
-                tokens_out=usage.output_tokens,
-                cost_usd=result.cost_usd,
-                partition=self.partition,
-                asset="reply_classifications",
-                run_id=self.run_id,
-            )
             self.store.cache.put(CACHE_NAMESPACE, key, answer.model_dump(mode="json"))
             return answer
         self.failed += 1

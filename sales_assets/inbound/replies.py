@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from resources.claude.client import ClaudeClient
 from resources.errors import RecordValidationError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.common.instructions import find_instructions, normalise, reads_as_instructions
 from sales_assets.common.seller import SellerSettings
@@ -215,6 +216,7 @@ class ReplyDrafter:
         self.partition = partition
         self.run_id = run_id
         self.asset = asset
+        self.spend = ClaudeSpend(store, client, partition=partition, asset=asset, run_id=run_id)
         self.paid_calls = 0
         self.cache_hits = 0
 
@@ -223,23 +225,14 @@ class ReplyDrafter:
         cached = self.store.cache.get(CACHE_NAMESPACE, prompt.key, max_age=REPLY_TTL)
         if cached is not None:
             self.cache_hits += 1
-            self.store.ledger.record(
-                "anthropic",
-                ENDPOINT,
-                units=1,
-                cost_usd=float(cached.get("cost_usd") or 0.0),
-                partition=self.partition,
-                asset=self.asset,
-                run_id=self.run_id,
-                cached=True,
-            )
+            self.spend.record_hit(ENDPOINT, float(cached.get("cost_usd") or 0.0))
             draft = ReplyDraft.model_validate(cached["draft"])
             problem = refusal(draft, lead)
             if problem is not None:
                 return Drafted(None, "refused", error=problem)
             return Drafted(draft, "cached")
         try:
-            draft, result = self.client.parse_message(
+            draft, result = self.spend.parse_message(
                 model=self.model,
                 system=self.system,
                 messages=prompt.text,
@@ -249,21 +242,9 @@ class ReplyDrafter:
             )
         except RecordValidationError as exc:
             # The answer did not fit (or the request was refused): this lead's failure, not the run's.
-            # What a refused answer cost is not known here; the client reports none.
+            # What it cost is in the ledger already (`ClaudeSpend`).
             return Drafted(None, "failed", error=exc.message[:300])
         self.paid_calls += 1
-        usage = result.usage
-        self.store.ledger.record(
-            "anthropic",
-            ENDPOINT,
-            units=1,
-            tokens_in=usage.total_input_tokens,
-            tokens_out=usage.output_tokens,
-            cost_usd=result.cost_usd,
-            partition=self.partition,
-            asset=self.asset,
-            run_id=self.run_id,
-        )
         self.store.cache.put(
             CACHE_NAMESPACE,
             prompt.key,
@@ -275,7 +256,7 @@ class ReplyDrafter:
             None if problem else draft,
             "refused" if problem else "drafted",
             error=problem,
-            input_tokens=usage.total_input_tokens,
-            output_tokens=usage.output_tokens,
+            input_tokens=result.usage.total_input_tokens,
+            output_tokens=result.usage.output_tokens,
             cost_usd=result.cost_usd,
         )

@@ -55,6 +55,7 @@ from resources.claude.resource import AnthropicResource
 from resources.errors import RecordValidationError, VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.batches import adopted_matches, create_batch_once, forget
+from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.common.seller import SellerSettings
 from sales_assets.metadata import markdown_table
@@ -590,12 +591,15 @@ class CopyWriter:
         *,
         on_paid: Callable[[str, MessageResult], None],
         on_written: Callable[[LeadPrompt, Outcome], None] | None = None,
+        send: Callable[..., MessageResult] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.system = settings.system_prompt(seller)
         self.on_paid = on_paid
         self.on_written = on_written
+        # How a Messages call is sent: `ClaudeSpend.create_message` in the asset (the ledger first).
+        self.send = send or client.create_message
 
     def system_blocks(self, ttl: str) -> list[dict[str, Any]]:
         # A batch may take longer than the 5-minute default to reach every request: its cache lives 1 h.
@@ -621,7 +625,7 @@ class CopyWriter:
         """One Messages call. The API refusing this request is this lead's failure; anything systemic
         (auth, outage after the retries) raises."""
         try:
-            result = self.client.create_message(
+            result = self.send(
                 model=self.settings.copy_model,
                 system=self.system_blocks("5m"),
                 messages=messages,
@@ -839,9 +843,15 @@ def write_outreach_copy(
             cached=cached,
         )
 
+    spend = ClaudeSpend(
+        pipeline_store, anthropic.get_client(), partition=part.key, asset="outreach_copy", run_id=run_id
+    )
+
     def on_paid(endpoint: str, result: MessageResult) -> None:
-        usage = result.usage
-        record(endpoint, usage.total_input_tokens, usage.output_tokens, result.cost_usd, cached=False)
+        # Messages calls are in the ledger already (`ClaudeSpend` writes them before sending); a batch's
+        # results are recorded as they are read.
+        if endpoint != MESSAGES_ENDPOINT:
+            spend.record(endpoint, result)
 
     def on_written(lead: LeadPrompt, outcome: Outcome) -> None:
         # Cached as soon as it is written, so a step that fails later (and is retried) never pays for it
@@ -869,7 +879,9 @@ def write_outreach_copy(
     batch_id: str | None = None
     if to_write:
         client = anthropic.get_client()
-        writer = CopyWriter(client, settings, seller, on_paid=on_paid, on_written=on_written)
+        writer = CopyWriter(
+            client, settings, seller, on_paid=on_paid, on_written=on_written, send=spend.create_message
+        )
         if via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})
             requests = writer.batch_requests(to_write)

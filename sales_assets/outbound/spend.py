@@ -320,13 +320,14 @@ class PaidCalls:
             log.warning("%s: spend not reconciled this time (%s)", self.vendor, exc)
             return
         if found.rows:
-            self.tally.reconciled_credits += found.attributed
+            credits = found.attributed.get("credits", 0.0)
+            self.tally.reconciled_credits += credits
             log.info(
                 "%s: %d purchases whose answers were lost reconciled from the vendor's account: "
                 "%.2f credits billed for them",
                 self.vendor,
                 found.rows,
-                found.attributed,
+                credits,
             )
 
     def _record_hits(self, endpoint: str, hits: int, unit_credits: float) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import anthropic
 import pytest
 from pydantic import BaseModel
 
@@ -369,6 +370,8 @@ def anthropic_surface(client: ClaudeClient, sandbox: Sandbox) -> set[str]:
     call("batch_results", batch.id)
     other = call("create_batch", [BatchRequest(custom_id="c0", params=params)])
     call("cancel_batch", other.id)
+    now = datetime.now(UTC)
+    call("billed_between", now - timedelta(hours=3), now + timedelta(minutes=1))
     return called
 
 
@@ -379,9 +382,17 @@ def anthropic_error_answers(path: Path, sandbox: Sandbox) -> None:
     with pytest.raises(RecordValidationError):
         client.create_message(model=MODEL, system=None, messages=[], max_tokens=10)
     _storm_then_outage(sandbox, "anthropic", client.list_models, 529)
+    now = datetime.now(UTC)
+    with pytest.raises(AuthenticationError):
+        anthropic_client(path, admin_api_key="not-an-admin-key").billed_between(now - timedelta(hours=1), now)
+    with pytest.raises(anthropic.BadRequestError):  # 1-minute buckets span at most a day
+        client.sdk.with_options(max_retries=0).beta.organization.analytics.usage.list(
+            starting_at=now - timedelta(days=3), ending_at=now, time_bucket_width="1m"
+        )
 
 
 def anthropic_client(path: Path, **fields: Any) -> ClaudeClient:
+    fields.setdefault("admin_api_key", SANDBOX_API_KEY)
     return _quick(AnthropicResource, path, requests_per_minute=5000, **fields)
 
 

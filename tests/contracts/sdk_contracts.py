@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anthropic.types as sdk
+from anthropic.types.beta.organization.analytics.beta_analytics_usage_item import BetaAnalyticsUsageItem
 from anthropic.types.message_count_tokens_params import MessageCountTokensParams
 from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 from anthropic.types.messages import DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse
@@ -45,6 +46,19 @@ def _page(model: type[BaseModel]) -> Callable[[bytes], Any]:
     def check(body: bytes) -> Any:
         data = json.loads(body)
         assert set(data) >= {"data", "has_more", "first_id", "last_id"}, sorted(data)
+        return [model.model_validate(item) for item in data["data"]]
+
+    return check
+
+
+def _report_page(model: type[BaseModel]) -> Callable[[bytes], Any]:
+    """The SDK's `SyncReportPageCursor`: `data`, and optionally `has_more`, `next_page`,
+    `data_refreshed_at`; nothing else."""
+
+    def check(body: bytes) -> Any:
+        data = json.loads(body)
+        known = {"data", "has_more", "next_page", "data_refreshed_at"}
+        assert "data" in data and set(data) <= known, sorted(data)
         return [model.model_validate(item) for item in data["data"]]
 
     return check
@@ -84,6 +98,12 @@ OPERATIONS = {
     ),
     "GET /v1/models": Operation("GET", re.compile(r"^/v1/models$"), None, _page(sdk.ModelInfo)),
     "GET /v1/models/{id}": Operation("GET", re.compile(r"^/v1/models/[^/]+$"), None, _model(sdk.ModelInfo)),
+    "GET /v1/organizations/analytics/usage": Operation(
+        "GET",
+        re.compile(r"^/v1/organizations/analytics/usage$"),
+        None,
+        _report_page(BetaAnalyticsUsageItem),
+    ),
     "DELETE /v1/messages/batches/{id}": Operation(
         "DELETE", re.compile(r"^/v1/messages/batches/[^/]+$"), None, _model(DeletedMessageBatch)
     ),

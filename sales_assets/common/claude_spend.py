@@ -1,0 +1,170 @@
+"""Claude calls in the spend ledger as Anthropic bills them, lost answers included.
+
+What belongs here: `ClaudeSpend`, the one path through which the stages send paid Claude Messages calls and
+record what batch results and cache hits cost. A call is written to the ledger before it is sent (holding
+its most: the request's size in bytes for input tokens, `max_tokens` for output), settled from the answer's
+usage, and, when its answer was lost (the run was killed, an attempt went unanswered and was sent again),
+reconciled from Anthropic's usage report (`ClaudeClient.billed_between`) before the stage's first call of
+the next run, or right after. Without a key for the report (`ANTHROPIC_ADMIN_API_KEY`), such a call stays at
+its estimate: an upper bound, never an undercount. Prompts, caching of answers and parsing stay with the
+stages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from resources.claude.client import ClaudeClient
+from resources.claude.models import MessageResult
+from resources.errors import VendorError
+from resources.pipeline_store import PipelineStoreResource
+
+log = logging.getLogger(__name__)
+
+VENDOR = "anthropic"
+MESSAGES_ENDPOINT = "POST /v1/messages"
+T = TypeVar("T", bound=BaseModel)
+
+
+class ClaudeSpend:
+    """Paid Claude calls of one asset in one partition."""
+
+    def __init__(
+        self,
+        store: PipelineStoreResource,
+        client: ClaudeClient,
+        *,
+        partition: str,
+        asset: str,
+        run_id: str | None,
+    ) -> None:
+        self.store, self.client = store, client
+        self.partition, self.asset, self.run_id = partition, asset, run_id
+        self.reconciled_tokens = 0
+        self._reconciled = False
+
+    # --- calls --------------------------------------------------------------------------------------
+
+    def create_message(self, **params: Any) -> MessageResult:
+        """`ClaudeClient.create_message` with the call written to the ledger first and settled from its
+        answer (`params` are that method's)."""
+        request = self.client.message_params(**params)
+        # Bytes bound tokens from above: no tokenizer makes more tokens than the text has bytes.
+        estimate_in = len(json.dumps(request, default=str).encode())
+        with self._paid(MESSAGES_ENDPOINT, estimate_in, int(params["max_tokens"])) as settle:
+            result = self.client.create_message(**params)
+            settle(result)
+        return result
+
+    def parse_message(
+        self, *, output_model: type[T], record_id: str | None = None, **params: Any
+    ) -> tuple[T, MessageResult]:
+        """`ClaudeClient.parse_message` through `create_message`: an answer that does not fit is paid for
+        and recorded before `RecordValidationError` is raised."""
+        if not params.get("tool_choice"):
+            params["output_schema"] = output_model
+        result = self.create_message(**params)
+        return self.client.parse_output(result, output_model, record_id=record_id), result
+
+    def record(self, endpoint: str, result: MessageResult) -> None:
+        """What an answer read without a call of ours cost (a batch result)."""
+        self.store.ledger.record(
+            VENDOR,
+            endpoint,
+            units=1,
+            tokens_in=result.usage.total_input_tokens,
+            tokens_out=result.usage.output_tokens,
+            cost_usd=result.cost_usd,
+            partition=self.partition,
+            asset=self.asset,
+            run_id=self.run_id,
+        )
+
+    def record_hit(self, endpoint: str, cost_usd: float = 0.0) -> None:
+        """An answer served from the cache: what it would have cost, saved."""
+        self.store.ledger.record(
+            VENDOR,
+            endpoint,
+            units=1,
+            cost_usd=cost_usd,
+            partition=self.partition,
+            asset=self.asset,
+            run_id=self.run_id,
+            cached=True,
+        )
+
+    # --- the ledger ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _paid(self, endpoint: str, estimate_in: int, estimate_out: int) -> Iterator[Any]:
+        self.reconcile()
+        ledger = self.store.ledger
+        row = ledger.open(
+            VENDOR,
+            endpoint,
+            estimate_in=estimate_in,
+            estimate_out=estimate_out,
+            units=1,
+            partition=self.partition,
+            asset=self.asset,
+            run_id=self.run_id,
+        )
+        unanswered = self.client.unanswered_attempts
+        settled = False
+
+        def lost() -> int:
+            return self.client.unanswered_attempts - unanswered
+
+        def settle(result: MessageResult) -> None:
+            nonlocal settled
+            ledger.settle(
+                row,
+                credits=0.0,
+                units=1,
+                lost=lost(),
+                tokens_in=result.usage.total_input_tokens,
+                tokens_out=result.usage.output_tokens,
+                cost_usd=result.cost_usd,
+            )
+            settled = True
+
+        try:
+            yield settle
+        except BaseException:
+            if not settled:
+                # Refused, failed or unanswered: what (if anything) was billed is Anthropic's to say.
+                ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
+            self._reconcile_now()
+            raise
+        if lost():
+            self._reconcile_now()
+
+    def reconcile(self) -> None:
+        """Settle Claude calls whose answers were lost (any run) from Anthropic's usage report, once per
+        `ClaudeSpend` before its first call."""
+        if not self._reconciled:
+            self._reconciled = True
+            self._reconcile_now()
+
+    def _reconcile_now(self) -> None:
+        if not self.client.can_read_usage:
+            return
+        try:
+            found = self.store.ledger.reconcile(VENDOR, self.client.billed_between)
+        except VendorError as exc:
+            log.warning("anthropic: spend not reconciled this time (%s)", exc)
+            return
+        if found.rows:
+            tokens = int(sum(found.attributed.values()))
+            self.reconciled_tokens += tokens
+            log.info(
+                "anthropic: %d calls whose answers were lost reconciled from the usage report: %d tokens",
+                found.rows,
+                tokens,
+            )
