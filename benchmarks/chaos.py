@@ -17,7 +17,12 @@ the job's own retries and then a clean re-run follow).
 Prints every scenario as it finishes, a table per write kind, the measures that found something, then
 
     lost_responses: scenarios=N duplicates=D lost=L double_paid=P unrepaired=U
+    billed_undelivered: answers=A
     chaos: kills=N duplicates=D lost=L double_paid=P unrepaired=U
+
+`billed_undelivered` counts the answers Explorium or Anthropic billed that the fault kept from the product
+(no vendor API returns them, so a correct re-run buys them again); they are not in `double_paid`, and the
+spend ledger must hold them.
 
 The last line's figures are summed over every scenario that ran (kills and lost answers); `kills` counts
 the kills that fired. What each figure counts is in `tests/chaos/measure.py`. Exit code 0 only when every
@@ -103,6 +108,7 @@ def main() -> int:
         print(f"harness: {result.scenario.id}: {result.error or 'fault did not fire'}")
     print(f"duration: {time.monotonic() - started:.0f} s")
     print(report.lost_response_line(results))
+    print(report.undelivered_line(results))
     print(report.kill_line(results))
     clean = all(v == 0 for v in report.total(results).totals.values())
     return 0 if clean and not missed else 1

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, field_validator
 
+from resources.billing import Billed
 from resources.claude.client import ClaudeClient
 from resources.claude.resource import AnthropicResource
 from resources.errors import RecordValidationError, ServerError
 from resources.explorium import ExploriumResource
 from resources.explorium.client import ExploriumClient
 from resources.pipeline_store import PipelineStoreResource
-from resources.pipeline_store.spend import OPEN, RECONCILED, SETTLED, UNSURE, _shares
+from resources.pipeline_store.spend import OPEN, RECONCILED, SETTLED, UNSURE, _shares, _whole_shares
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.outbound.spend import PaidCalls
@@ -351,3 +352,88 @@ def test_without_a_report_key_a_lost_call_stays_at_its_upper_bound(
     ours_in, ours_out = _ledger_tokens(store)
     assert ours_in < billed_in and ours_out < billed_out  # what the answer said: the lost attempt is missing
     assert store.ledger.unsettled("anthropic") == 1  # and the ledger says so
+
+
+# --- what was delivered is kept ------------------------------------------------------------------------
+
+
+def test_a_purchase_that_stops_midway_keeps_the_chunks_and_pages_already_delivered(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    asked: list[int] = []
+    failing = [True]  # the second call of the first run fails
+
+    def enrich(ids: list[str]) -> tuple[dict[str, Any], float, int]:
+        asked.append(len(ids))
+        if len(asked) == 2 and failing[0]:
+            failing[0] = False
+            raise ServerError("gone", vendor="explorium", endpoint="enrich")
+        return {i: {"email": f"{i}@x.example"} for i in ids}, float(len(ids)), 1
+
+    ids = [f"p{i}" for i in range(120)]
+    with pytest.raises(ServerError):
+        _paid(store, None).by_id("enrich", ids, enrich, unit_credits=1.0, chunk=50)
+    asked.clear()
+    _paid(store, None, "r2").by_id("enrich", ids, enrich, unit_credits=1.0, chunk=50)
+    assert asked == [50, 20]  # the first 50 came from the cache
+
+    def search(n: int, exclude: list[str]) -> tuple[list[dict[str, Any]], float, int]:
+        asked.append(n)
+        if len(asked) == 2 and failing[0]:
+            failing[0] = False
+            raise ServerError("gone", vendor="explorium", endpoint="search")
+        start = len(exclude)
+        return [{"id": f"b{start + i}"} for i in range(n)], float(n), 1
+
+    asked.clear()
+    failing[0] = True
+    with pytest.raises(ServerError):
+        _paid(store, None).search("search", {"q": 1}, 250, search, unit_credits=1.0, id_field="id", page=100)
+    asked.clear()
+    found = _paid(store, None, "r2").search(
+        "search", {"q": 1}, 250, search, unit_credits=1.0, id_field="id", page=100
+    )
+    assert asked == [100, 50] and [r["id"] for r in found] == [f"b{i}" for i in range(250)]
+    # Past what the vendor can exclude, the rest is one step.
+    asked.clear()
+    _paid(store, None, "r3").search(
+        "search", {"q": 2}, 250, search, unit_credits=1.0, id_field="id", page=100, max_excluded=150
+    )
+    assert asked == [100, 150]
+
+
+def test_token_shares_stay_whole_and_add_up() -> None:
+    shares = _whole_shares(_shares(10.0, {1: 5.0, 2: 5.0, 3: 5.0}))
+    assert sorted(shares.values()) == [3.0, 3.0, 4.0] and sum(shares.values()) == 10.0
+
+
+def test_a_call_begun_while_the_report_is_read_makes_the_reconciliation_wait(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    row = store.ledger.open("anthropic", "POST /v1/messages", estimate_in=900, estimate_out=80)
+    store.database().execute("UPDATE spend SET pid = ? WHERE id = ?", (_dead_pid(), row))
+
+    def billed_while_another_thread_opens(start: datetime, end: datetime) -> Billed:
+        store.ledger.open("anthropic", "POST /v1/messages", estimate_in=900, estimate_out=80)
+        return Billed({"tokens_in": 700.0, "tokens_out": 60.0})
+
+    found = store.ledger.reconcile("anthropic", billed_while_another_thread_opens)
+    # Its estimate is not a charge, and its charge may or may not be in the report: nothing is decided.
+    assert found.waiting and found.rows == 0
+    assert store.ledger.entries()["state"].tolist() == [OPEN, OPEN]
+
+
+def test_an_answer_that_arrived_is_not_bought_again_by_the_next_run(
+    sandbox: Sandbox, sandbox_path: Path, tmp_path: Path
+) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
+    client = _claude(sandbox_path)
+    first = _ask(_spend(store, client), "Book me in for Tuesday")
+    billed = _tokens(sandbox)
+    # The run stopped before the stage stored what it made of the answer: the next run asks again.
+    again = _ask(_spend(store, client, "r2"), "Book me in for Tuesday")
+    assert again.text == first.text and _tokens(sandbox) == billed
+    assert store.ledger.entries(vendor="anthropic")["cached"].tolist() == [False, True]
+    # An answer the stage will not reuse (it did not fit, or a fresh try is wanted) is asked for anew.
+    spend = _spend(store, client, "r3")
+    spend.forget(_ask(spend, "Book me in for Tuesday"))
+    _ask(_spend(store, client, "r4"), "Book me in for Tuesday")
+    assert _tokens(sandbox)[1] > billed[1]

@@ -20,6 +20,8 @@ EVENTS_BATCH = 40
 #: Page mode: SPEC and the pagination page allow page_size up to 500, the fetch pages and quick-start say 100.
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
+#: How many ids a fetch may exclude (`exclude`); a cache beyond that is topped up without them.
+MAX_EXCLUDED = 1000
 #: The largest `size` a fetch accepts.
 MAX_FETCH_SIZE = 60_000
 

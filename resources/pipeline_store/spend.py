@@ -212,9 +212,12 @@ class SpendLedger:
         yet), nor when the report does not reach the newest row: the next call does it.
         """
         moment = now or utc_now()
+        # Rows up to `last` are what this reconciliation knows; any row written later and before the
+        # vendor's report was taken may or may not be in it, so it waits (see below).
+        last = int(self.db.query("SELECT COALESCE(MAX(id), 0) FROM spend")[0][0])
         rows = self.db.query(
-            "SELECT * FROM spend WHERE vendor = ? AND cached = 0 AND state IN (?, ?) ORDER BY id",
-            (vendor, OPEN, UNSURE),
+            "SELECT * FROM spend WHERE vendor = ? AND cached = 0 AND state IN (?, ?) AND id <= ? ORDER BY id",
+            (vendor, OPEN, UNSURE, last),
         )
         if not rows:
             return Reconciliation()
@@ -236,6 +239,15 @@ class SpendLedger:
         # short would read as "not billed" what is merely not counted yet.
         if report.through is not None and report.through < min(moment, newest + CALL_BOUND):
             return Reconciliation(waiting=True)
+        taken = utc_now()
+        late = self.db.query(
+            "SELECT COUNT(*) FROM spend WHERE vendor = ? AND cached = 0 AND id > ? AND at < ?",
+            (vendor, last, to_utc_iso(taken)),
+        )[0][0]
+        if late:
+            # A call of another run or thread began while the report was read: its charge may be in the
+            # report and not in the ledger, or the reverse. The next settle or run tries again.
+            return Reconciliation(waiting=True)
         ids = [int(row["id"]) for row in due]
         marks = ",".join("?" * len(ids))
         bounds = [to_utc_iso(start)]
@@ -248,8 +260,8 @@ class SpendLedger:
             estimate = MEASURES[measure]
             others = self.db.query(
                 f"SELECT COALESCE(SUM({measure}), 0) FROM spend WHERE vendor = ? AND cached = 0 AND at >= ?"
-                f"{until} AND id NOT IN ({marks})",
-                (vendor, *bounds, *ids),
+                f"{until} AND id <= ? AND id NOT IN ({marks})",
+                (vendor, *bounds, last, *ids),
             )[0][0]
             answered = sum(float(row[measure]) for row in due if row["state"] == UNSURE)
             recorded = float(others) + answered
@@ -259,6 +271,8 @@ class SpendLedger:
                 for row in due
             }
             shares = _shares(missing, caps)
+            if measure != "credits":
+                shares = _whole_shares(shares)
             for row in due:
                 base = float(row[measure]) if row["state"] == UNSURE else 0.0
                 updates[int(row["id"])][measure] = base + shares[int(row["id"])]
@@ -269,7 +283,6 @@ class SpendLedger:
             found.unattributed[measure] = max(0.0, missing - attributed)
         with self.db.transaction() as conn:
             for row_id, values in updates.items():
-                # Token counts are whole; a share of a whole bill is rounded back to one.
                 sets = ", ".join(f"{m} = ?" for m in values)
                 amounts = [round(v) if m != "credits" else v for m, v in values.items()]
                 conn.execute(
@@ -388,3 +401,13 @@ def _shares(amount: float, caps: dict[int, float]) -> dict[int, float]:
         left -= given
         open_ids = [i for i in open_ids if caps[i] - shares[i] > 1e-9]
     return shares
+
+
+def _whole_shares(shares: dict[int, float]) -> dict[int, float]:
+    """Shares of a whole number (tokens) made whole, their sum kept: each rounded down, and the units left
+    given to the largest remainders."""
+    floors = {i: float(int(v)) for i, v in shares.items()}
+    left = round(sum(shares.values()) - sum(floors.values()))
+    for i in sorted(shares, key=lambda i: shares[i] - floors[i], reverse=True)[:left]:
+        floors[i] += 1
+    return floors

@@ -253,7 +253,7 @@ class VendorSimulator:
         response = self._answer(req, matched, endpoint, faults)
         response.headers.update(self.extra_headers(req))
         spend = response.spend or Spend()
-        self.store.record_call(
+        charge = self.store.record_call(
             self.vendor,
             endpoint,
             error=response.status >= 400,
@@ -262,9 +262,14 @@ class VendorSimulator:
             output_tokens=spend.output_tokens,
             cache_read_tokens=spend.cache_read_tokens,
             cache_write_tokens=spend.cache_write_tokens,
+            delivered=False,
         )
         if matched is not None and response.status < 400 and (faults.kill_after or faults.lose_response_next):
             self._after_commit(req, endpoint, faults, response)
+        # A charge counts as delivered once its answer leaves the simulator: a lost answer, or a process
+        # ended (by `kill_after`, in this or another thread) before it got here, leaves it undelivered.
+        if not response.lost:
+            self.store.mark_delivered(charge)
         return response
 
     def _after_commit(self, req: SimRequest, endpoint: str, faults: Any, response: SimResponse) -> None:

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS usage (
 CREATE TABLE IF NOT EXISTS billing (
     at REAL NOT NULL, vendor TEXT NOT NULL, endpoint TEXT NOT NULL, credits REAL NOT NULL DEFAULT 0,
     input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,
-    cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0);
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    delivered INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS billing_vendor_at ON billing (vendor, at);
 CREATE TABLE IF NOT EXISTS faults (vendor TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS hits (bucket TEXT NOT NULL, ts REAL NOT NULL);
@@ -64,14 +65,18 @@ class Usage:
     cache_write_tokens: int = 0
 
 
-def _bill(db: sqlite3.Connection, vendor: str, endpoint: str, *amounts: float) -> None:
-    """Log one charge at wall-clock time (billing follows the real clock, not the world's)."""
-    if any(amounts):
-        db.execute(
-            "INSERT INTO billing (at, vendor, endpoint, credits, input_tokens, output_tokens, "
-            "cache_read_tokens, cache_write_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), vendor, endpoint, *amounts),
-        )
+def _bill(
+    db: sqlite3.Connection, vendor: str, endpoint: str, *amounts: float, delivered: bool = True
+) -> int | None:
+    """Log one charge at wall-clock time (billing follows the real clock, not the world's); its row id."""
+    if not any(amounts):
+        return None
+    cursor = db.execute(
+        "INSERT INTO billing (at, vendor, endpoint, credits, input_tokens, output_tokens, "
+        "cache_read_tokens, cache_write_tokens, delivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (time.time(), vendor, endpoint, *amounts, int(delivered)),
+    )
+    return cursor.lastrowid
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +310,11 @@ class SandboxStore:
         output_tokens: int = 0,
         cache_read_tokens: int = 0,
         cache_write_tokens: int = 0,
-    ) -> None:
+        delivered: bool = True,
+    ) -> int | None:
+        """Count one call and its spend. A charge is also logged (`billing`); with `delivered=False` it
+        stays undelivered until `mark_delivered(<the id returned>)`: an answer lost, or a process that
+        ended before answering, leaves it so."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO usage (vendor, endpoint, calls, errors, credits, input_tokens, output_tokens, "
@@ -327,7 +336,7 @@ class SandboxStore:
                     cache_write_tokens,
                 ),
             )
-            _bill(
+            return _bill(
                 db,
                 vendor,
                 endpoint,
@@ -336,6 +345,7 @@ class SandboxStore:
                 output_tokens,
                 cache_read_tokens,
                 cache_write_tokens,
+                delivered=delivered,
             )
 
     def add_spend(
@@ -402,6 +412,21 @@ class SandboxStore:
             (vendor, start, end),
         )
         return [(row[0], Usage(vendor, row[1], 1, 0, *row[2:])) for row in rows.fetchall()]
+
+    def mark_delivered(self, charge: int | None) -> None:
+        """The answer a charge was for has been handed to the client."""
+        if charge is not None:
+            with self.transaction() as db:
+                db.execute("UPDATE billing SET delivered = 1 WHERE rowid = ?", (charge,))
+
+    def undelivered(self) -> list[Usage]:
+        """Per vendor and endpoint: what was billed for answers that were never delivered."""
+        rows = self._conn().execute(
+            "SELECT vendor, endpoint, COUNT(*), 0, SUM(credits), SUM(input_tokens), SUM(output_tokens), "
+            "SUM(cache_read_tokens), SUM(cache_write_tokens) FROM billing WHERE delivered = 0 "
+            "GROUP BY vendor, endpoint ORDER BY vendor, endpoint"
+        )
+        return [Usage(*row) for row in rows.fetchall()]
 
     def totals(self, vendor: str) -> Usage:
         """The sum of a vendor's usage rows."""

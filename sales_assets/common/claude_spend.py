@@ -5,9 +5,10 @@ record what batch results and cache hits cost. A call is written to the ledger b
 its most: the request's size in bytes for input tokens, `max_tokens` for output), settled from the answer's
 usage, and, when its answer was lost (the run was killed, an attempt went unanswered and was sent again),
 reconciled from Anthropic's usage report (`ClaudeClient.billed_between`) before the stage's first call of
-the next run, or right after. Without a key for the report (`ANTHROPIC_ADMIN_API_KEY`), such a call stays at
-its estimate: an upper bound, never an undercount. Prompts, caching of answers and parsing stay with the
-stages.
+the next run, or right after. Without a key for the report (`ANTHROPIC_ADMIN_API_KEY`), such a call stays
+at its estimate: an upper bound, never an undercount. Answers are kept as receipts the moment they arrive,
+so a run that stops before the stage stored its result does not pay for the same request again. Prompts,
+caching of results and parsing stay with the stages.
 """
 
 from __future__ import annotations
@@ -16,19 +17,24 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from resources.claude.client import ClaudeClient
 from resources.claude.models import MessageResult
-from resources.errors import VendorError
-from resources.pipeline_store import PipelineStoreResource
+from resources.errors import RecordValidationError, VendorError
+from resources.pipeline_store import PipelineStoreResource, cache_key
 
 log = logging.getLogger(__name__)
 
 VENDOR = "anthropic"
 MESSAGES_ENDPOINT = "POST /v1/messages"
+#: Answers kept by request as they arrive (see `ClaudeSpend.create_message`), and for how long: enough for
+#: a re-run after a crash, short enough that a later run's fresh try is fresh.
+RECEIPTS = "anthropic:receipts"
+RECEIPT_TTL = timedelta(hours=1)
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -47,30 +53,59 @@ class ClaudeSpend:
         self.store, self.client = store, client
         self.partition, self.asset, self.run_id = partition, asset, run_id
         self.reconciled_tokens = 0
+        self._receipts: dict[str, str] = {}
         self._reconciled = False
+        # A reconciliation that had to wait (this run's other calls were in flight) is tried again as each
+        # of them settles: the last one to settle does it.
+        self._owed = False
 
     # --- calls --------------------------------------------------------------------------------------
 
     def create_message(self, **params: Any) -> MessageResult:
         """`ClaudeClient.create_message` with the call written to the ledger first and settled from its
-        answer (`params` are that method's)."""
+        answer (`params` are that method's).
+
+        Each answer is kept as a receipt, by request, for `RECEIPT_TTL` as soon as it arrives: a run that
+        stops before the stage has stored what it made of the answer finds it again for the same request
+        instead of paying for it twice. `forget()` drops a receipt whose answer is not to be reused (it did
+        not fit, or the stage wants a fresh try)."""
         request = self.client.message_params(**params)
+        key = cache_key(request)
+        kept = self.store.cache.get(RECEIPTS, key, max_age=RECEIPT_TTL)
+        if kept is not None:
+            result = MessageResult.model_validate(kept)
+            self.record_hit(MESSAGES_ENDPOINT, result.cost_usd)
+            self._receipts[result.id] = key
+            return result
         # Bytes bound tokens from above: no tokenizer makes more tokens than the text has bytes.
         estimate_in = len(json.dumps(request, default=str).encode())
         with self._paid(MESSAGES_ENDPOINT, estimate_in, int(params["max_tokens"])) as settle:
             result = self.client.create_message(**params)
+            self.store.cache.put(RECEIPTS, key, result.model_dump(mode="json"))
+            self._receipts[result.id] = key
             settle(result)
         return result
+
+    def forget(self, result: MessageResult | None) -> None:
+        """Drop the receipt of an answer that is not to be reused: the next identical request pays."""
+        key = self._receipts.pop(result.id, None) if result is not None else None
+        if key is not None:
+            self.store.cache.put(RECEIPTS, key, None)
 
     def parse_message(
         self, *, output_model: type[T], record_id: str | None = None, **params: Any
     ) -> tuple[T, MessageResult]:
         """`ClaudeClient.parse_message` through `create_message`: an answer that does not fit is paid for
-        and recorded before `RecordValidationError` is raised."""
+        and recorded, and its receipt dropped (a retry asks again), before `RecordValidationError` is
+        raised."""
         if not params.get("tool_choice"):
             params["output_schema"] = output_model
         result = self.create_message(**params)
-        return self.client.parse_output(result, output_model, record_id=record_id), result
+        try:
+            return self.client.parse_output(result, output_model, record_id=record_id), result
+        except RecordValidationError:
+            self.forget(result)
+            raise
 
     def record(self, endpoint: str, result: MessageResult) -> None:
         """What an answer read without a call of ours cost (a batch result)."""
@@ -115,6 +150,8 @@ class ClaudeSpend:
             asset=self.asset,
             run_id=self.run_id,
         )
+        # The client counts unanswered attempts over all threads: with calls in parallel, a neighbour's lost
+        # attempt can mark this row unsure too. Reconciliation still makes the total exact.
         unanswered = self.client.unanswered_attempts
         settled = False
 
@@ -142,7 +179,7 @@ class ClaudeSpend:
                 ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
             self._reconcile_now()
             raise
-        if lost():
+        if lost() or self._owed:
             self._reconcile_now()
 
     def reconcile(self) -> None:
@@ -160,6 +197,7 @@ class ClaudeSpend:
         except VendorError as exc:
             log.warning("anthropic: spend not reconciled this time (%s)", exc)
             return
+        self._owed = found.waiting
         if found.rows:
             tokens = int(sum(found.attributed.values()))
             self.reconciled_tokens += tokens

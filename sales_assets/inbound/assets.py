@@ -27,6 +27,7 @@ from pandera.typing import Series
 
 from resources.claude.resource import AnthropicResource
 from resources.errors import AuthenticationError, ConfigurationError
+from resources.explorium.models import ENRICH_BATCH
 from resources.explorium.pricing import ENRICHMENT_RECORD
 from resources.explorium.resource import ExploriumResource
 from resources.hubspot.client import HubSpotClient
@@ -439,6 +440,7 @@ def enrich_companies(
         business_ids,
         firmographics,
         unit_credits=ENRICHMENT_RECORD,
+        chunk=ENRICH_BATCH,
     )
     rows = []
     for key in keys:

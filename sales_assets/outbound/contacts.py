@@ -14,7 +14,13 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from resources.explorium.models import IncludesFilter, ProspectFilters
+from resources.explorium.models import (
+    DEFAULT_PAGE_SIZE,
+    ENRICH_BATCH,
+    MAX_EXCLUDED,
+    IncludesFilter,
+    ProspectFilters,
+)
 from resources.explorium.pricing import FETCH_RECORD, contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource
@@ -196,7 +202,7 @@ def company_contacts(
         wanted = len(chunk) * 25
 
         def fetch(n: int, exclude: list[str], filters: ProspectFilters = filters) -> tuple[list, float, int]:
-            result = client.fetch_prospects(filters, max_results=n, exclude=exclude[:1000])
+            result = client.fetch_prospects(filters, max_results=n, exclude=exclude[:MAX_EXCLUDED])
             return (
                 [p.model_dump(mode="json") for p in result.records],
                 result.spend.credits,
@@ -211,6 +217,8 @@ def company_contacts(
                 fetch,
                 unit_credits=FETCH_RECORD,
                 id_field="prospect_id",
+                page=DEFAULT_PAGE_SIZE,
+                max_excluded=MAX_EXCLUDED,
             )
         )
     frame = pick_contacts(contacts_frame(records, selected), profile)
@@ -294,6 +302,7 @@ def enriched_contacts(
         buy,
         unit_credits=contacts_price(types),
         variant={"contact_types": types},
+        chunk=ENRICH_BATCH,
     )
     skipped = set(bought.skipped)
     details = [bought.values.get(i) for i in chosen["prospect_id"]]

@@ -592,6 +592,7 @@ class CopyWriter:
         on_paid: Callable[[str, MessageResult], None],
         on_written: Callable[[LeadPrompt, Outcome], None] | None = None,
         send: Callable[..., MessageResult] | None = None,
+        forget: Callable[[MessageResult | None], None] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
@@ -600,6 +601,8 @@ class CopyWriter:
         self.on_written = on_written
         # How a Messages call is sent: `ClaudeSpend.create_message` in the asset (the ledger first).
         self.send = send or client.create_message
+        # Answers of a held-back lead are not to be reused: the next run gives it a fresh try.
+        self.forget = forget
 
     def system_blocks(self, ttl: str) -> list[dict[str, Any]]:
         # A batch may take longer than the 5-minute default to reach every request: its cache lives 1 h.
@@ -653,6 +656,7 @@ class CopyWriter:
         if first.result is not None:
             outcome.spend.add(first.result)
         copy, problems = self.check(lead, first)
+        retry: Attempt | None = None
         if copy is None or problems:
             messages: list[dict[str, Any]] = [{"role": "user", "content": lead.text}]
             if first.result is not None:
@@ -665,6 +669,9 @@ class CopyWriter:
             copy, problems = self.check(lead, retry)
         if copy is None or problems:
             outcome.hold_reason = f"after {outcome.attempts} attempts: " + "; ".join(problems)
+            if self.forget is not None:
+                self.forget(first.result)
+                self.forget(retry.result if retry is not None else None)
             return outcome
         outcome.copy, outcome.status = copy, "written"
         if self.on_written is not None:
@@ -880,7 +887,13 @@ def write_outreach_copy(
     if to_write:
         client = anthropic.get_client()
         writer = CopyWriter(
-            client, settings, seller, on_paid=on_paid, on_written=on_written, send=spend.create_message
+            client,
+            settings,
+            seller,
+            on_paid=on_paid,
+            on_written=on_written,
+            send=spend.create_message,
+            forget=spend.forget,
         )
         if via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})

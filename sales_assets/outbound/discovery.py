@@ -19,7 +19,14 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from resources.explorium.models import BusinessFilters, ExistsFilter, IncludesFilter
+from resources.explorium.models import (
+    DEFAULT_PAGE_SIZE,
+    ENRICH_BATCH,
+    MAX_EXCLUDED,
+    BusinessFilters,
+    ExistsFilter,
+    IncludesFilter,
+)
 from resources.explorium.pricing import ENRICHMENT_RECORD, FETCH_RECORD
 from resources.explorium.resource import ExploriumResource
 from resources.hubspot.client import normalize_domain
@@ -186,7 +193,7 @@ def discovered_companies(
 
         def fetch(n: int, exclude: list[str], filters: BusinessFilters = filters) -> tuple[list, float, int]:
             # Explorium takes at most 1,000 excluded ids; a cache beyond that is topped up without them.
-            result = client.fetch_businesses(filters, max_results=n, exclude=exclude[:1000])
+            result = client.fetch_businesses(filters, max_results=n, exclude=exclude[:MAX_EXCLUDED])
             return (
                 [b.model_dump(mode="json") for b in result.records],
                 result.spend.credits,
@@ -201,6 +208,8 @@ def discovered_companies(
             unit_credits=FETCH_RECORD,
             id_field="business_id",
             ttl=timedelta(days=profile.search_refresh_days),
+            page=DEFAULT_PAGE_SIZE,
+            max_excluded=MAX_EXCLUDED,
         )
         per_industry[industry] = len(found)
         records.extend({**r, "industry": industry} for r in found)
@@ -308,6 +317,7 @@ def scored_companies(
         frame.index[worth_buying].tolist(),
         technographics,
         unit_credits=ENRICHMENT_RECORD,
+        chunk=ENRICH_BATCH,
     )
     frame["tech_stack"] = [list(tech.values.get(i) or []) for i in ids]
     frame["tech_known"] = [i in tech.values for i in ids]

@@ -34,6 +34,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 from pydantic import Field
 
+from resources.explorium.models import ENRICH_BATCH
 from resources.explorium.pricing import contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
@@ -206,6 +207,7 @@ def email_reverification(
         buy,
         unit_credits=contacts_price(CONTACT_TYPES),
         variant={"contact_types": CONTACT_TYPES},
+        chunk=ENRICH_BATCH,
     )
     checked_at = datetime.now(UTC)
     skipped = set(bought.skipped)

@@ -117,6 +117,8 @@ class PaidCalls:
         self.claim_ttl = claim_ttl
         self.account = account
         self._reconciled = False
+        # A reconciliation that had to wait is tried again after each purchase of this run settles.
+        self._owed = False
         # A retried step of the same run takes its own claims back at once.
         self.owner = run_id or uuid.uuid4().hex
         self.tally = SpendTally()
@@ -150,11 +152,14 @@ class PaidCalls:
         *,
         unit_credits: float,
         variant: Mapping[str, Any] | None = None,
+        chunk: int | None = None,
     ) -> ByIdResult:
         """Values for `ids`, from the cache where fresh, bought for the rest while the budget lasts.
 
         `variant` (e.g. which contact types were asked for) is part of the cache key: a cached
-        email-only answer does not stand in for an email-and-phone one.
+        email-only answer does not stand in for an email-and-phone one. `chunk` (the vendor's batch size)
+        buys that many at a time, each cached as soon as it is answered: a run that stops loses at most
+        the one chunk in flight, not what was already delivered.
         """
         namespace = f"{self.vendor}:{endpoint}"
         if variant:
@@ -170,12 +175,14 @@ class PaidCalls:
         while to_fetch:
             mine, theirs = self.store.claims.claim(namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl)
             try:
-                if mine:
-                    with self._purchase(endpoint, len(mine) * unit_credits, len(mine)) as settle:
-                        values, credits, calls = fetch(mine)
-                        fetched = {i: values.get(i) for i in mine}
+                size = max(1, chunk or len(mine) or 1)
+                for start in range(0, len(mine), size):
+                    part = mine[start : start + size]
+                    with self._purchase(endpoint, len(part) * unit_credits, len(part)) as settle:
+                        values, credits, calls = fetch(part)
+                        fetched = {i: values.get(i) for i in part}
                         self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
-                        settle(credits, len(mine), calls)
+                        settle(credits, len(part), calls)
                     found.update(fetched)
             finally:
                 self.store.claims.release(namespace, mine, owner=self.owner)
@@ -212,11 +219,16 @@ class PaidCalls:
         unit_credits: float,
         id_field: str,
         ttl: timedelta | None = None,
+        page: int | None = None,
+        max_excluded: int | None = None,
     ) -> list[dict[str, Any]]:
         """Up to `wanted` records of a search, from the cache when it holds enough of them.
 
         A cached answer that stopped short of `wanted` (a smaller cap, or a budget that ran out) is
-        topped up by asking only for the missing records, with the ids already bought excluded.
+        topped up by asking only for the missing records, with the ids already bought excluded. `page`
+        buys that many at a time, each step cached as soon as it is answered, so a run that stops loses at
+        most the step in flight; once more than `max_excluded` ids are held (what the vendor can exclude),
+        the rest is bought in one step.
         """
         namespace = f"{self.vendor}:{endpoint}"
         key = cache_key(dict(query))
@@ -235,23 +247,44 @@ class PaidCalls:
             mine, _ = self.store.claims.claim(namespace, [key], owner=self.owner, ttl=self.claim_ttl)
             if not mine:
                 # Another run is making this search: take its answer rather than paying for it again.
-                self._wait_for(namespace, [key])
+                self._wait_while_claimed(namespace, key)
                 return self.search(
-                    endpoint, query, wanted, fetch, unit_credits=unit_credits, id_field=id_field, ttl=ttl
+                    endpoint,
+                    query,
+                    wanted,
+                    fetch,
+                    unit_credits=unit_credits,
+                    id_field=id_field,
+                    ttl=ttl,
+                    page=page,
+                    max_excluded=max_excluded,
                 )
             try:
-                with self._purchase(endpoint, room * unit_credits, room) as settle:
-                    new, credits, calls = fetch(room, [str(r[id_field]) for r in records])
-                    settle(credits, len(new), calls)
-                records.extend(new)
-                # Fewer records than asked for means the search has no more: later, larger caps need no call.
-                complete = len(new) < room
-                self.store.cache.put(
-                    namespace, key, {"records": records, "complete": complete}, fetched_at=self.now
-                )
+                while room > 0:
+                    step = room
+                    if page and (max_excluded is None or len(records) + page <= max_excluded):
+                        step = min(room, page)
+                    with self._purchase(endpoint, step * unit_credits, step) as settle:
+                        new, credits, calls = fetch(step, [str(r[id_field]) for r in records])
+                        settle(credits, len(new), calls)
+                    records.extend(new)
+                    room -= step
+                    # Fewer records than asked for means the search has no more: larger caps need no call.
+                    complete = len(new) < step
+                    self.store.cache.put(
+                        namespace, key, {"records": records, "complete": complete}, fetched_at=self.now
+                    )
+                    if complete:
+                        break
             finally:
                 self.store.claims.release(namespace, [key], owner=self.owner)
         return records[:wanted]
+
+    def _wait_while_claimed(self, namespace: str, key: str) -> None:
+        """Wait while another run holds the claim on a search (it may still be adding pages to the cache)."""
+        deadline = time.monotonic() + self.claim_ttl.total_seconds()
+        while self.store.claims.live(namespace, [key], ttl=self.claim_ttl) and time.monotonic() < deadline:
+            time.sleep(CLAIM_POLL_SECONDS)
 
     def free(self, endpoint: str, calls: int) -> None:
         """Count calls that cost no credits (events, CRM lookups) in the tally."""
@@ -300,7 +333,7 @@ class PaidCalls:
                 ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
             self._reconcile_now()
             raise
-        if lost():
+        if lost() or self._owed:
             self._reconcile_now()
 
     def reconcile(self) -> None:
@@ -319,6 +352,7 @@ class PaidCalls:
             # The vendor's account could not be read: the rows stay unsure and the next run tries again.
             log.warning("%s: spend not reconciled this time (%s)", self.vendor, exc)
             return
+        self._owed = found.waiting
         if found.rows:
             credits = found.attributed.get("credits", 0.0)
             self.tally.reconciled_credits += credits

@@ -120,7 +120,10 @@ def chaos_resources(work: Workdir, *, copy_batch_threshold: int = 50) -> dict[st
     resources = default_resources(sandbox_state=work.state, store_path=work.store, environ={})
     resources.update(
         anthropic=AnthropicResource(
-            api_key=SANDBOX_API_KEY, sandbox_state=str(work.state), requests_per_minute=5000
+            api_key=SANDBOX_API_KEY,
+            admin_api_key=SANDBOX_API_KEY,
+            sandbox_state=str(work.state),
+            requests_per_minute=5000,
         ),
         copy_settings=CopySettings(batch_poll_seconds=0.5, batch_threshold=copy_batch_threshold),
         enrollment_settings=EnrollmentSettings(sending_enabled=True),

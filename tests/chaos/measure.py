@@ -7,8 +7,10 @@ store and saved asset outputs), `MeasureContext`, and one function per measure, 
 
 - duplicates: a side effect made more than once (the same object twice at a vendor);
 - lost: something the clean run did that the chaos run never did, or did without the product knowing;
-- double_paid: money spent beyond what the clean run spent, a spend ledger that disagrees with the vendor's,
-  an orphan Message Batch;
+- double_paid: money spent beyond what the clean run spent, not counting answers the vendor billed but never
+  delivered (they are reported apart, as `billed_undelivered`: no vendor API gives them back, so buying
+  them again is the price of the crash, and the spend ledger must show it), a spend ledger that disagrees
+  with the vendor's, an orphan Message Batch;
 - unrepaired: what the clean re-runs left half-done (a contact without its association or note, a lead the
   ledger says was enrolled that lemlist does not have, a campaign not started).
 
@@ -88,6 +90,11 @@ class StateView:
     @cached_property
     def usage(self) -> dict[tuple[str, str], Usage]:
         return {(u.vendor, u.endpoint): u for u in self.sandbox.usage()}
+
+    @cached_property
+    def undelivered(self) -> dict[tuple[str, str], Usage]:
+        """What the vendors billed for answers a fault kept from the client, per endpoint."""
+        return {(u.vendor, u.endpoint): u for u in self.sandbox.undelivered()}
 
     @cached_property
     def associations(self) -> dict[tuple[str, str, str], set[str]]:
@@ -421,10 +428,11 @@ def lost_pauses(ctx: MeasureContext, view: StateView) -> Finding:
 # --- double paid ------------------------------------------------------------------------------------------
 
 
-def _delta(view: StateView, base: StateView) -> dict[tuple[str, str], Usage]:
+def _delta(view: StateView, base: StateView, *, undelivered: bool = False) -> dict[tuple[str, str], Usage]:
     out = {}
-    for key, now in view.usage.items():
-        before = base.usage.get(key)
+    mine, theirs = (view.undelivered, base.undelivered) if undelivered else (view.usage, base.usage)
+    for key, now in mine.items():
+        before = theirs.get(key)
         out[key] = Usage(
             *key,
             calls=now.calls - (before.calls if before else 0),
@@ -438,15 +446,36 @@ def _delta(view: StateView, base: StateView) -> dict[tuple[str, str], Usage]:
 def _paid_twice(ctx: MeasureContext, view: StateView, vendor: str, cost: Callable[[Usage], float]) -> Finding:
     chaos = _delta(view, ctx.base)
     reference = _delta(ctx.reference, ctx.base)
+    lost = _delta(view, ctx.base, undelivered=True)
     found = Finding()
     for (v, endpoint), used in sorted(chaos.items()):
         if v != vendor:
             continue
         ref = reference.get((v, endpoint))
+        gone = lost.get((v, endpoint))
         spent, ref_spent = cost(used), cost(ref) if ref else 0.0
+        # An answer billed and never delivered is bought again by any correct re-run: not counted here.
+        spent -= cost(gone) if gone else 0.0
         if spent > ref_spent + 1e-6:
-            extra_calls = (used.calls - used.errors) - ((ref.calls - ref.errors) if ref else 0)
+            extra_calls = (
+                (used.calls - used.errors)
+                - ((ref.calls - ref.errors) if ref else 0)
+                - (gone.calls if gone else 0)
+            )
             found.add(f"{endpoint}: {spent:g} vs {ref_spent:g} in the clean run", max(1, extra_calls))
+    return found
+
+
+def billed_undelivered(ctx: MeasureContext, view: StateView) -> Finding:
+    """Answers Explorium or Anthropic billed that a fault kept from the client (killed right after the vendor
+    committed, or lost on the way): one per answer. Reported apart from `double_paid`; the spend ledger
+    must still hold them (`spend_ledger_mismatch`)."""
+    found = Finding()
+    for (vendor, endpoint), gone in sorted(_delta(view, ctx.base, undelivered=True).items()):
+        if vendor in ("explorium", "anthropic") and gone.calls > 0:
+            tokens = sum(getattr(gone, t) for t in _TOKENS)
+            cost = f"{gone.credits:g} credits" if vendor == "explorium" else f"{tokens} tokens"
+            found.add(f"{vendor} {endpoint}: {gone.calls} answer(s), {cost}", gone.calls)
     return found
 
 
@@ -576,6 +605,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("paid_twice_anthropic", "double_paid", paid_twice_anthropic),
     MeasureSpec("spend_ledger_mismatch", "double_paid", spend_ledger_mismatch),
     MeasureSpec("orphan_batches", "double_paid", orphan_batches, intrinsic=True),
+    MeasureSpec("billed_undelivered", "undelivered", billed_undelivered),
     MeasureSpec("unassociated_contacts", "unrepaired", unassociated_contacts),
     MeasureSpec("contacts_without_note", "unrepaired", contacts_without_note),
     MeasureSpec("enrolled_not_in_lemlist", "unrepaired", enrolled_not_in_lemlist, intrinsic=True),

@@ -2,7 +2,8 @@
 
 What belongs here: `table` (one row per family and write kind), `findings` (every measure that found
 something, with examples), `kill_line` (the benchmark's last line, whose format is fixed by issue 11:
-`chaos: kills=N duplicates=D lost=L double_paid=P unrepaired=U`) and `lost_response_line`. The figures of
+`chaos: kills=N duplicates=D lost=L double_paid=P unrepaired=U`), `lost_response_line` and
+`undelivered_line` (answers billed and never delivered, apart from double_paid). The figures of
 the last line are summed over every scenario that ran, kills and lost answers alike; `kills` counts the
 kills that fired.
 """
@@ -80,6 +81,11 @@ def lost_response_line(results: list[ScenarioResult]) -> str:
     t = total(answers).totals
     fired = sum(1 for r in answers if r.fired)
     return f"lost_responses: scenarios={fired} " + " ".join(f"{k}={t[k]}" for k in FIGURES)
+
+
+def undelivered_line(results: list[ScenarioResult]) -> str:
+    """Answers billed and never delivered (reported apart from double_paid; see `measure.py`)."""
+    return f"billed_undelivered: answers={total(results).figure('undelivered')}"
 
 
 def kill_line(results: list[ScenarioResult]) -> str:

@@ -21,6 +21,7 @@ from chaos.families import CAMPAIGN_NAME, Workdir, open_sandbox
 from chaos.measure import (
     MeasureContext,
     StateView,
+    billed_undelivered,
     campaign_not_started,
     contacts_without_note,
     duplicate_batches,
@@ -340,6 +341,20 @@ def test_paid_twice_anthropic(trio: Trio) -> None:
     assert trio.count(paid_twice_anthropic) == 0
     chaos.claude.create_message(model="claude-haiku-4-5", system=None, messages="Hello?", max_tokens=32)
     assert trio.count(paid_twice_anthropic) == 1
+
+
+def test_an_answer_billed_and_never_delivered_is_counted_apart(trio: Trio) -> None:
+    business = Vendors(trio.base).sandbox.world.companies[0].business_id
+    reference, chaos = Vendors(trio.reference), Vendors(trio.chaos)
+    reference.explorium.enrich_firmographics([business])
+    # The first answer is lost on the way (billed, never delivered); the client's retry buys it again.
+    chaos.sandbox.store.set_faults("explorium", lose_response_next=1, lose_response_seconds=0.01)
+    chaos.explorium.enrich_firmographics([business])
+    assert trio.count(billed_undelivered) == 1
+    assert trio.count(paid_twice_explorium) == 0
+    # Bought once more with the answer in hand: that is paying twice.
+    chaos.explorium.enrich_firmographics([business])
+    assert trio.count(paid_twice_explorium) == 1 and trio.count(billed_undelivered) == 1
 
 
 def test_spend_ledger_mismatch(trio: Trio) -> None:
