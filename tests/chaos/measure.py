@@ -486,10 +486,23 @@ def paid_twice_explorium(ctx: MeasureContext, view: StateView) -> Finding:
 
 
 def paid_twice_anthropic(ctx: MeasureContext, view: StateView) -> Finding:
-    """Anthropic endpoints billed more tokens (input, output, cache read and write; sandbox usage ledger,
-    since the base) than the clean run was: each successful call beyond the clean run's count on that
-    endpoint counts (at least one)."""
-    return _paid_twice(ctx, view, "anthropic", lambda u: float(sum(getattr(u, t) for t in _TOKENS)))
+    """Anthropic endpoints that answered more paid calls (sandbox usage ledger, since the base; answers
+    billed and never delivered left out) than in the clean run: one per call beyond. Counted in calls, not
+    tokens: the same request costs a few tokens more or less depending on whether the prompt cache was
+    already written when it arrived, which the order of parallel calls decides."""
+    chaos = _delta(view, ctx.base)
+    reference = _delta(ctx.reference, ctx.base)
+    lost = _delta(view, ctx.base, undelivered=True)
+    found = Finding()
+    for (vendor, endpoint), used in sorted(chaos.items()):
+        if vendor != "anthropic" or not sum(getattr(used, t) for t in _TOKENS):
+            continue
+        ref = reference.get((vendor, endpoint))
+        gone = lost.get((vendor, endpoint))
+        calls = used.calls - used.errors - (gone.calls if gone else 0)
+        ref_calls = (ref.calls - ref.errors) if ref else 0
+        found.add(f"{endpoint}: {calls} paid calls vs {ref_calls} in the clean run", calls - ref_calls)
+    return found
 
 
 def spend_ledger_mismatch(ctx: MeasureContext, view: StateView) -> Finding:
