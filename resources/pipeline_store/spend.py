@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from resources.billing import Billed
+from resources.errors import VendorError
 from resources.pipeline_store.claims import HOST, alive
 from resources.pipeline_store.database import Database, to_utc_iso, utc_now
 
@@ -381,6 +382,16 @@ def _filters(
         clauses.append("cached = ?")
         params.append(int(cached))
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def reconcile_or_skip(ledger: SpendLedger, vendor: str, billed: BilledBetween) -> Reconciliation:
+    """`ledger.reconcile`, with a vendor account that cannot be read now (an outage, a refused key) logged
+    and skipped: the rows stay as they are and the next run tries again."""
+    try:
+        return ledger.reconcile(vendor, billed)
+    except VendorError as exc:
+        log.warning("%s: spend not reconciled this time (%s)", vendor, exc)
+        return Reconciliation()
 
 
 def _shares(amount: float, caps: dict[int, float]) -> dict[int, float]:

@@ -24,8 +24,9 @@ from pydantic import BaseModel
 
 from resources.claude.client import ClaudeClient
 from resources.claude.models import MessageResult
-from resources.errors import RecordValidationError, VendorError
+from resources.errors import RecordValidationError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from resources.pipeline_store.spend import reconcile_or_skip
 
 log = logging.getLogger(__name__)
 
@@ -192,11 +193,7 @@ class ClaudeSpend:
     def _reconcile_now(self) -> None:
         if not self.client.can_read_usage:
             return
-        try:
-            found = self.store.ledger.reconcile(VENDOR, self.client.billed_between)
-        except VendorError as exc:
-            log.warning("anthropic: spend not reconciled this time (%s)", exc)
-            return
+        found = reconcile_or_skip(self.store.ledger, VENDOR, self.client.billed_between)
         self._owed = found.waiting
         if found.rows:
             tokens = int(sum(found.attributed.values()))

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from resources.errors import VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from resources.pipeline_store.spend import reconcile_or_skip
 
 log = logging.getLogger(__name__)
 
@@ -346,12 +346,7 @@ class PaidCalls:
     def _reconcile_now(self) -> None:
         if self.account is None:
             return
-        try:
-            found = self.store.ledger.reconcile(self.vendor, self.account.billed_between)
-        except VendorError as exc:
-            # The vendor's account could not be read: the rows stay unsure and the next run tries again.
-            log.warning("%s: spend not reconciled this time (%s)", self.vendor, exc)
-            return
+        found = reconcile_or_skip(self.store.ledger, self.vendor, self.account.billed_between)
         self._owed = found.waiting
         if found.rows:
             credits = found.attributed.get("credits", 0.0)
