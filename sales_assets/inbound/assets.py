@@ -749,9 +749,11 @@ def inbound_routing(
         run_id=_run_id(context),
     )
     to_draft = [lead for lead in todo if routes[lead["conversion_id"]]["outcome"] != "failed"]
-    # A few drafts in flight at once; the Claude client's limiter still paces them.
+    # The first draft alone, so it writes the system prompt's cache that the others then read; then a few
+    # in flight at once, the Claude client's limiter still pacing them.
+    drafts = [drafter.draft(lead) for lead in to_draft[:1]]
     with ThreadPoolExecutor(max_workers=DRAFT_CONCURRENCY) as pool:
-        drafts = list(pool.map(drafter.draft, to_draft))
+        drafts += list(pool.map(drafter.draft, to_draft[1:]))
     to_create: list[tuple[dict[str, Any], TaskInput]] = []
     for lead, drafted in zip(to_draft, drafts, strict=True):
         route = routes[lead["conversion_id"]]
