@@ -99,7 +99,9 @@ def test_a_row_another_live_run_holds_open_is_left_alone(tmp_path: Path) -> None
     store = PipelineStoreResource(path=str(tmp_path / "s.sqlite"))
     store.ledger.open("explorium", "enrich", estimate=20.0, partition=PARTITION)  # this process: alive
     asked: list[Any] = []
-    found = store.ledger.reconcile("explorium", lambda a, b: asked.append((a, b)) or 99.0)
+    found = store.ledger.reconcile(
+        "explorium", lambda a, b: asked.append((a, b)) or Billed({"credits": 99.0})
+    )
     assert found.waiting and found.rows == 0 and not asked
     assert store.ledger.entries()["state"].tolist() == [OPEN]
 
@@ -111,9 +113,9 @@ def test_a_row_of_a_dead_run_takes_what_the_vendor_billed_beyond_the_ledger(tmp_
     store.database().execute("UPDATE spend SET pid = ? WHERE id = ?", (_dead_pid(), row))
     windows: list[tuple[datetime, datetime]] = []
 
-    def billed(start: datetime, end: datetime) -> float:
+    def billed(start: datetime, end: datetime) -> Billed:
         windows.append((start, end))
-        return 62.0  # 50 recorded + 12 the killed run's call cost
+        return Billed({"credits": 62.0})  # 50 recorded + 12 the killed run's call cost
 
     found = store.ledger.reconcile("explorium", billed)
     assert found.rows == 1
@@ -138,7 +140,7 @@ def test_an_unsure_row_gains_the_lost_attempt_and_no_more_than_its_cap(
     store.ledger.settle(row, credits=20.0, units=10, lost=1)
     assert store.ledger.entries()["state"].tolist() == [UNSURE]
     with caplog.at_level(logging.WARNING):
-        found = store.ledger.reconcile("explorium", lambda a, b: 45.0)
+        found = store.ledger.reconcile("explorium", lambda a, b: Billed({"credits": 45.0}))
     # Answered 20, one lost attempt of at most 20: 40 is the most this row can have cost; 5 are others'.
     assert (found.attributed, found.unattributed) == ({"credits": 20.0}, {"credits": 5.0})
     assert store.ledger.spent() == 40.0
@@ -153,8 +155,8 @@ def test_the_credit_aggregation_sums_what_was_charged(sandbox: Sandbox, sandbox_
     before = datetime.now(UTC) - timedelta(seconds=1)
     client.enrich_contacts(_prospects(sandbox, 30), contact_types=["email"])
     now = datetime.now(UTC) + timedelta(seconds=1)
-    assert client.billed_between(before, now) == _billed(sandbox) > 0
-    assert client.billed_between(before - timedelta(days=1), before) == 0
+    assert client.billed_between(before, now).amounts["credits"] == _billed(sandbox) > 0
+    assert client.billed_between(before - timedelta(days=1), before).amounts["credits"] == 0
     per_hour = client.credit_aggregation(before, now, mode="timely")
     assert sum(a["credits"] for a in per_hour.aggregations) == per_hour.total_credits
 

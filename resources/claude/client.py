@@ -176,6 +176,10 @@ class ClaudeClient:
             cache_system=cache_system,
             metadata=metadata,
         )
+        return self.send_message(params)
+
+    def send_message(self, params: Mapping[str, Any]) -> MessageResult:
+        """Send Messages create params built by `message_params` (`POST /v1/messages`)."""
         message = self._call("POST /v1/messages", lambda: self._sdk.messages.create(**params))
         return to_result(message.model_dump(mode="json"), request_id=getattr(message, "_request_id", None))
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from resources.billing import Billed
 from resources.errors import InsufficientCreditsError, VendorError
 from resources.explorium.models import (
     DEFAULT_PAGE_SIZE,
@@ -335,10 +336,10 @@ class ExploriumClient(VendorHttpClient):
         )
         return CreditAggregation.model_validate(response.json())
 
-    def billed_between(self, start: datetime, end: datetime) -> float:
-        """What the account was charged between two moments, by Explorium's own account (for
+    def billed_between(self, start: datetime, end: datetime) -> Billed:
+        """Credits the account was charged between two moments, by Explorium's own account (for
         `SpendLedger.reconcile`)."""
-        return float(self.credit_aggregation(start, end).total_credits)
+        return Billed({"credits": float(self.credit_aggregation(start, end).total_credits)})
 
     @property
     def unanswered_attempts(self) -> int:

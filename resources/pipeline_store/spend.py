@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 
 from resources.billing import Billed
-from resources.errors import VendorError
 from resources.pipeline_store.claims import HOST, alive
 from resources.pipeline_store.database import Database, to_utc_iso, utc_now
 
@@ -43,9 +42,8 @@ CALL_BOUND = timedelta(minutes=10)
 MEASURES = {"credits": "estimate", "tokens_in": "estimate_in", "tokens_out": "estimate_out"}
 
 
-#: What the vendor billed between two moments, from its own account (e.g. Explorium's credit aggregation);
-#: a bare number is credits.
-BilledBetween = Callable[[datetime, datetime], "Billed | float"]
+#: What the vendor billed between two moments, from its own account (e.g. Explorium's credit aggregation).
+BilledBetween = Callable[[datetime, datetime], Billed]
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -234,8 +232,6 @@ class SpendLedger:
         start = oldest.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
         # A minute past now: vendors take whole seconds, and nothing can be billed in the future anyway.
         report = billed(start, moment + timedelta(minutes=1))
-        if isinstance(report, int | float):
-            report = Billed({"credits": float(report)})
         # The report must reach past the newest row's call (or be complete to now): a report that stops
         # short would read as "not billed" what is merely not counted yet.
         if report.through is not None and report.through < min(moment, newest + CALL_BOUND):
@@ -382,16 +378,6 @@ def _filters(
         clauses.append("cached = ?")
         params.append(int(cached))
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def reconcile_or_skip(ledger: SpendLedger, vendor: str, billed: BilledBetween) -> Reconciliation:
-    """`ledger.reconcile`, with a vendor account that cannot be read now (an outage, a refused key) logged
-    and skipped: the rows stay as they are and the next run tries again."""
-    try:
-        return ledger.reconcile(vendor, billed)
-    except VendorError as exc:
-        log.warning("%s: spend not reconciled this time (%s)", vendor, exc)
-        return Reconciliation()
 
 
 def _shares(amount: float, caps: dict[int, float]) -> dict[int, float]:

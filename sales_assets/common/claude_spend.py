@@ -14,9 +14,6 @@ caching of results and parsing stay with the stages.
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -26,9 +23,7 @@ from resources.claude.client import ClaudeClient
 from resources.claude.models import MessageResult
 from resources.errors import RecordValidationError
 from resources.pipeline_store import PipelineStoreResource, cache_key
-from resources.pipeline_store.spend import reconcile_or_skip
-
-log = logging.getLogger(__name__)
+from resources.pipeline_store.ledger_calls import LedgerCalls
 
 VENDOR = "anthropic"
 MESSAGES_ENDPOINT = "POST /v1/messages"
@@ -53,12 +48,21 @@ class ClaudeSpend:
     ) -> None:
         self.store, self.client = store, client
         self.partition, self.asset, self.run_id = partition, asset, run_id
-        self.reconciled_tokens = 0
         self._receipts: dict[str, str] = {}
-        self._reconciled = False
-        # A reconciliation that had to wait (this run's other calls were in flight) is tried again as each
-        # of them settles: the last one to settle does it.
-        self._owed = False
+        self.calls = LedgerCalls(
+            store.ledger,
+            VENDOR,
+            partition=partition,
+            asset=asset,
+            run_id=run_id,
+            billed=client.billed_between if client.can_read_usage else None,
+            unanswered=lambda: client.unanswered_attempts,
+        )
+
+    @property
+    def reconciled_tokens(self) -> int:
+        """Tokens reconciliation added to this asset's calls whose answers were lost."""
+        return int(sum(v for m, v in self.calls.reconciled.items() if m != "credits"))
 
     # --- calls --------------------------------------------------------------------------------------
 
@@ -80,11 +84,19 @@ class ClaudeSpend:
             return result
         # Bytes bound tokens from above: no tokenizer makes more tokens than the text has bytes.
         estimate_in = len(json.dumps(request, default=str).encode())
-        with self._paid(MESSAGES_ENDPOINT, estimate_in, int(params["max_tokens"])) as settle:
-            result = self.client.create_message(**params)
+        with self.calls.call(
+            MESSAGES_ENDPOINT, units=1, estimate_in=estimate_in, estimate_out=int(params["max_tokens"])
+        ) as settle:
+            result = self.client.send_message(request)
             self.store.cache.put(RECEIPTS, key, result.model_dump(mode="json"))
             self._receipts[result.id] = key
-            settle(result)
+            settle(
+                credits=0.0,
+                units=1,
+                tokens_in=result.usage.total_input_tokens,
+                tokens_out=result.usage.output_tokens,
+                cost_usd=result.cost_usd,
+            )
         return result
 
     def forget(self, result: MessageResult | None) -> None:
@@ -134,72 +146,3 @@ class ClaudeSpend:
             run_id=self.run_id,
             cached=True,
         )
-
-    # --- the ledger ---------------------------------------------------------------------------------
-
-    @contextmanager
-    def _paid(self, endpoint: str, estimate_in: int, estimate_out: int) -> Iterator[Any]:
-        self.reconcile()
-        ledger = self.store.ledger
-        row = ledger.open(
-            VENDOR,
-            endpoint,
-            estimate_in=estimate_in,
-            estimate_out=estimate_out,
-            units=1,
-            partition=self.partition,
-            asset=self.asset,
-            run_id=self.run_id,
-        )
-        # The client counts unanswered attempts over all threads: with calls in parallel, a neighbour's lost
-        # attempt can mark this row unsure too. Reconciliation still makes the total exact.
-        unanswered = self.client.unanswered_attempts
-        settled = False
-
-        def lost() -> int:
-            return self.client.unanswered_attempts - unanswered
-
-        def settle(result: MessageResult) -> None:
-            nonlocal settled
-            ledger.settle(
-                row,
-                credits=0.0,
-                units=1,
-                lost=lost(),
-                tokens_in=result.usage.total_input_tokens,
-                tokens_out=result.usage.output_tokens,
-                cost_usd=result.cost_usd,
-            )
-            settled = True
-
-        try:
-            yield settle
-        except BaseException:
-            if not settled:
-                # Refused, failed or unanswered: what (if anything) was billed is Anthropic's to say.
-                ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
-            self._reconcile_now()
-            raise
-        if lost() or self._owed:
-            self._reconcile_now()
-
-    def reconcile(self) -> None:
-        """Settle Claude calls whose answers were lost (any run) from Anthropic's usage report, once per
-        `ClaudeSpend` before its first call."""
-        if not self._reconciled:
-            self._reconciled = True
-            self._reconcile_now()
-
-    def _reconcile_now(self) -> None:
-        if not self.client.can_read_usage:
-            return
-        found = reconcile_or_skip(self.store.ledger, VENDOR, self.client.billed_between)
-        self._owed = found.waiting
-        if found.rows:
-            tokens = int(sum(found.attributed.values()))
-            self.reconciled_tokens += tokens
-            log.info(
-                "anthropic: %d calls whose answers were lost reconciled from the usage report: %d tokens",
-                found.rows,
-                tokens,
-            )

@@ -18,7 +18,6 @@ budget then hold what was really paid, lost answers included.
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 import uuid
@@ -28,10 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from resources.billing import Billed
 from resources.pipeline_store import PipelineStoreResource, cache_key
-from resources.pipeline_store.spend import reconcile_or_skip
-
-log = logging.getLogger(__name__)
+from resources.pipeline_store.ledger_calls import LedgerCalls
 
 #: What a vendor call returns to `PaidCalls`: values by id (None = the vendor has no data) and the
 #: credits the vendor says it charged, and how many HTTP calls it took.
@@ -50,7 +48,7 @@ class VendorAccount(Protocol):
     """What a vendor client offers for reconciling spend: what the account was billed between two moments,
     and how many of this client's attempts went unanswered so far."""
 
-    def billed_between(self, start: datetime, end: datetime) -> float: ...
+    def billed_between(self, start: datetime, end: datetime) -> Billed: ...
 
     @property
     def unanswered_attempts(self) -> int: ...
@@ -115,10 +113,15 @@ class PaidCalls:
         self.ttl = ttl
         self.now = now
         self.claim_ttl = claim_ttl
-        self.account = account
-        self._reconciled = False
-        # A reconciliation that had to wait is tried again after each purchase of this run settles.
-        self._owed = False
+        self.calls = LedgerCalls(
+            store.ledger,
+            vendor,
+            partition=partition,
+            asset=asset,
+            run_id=run_id,
+            billed=account.billed_between if account is not None else None,
+            unanswered=(lambda: account.unanswered_attempts) if account is not None else (lambda: 0),
+        )
         # A retried step of the same run takes its own claims back at once.
         self.owner = run_id or uuid.uuid4().hex
         self.tally = SpendTally()
@@ -296,68 +299,26 @@ class PaidCalls:
     def _purchase(
         self, endpoint: str, estimate: float, units: int
     ) -> Iterator[Callable[[float, int, int], None]]:
-        """Write a purchase to the ledger before it is made and settle it from the answer (through the
-        function yielded: credits, units, calls). A purchase that raised, or was answered only after an
-        unanswered attempt, is left unsure and reconciled from the vendor's account at once."""
-        self.reconcile()
-        ledger = self.store.ledger
-        row = ledger.open(
-            self.vendor,
-            endpoint,
-            estimate=estimate,
-            units=units,
-            partition=self.partition,
-            asset=self.asset,
-            run_id=self.run_id,
-        )
-        unanswered = self.account.unanswered_attempts if self.account is not None else 0
-        settled = False
-
-        def lost() -> int:
-            return (self.account.unanswered_attempts - unanswered) if self.account is not None else 0
-
-        def settle(credits: float, units: int, calls: int) -> None:
-            nonlocal settled
-            ledger.settle(row, credits=credits, units=units, lost=lost())
-            settled = True
-            self.tally.credits_spent += credits
-            self.tally.vendor_calls += calls
-            self.tally.by_endpoint[endpoint] = self.tally.by_endpoint.get(endpoint, 0.0) + credits
-
+        """A purchase in the ledger (`LedgerCalls.call`), settled through the function yielded (credits,
+        units, calls), which also counts it in the tally."""
         try:
-            yield settle
-        except BaseException:
-            if not settled:
-                # What was billed before the failure (pages answered, attempts unanswered) is the vendor's to
-                # say: the row stays unsure, at most its estimate, until its account is read.
-                ledger.settle(row, credits=0.0, units=0, lost=max(1, lost()))
-            self._reconcile_now()
-            raise
-        if lost() or self._owed:
-            self._reconcile_now()
+            with self.calls.call(endpoint, estimate=estimate, units=units) as settle_row:
+
+                def settle(credits: float, units: int, calls: int) -> None:
+                    settle_row(credits=credits, units=units)
+                    self.tally.credits_spent += credits
+                    self.tally.vendor_calls += calls
+                    self.tally.by_endpoint[endpoint] = self.tally.by_endpoint.get(endpoint, 0.0) + credits
+
+                yield settle
+        finally:
+            self.tally.reconciled_credits = self.calls.reconciled.get("credits", 0.0)
 
     def reconcile(self) -> None:
         """Settle purchases whose answers were lost (this vendor, any run) from the vendor's account, once
         per `PaidCalls` before its first purchase."""
-        if not self._reconciled:
-            self._reconciled = True
-            self._reconcile_now()
-
-    def _reconcile_now(self) -> None:
-        if self.account is None:
-            return
-        found = reconcile_or_skip(self.store.ledger, self.vendor, self.account.billed_between)
-        self._owed = found.waiting
-        if found.rows:
-            credits = found.attributed.get("credits", 0.0)
-            self.tally.reconciled_credits += credits
-            log.info(
-                "%s: %d purchases whose answers were lost reconciled from the vendor's account: "
-                "%.2f credits billed for them",
-                self.vendor,
-                found.rows,
-                credits,
-            )
+        self.calls.reconcile()
+        self.tally.reconciled_credits = self.calls.reconciled.get("credits", 0.0)
 
     def _record_hits(self, endpoint: str, hits: int, unit_credits: float) -> None:
         if hits <= 0:

@@ -490,19 +490,11 @@ def paid_twice_anthropic(ctx: MeasureContext, view: StateView) -> Finding:
     billed and never delivered left out) than in the clean run: one per call beyond. Counted in calls, not
     tokens: the same request costs a few tokens more or less depending on whether the prompt cache was
     already written when it arrived, which the order of parallel calls decides."""
-    chaos = _delta(view, ctx.base)
-    reference = _delta(ctx.reference, ctx.base)
-    lost = _delta(view, ctx.base, undelivered=True)
-    found = Finding()
-    for (vendor, endpoint), used in sorted(chaos.items()):
-        if vendor != "anthropic" or not sum(getattr(used, t) for t in _TOKENS):
-            continue
-        ref = reference.get((vendor, endpoint))
-        gone = lost.get((vendor, endpoint))
-        calls = used.calls - used.errors - (gone.calls if gone else 0)
-        ref_calls = (ref.calls - ref.errors) if ref else 0
-        found.add(f"{endpoint}: {calls} paid calls vs {ref_calls} in the clean run", calls - ref_calls)
-    return found
+
+    def paid_calls(u: Usage) -> float:
+        return float(u.calls - u.errors) if any(getattr(u, t) for t in _TOKENS) else 0.0
+
+    return _paid_twice(ctx, view, "anthropic", paid_calls)
 
 
 def spend_ledger_mismatch(ctx: MeasureContext, view: StateView) -> Finding:

@@ -361,6 +361,7 @@ def anthropic_surface(client: ClaudeClient, sandbox: Sandbox) -> set[str]:
         output_model=Reply,
     )
     call("count_tokens", model=MODEL, system=system, messages="Label: 'Who are you?'")
+    call("send_message", params)
     call("list_models")
     batch = call("create_batch", [BatchRequest(custom_id=f"r{i}", params=params) for i in range(3)])
     call("get_batch", batch.id)
