@@ -71,7 +71,26 @@ def test_rerun_spends_nothing_and_duplicates_nothing(daily) -> None:
     assert env.sandbox.store.totals("explorium").credits == explorium
     assert tokens(env.sandbox.store.totals("anthropic")) == anthropic
     assert (again.asset_value("outreach_copy")["status"] != "written").all()
-    assert (again.asset_value("crm_sync_results")["outcome"] == "unchanged").all()
+    # What the first run completed is not written again; what it left half-done (a write the sandbox's rate
+    # limit refused past its retries on a loaded machine) is repaired, never failed again.
+    before = result.asset_value("crm_sync_results")
+    left = (
+        before[
+            (before["outcome"] == "failed")
+            | (before["associated"] == False)  # noqa: E712 (None means "no company", not a failure)
+            | (
+                (before["outcome"] == "created")
+                & (before["record_type"] == "contact")
+                & ~before["note_created"]
+            )
+        ]
+        .set_index(["record_type", "key"])
+        .index
+    )
+    synced = again.asset_value("crm_sync_results").set_index(["record_type", "key"])
+    moved = synced[(synced["outcome"] != "unchanged") & ~synced.index.isin(left)]
+    assert moved.empty, moved.reset_index().to_dict("records")
+    assert (synced.loc[synced.index.intersection(left), "outcome"] != "failed").all()
     assert len(lemlist.list_campaign_leads(campaign_id)) == leads_before
     assert len(lemlist.list_campaigns()) == campaigns_before
     outcomes = set(again.asset_value("campaign_enrollments")["outcome"])

@@ -7,9 +7,10 @@ store and saved asset outputs), `MeasureContext`, and one function per measure, 
 
 - duplicates: a side effect made more than once (the same object twice at a vendor);
 - lost: something the clean run did that the chaos run never did, or did without the product knowing;
-- double_paid: money spent beyond what the clean run spent, not counting answers the vendor billed but never
-  delivered (they are reported apart, as `billed_undelivered`: no vendor API gives them back, so buying
-  them again is the price of the crash, and the spend ledger must show it), a spend ledger that disagrees
+- double_paid: money spent beyond what the clean run spent, not counting answers the vendor billed but the
+  product never received (never delivered, or handed to a thread of the killed process before it could keep
+  them: reported apart, as `billed_undelivered`; no vendor API gives them back, so buying them again is the
+  price of the crash, and the spend ledger must show it), a spend ledger that disagrees
   with the vendor's, an orphan Message Batch;
 - unrepaired: what the clean re-runs left half-done (a contact without its association or note, a lead the
   ledger says was enrolled that lemlist does not have, a campaign not started).
@@ -443,10 +444,38 @@ def _delta(view: StateView, base: StateView, *, undelivered: bool = False) -> di
     return out
 
 
+def _in_flight(ctx: MeasureContext, view: StateView) -> dict[tuple[str, str], int]:
+    """Claude answers the vendor billed that the product never received because its process ended with the
+    call in flight, per endpoint, beyond those the sandbox counts as undelivered.
+
+    A killed process takes with it the answers its other threads had been handed and not yet kept: the
+    bytes left the vendor, but no receipt or settled row was written, so a correct re-run buys them again.
+    The product's ledger tells them apart: a row it opened and never settled (state `reconciled`, no lost
+    attempt) was in flight when the process ended. Not every such call reached the vendor, so the count is
+    bounded by the vendor's side: the answers it billed since the base minus those the ledger received
+    (rows settled from an answer)."""
+    spend = view.spend.iloc[len(ctx.base.spend) :]
+    spend = spend[spend["vendor"] == "anthropic"]
+    usage = _delta(view, ctx.base)
+    gone = _delta(view, ctx.base, undelivered=True)
+    out: dict[tuple[str, str], int] = {}
+    for endpoint, rows in spend.groupby("endpoint"):
+        never_settled = int(((rows["state"] == "reconciled") & (rows["lost"] == 0)).sum())
+        received = int(((rows["state"] == "settled") | ((rows["lost"] > 0) & (rows["units"] > 0))).sum())
+        used = usage.get(("anthropic", str(endpoint)))
+        billed = (used.calls - used.errors) if used else 0
+        lost = gone.get(("anthropic", str(endpoint)))
+        extra = min(never_settled, billed - received) - (lost.calls if lost else 0)
+        if extra > 0:
+            out[("anthropic", str(endpoint))] = extra
+    return out
+
+
 def _paid_twice(ctx: MeasureContext, view: StateView, vendor: str, cost: Callable[[Usage], float]) -> Finding:
     chaos = _delta(view, ctx.base)
     reference = _delta(ctx.reference, ctx.base)
     lost = _delta(view, ctx.base, undelivered=True)
+    in_flight = _in_flight(ctx, view)
     found = Finding()
     for (v, endpoint), used in sorted(chaos.items()):
         if v != vendor:
@@ -454,28 +483,34 @@ def _paid_twice(ctx: MeasureContext, view: StateView, vendor: str, cost: Callabl
         ref = reference.get((v, endpoint))
         gone = lost.get((v, endpoint))
         spent, ref_spent = cost(used), cost(ref) if ref else 0.0
-        # An answer billed and never delivered is bought again by any correct re-run: not counted here.
-        spent -= cost(gone) if gone else 0.0
+        # An answer billed and never delivered, or delivered to a process that died before keeping it, is
+        # bought again by any correct re-run: not counted here. (In-flight answers are Claude's only,
+        # whose cost here is counted in calls.)
+        spent -= (cost(gone) if gone else 0.0) + in_flight.get((v, endpoint), 0)
         if spent > ref_spent + 1e-6:
             extra_calls = (
                 (used.calls - used.errors)
                 - ((ref.calls - ref.errors) if ref else 0)
                 - (gone.calls if gone else 0)
+                - in_flight.get((v, endpoint), 0)
             )
             found.add(f"{endpoint}: {spent:g} vs {ref_spent:g} in the clean run", max(1, extra_calls))
     return found
 
 
 def billed_undelivered(ctx: MeasureContext, view: StateView) -> Finding:
-    """Answers Explorium or Anthropic billed that a fault kept from the client (killed right after the vendor
-    committed, or lost on the way): one per answer. Reported apart from `double_paid`; the spend ledger
-    must still hold them (`spend_ledger_mismatch`)."""
+    """Answers Explorium or Anthropic billed that a fault kept from the product (killed right after the
+    vendor committed, lost on the way, or handed to a thread of a process that was killed before it kept
+    them): one per answer. Reported apart from `double_paid`; the spend ledger must still hold them
+    (`spend_ledger_mismatch`)."""
     found = Finding()
     for (vendor, endpoint), gone in sorted(_delta(view, ctx.base, undelivered=True).items()):
         if vendor in ("explorium", "anthropic") and gone.calls > 0:
             tokens = sum(getattr(gone, t) for t in _TOKENS)
             cost = f"{gone.credits:g} credits" if vendor == "explorium" else f"{tokens} tokens"
             found.add(f"{vendor} {endpoint}: {gone.calls} answer(s), {cost}", gone.calls)
+    for (vendor, endpoint), count in sorted(_in_flight(ctx, view).items()):
+        found.add(f"{vendor} {endpoint}: {count} answer(s) in flight when the process was killed", count)
     return found
 
 

@@ -357,6 +357,32 @@ def test_an_answer_billed_and_never_delivered_is_counted_apart(trio: Trio) -> No
     assert trio.count(paid_twice_explorium) == 1 and trio.count(billed_undelivered) == 1
 
 
+def test_an_answer_in_flight_when_the_process_died_is_counted_apart(trio: Trio) -> None:
+    """A thread had its answer in hand when another thread's kill ended the process: the ledger row it
+    opened was never settled (it is reconciled later), and the re-run buys the answer again."""
+    reference, chaos = Vendors(trio.reference), Vendors(trio.chaos)
+    hello = {"model": "claude-haiku-4-5", "system": None, "messages": "Hello?", "max_tokens": 32}
+    reference.claude.create_message(**hello)
+    ledger = chaos.store.ledger
+    row = ledger.open("anthropic", "POST /v1/messages", estimate_in=100, estimate_out=32, units=1)
+    chaos.claude.create_message(**hello)  # answered; the process "dies" before the row is settled
+    chaos.claude.create_message(**hello)  # the re-run buys it again
+    ledger.settle(ledger.open("anthropic", "POST /v1/messages", units=1), credits=0.0, units=1)
+    assert trio.count(paid_twice_anthropic) == 1  # an open row alone is no proof of anything
+    ledger.db.execute("UPDATE spend SET state = 'reconciled' WHERE id = ?", (row,))
+    assert trio.count(paid_twice_anthropic) == 0 and trio.count(billed_undelivered) == 1
+    # Two rows never settled, one answer billed without a received one: only one is excused.
+    ledger.db.execute(
+        "UPDATE spend SET state = 'reconciled' WHERE id = ?",
+        (ledger.open("anthropic", "POST /v1/messages", units=1),),
+    )
+    assert trio.count(billed_undelivered) == 1
+    # Bought once more with every answer in hand (and kept): paying twice.
+    chaos.claude.create_message(**hello)
+    ledger.settle(ledger.open("anthropic", "POST /v1/messages", units=1), credits=0.0, units=1)
+    assert trio.count(paid_twice_anthropic) == 1
+
+
 def test_spend_ledger_mismatch(trio: Trio) -> None:
     chaos = Vendors(trio.chaos)
     result = chaos.claude.create_message(model="claude-haiku-4-5", system=None, messages="Hi", max_tokens=32)
