@@ -20,9 +20,10 @@ Prints every scenario as it finishes, a table per write kind, the measures that 
     billed_undelivered: answers=A
     chaos: kills=N duplicates=D lost=L double_paid=P unrepaired=U
 
-`billed_undelivered` counts the answers Explorium or Anthropic billed that the fault kept from the product
-(no vendor API returns them, so a correct re-run buys them again); they are not in `double_paid`, and the
-spend ledger must hold them.
+`billed_undelivered` counts the answers Explorium or Anthropic billed that the fault kept from the product:
+lost on the way, or handed to a thread of the killed process before it could keep them (the ledger row it
+opened was never settled; the vendor's bill bounds the count). No vendor API returns them, so a correct
+re-run buys them again; they are not in `double_paid`, and the spend ledger must hold them.
 
 The last line's figures are summed over every scenario that ran (kills and lost answers); `kills` counts
 the kills that fired. What each figure counts is in `tests/chaos/measure.py`. Exit code 0 only when every

@@ -552,3 +552,66 @@ def test_tasks_of_contacts_without_an_owner_go_to_the_sellers_default_owner(repl
     for row in tasks:
         assert row["owner_id"] == (owner_of.get(row["email"]) or default), row
     assert any(not owner_of.get(r["email"]) for r in tasks), "no task for a contact without an owner"
+
+
+def _bouncing_people(sandbox: Sandbox, today: date, wanted: dict[str, int]) -> dict[str, list[Person]]:
+    """World people whose mail bounces: "ambiguous" (an answer that does not say why), "hard" (a plainly
+    worded dead mailbox)."""
+    found: dict[str, list[Person]] = {kind: [] for kind in wanted}
+    for person in sandbox.world.people:
+        bounce = _outcome(sandbox, person, today).bounce
+        if bounce is None:
+            continue
+        kind = "ambiguous" if bounce.wording == "ambiguous" else "hard" if bounce.kind == "hard" else None
+        if kind in found and len(found[kind]) < wanted[kind]:
+            found[kind].append(person)
+        if all(len(found[k]) == n for k, n in wanted.items()):
+            return found
+    raise AssertionError(f"the sandbox world has too few bounces of {wanted}")
+
+
+def test_an_unsure_bounce_suppresses_nobody_and_a_sure_hard_one_does(make_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = make_env(tmp_path / "env")
+    env.sandbox.store.advance(days=-7)
+    started = env.sandbox.store.now()
+    people = _bouncing_people(env.sandbox, started.date(), {"ambiguous": 2, "hard": 1})
+    _campaign_with(env, people)
+
+    results = _run_every_day(env, started)
+    unsure = {p.email for p in people["ambiguous"]}
+    labelled = _frames(results, "reply_classifications", unsure)
+    assert set(labelled.index) == unsure
+    # Read as a guess, acted on as a soft bounce (or a policy block's alert): never a suppression.
+    assert set(labelled["label"]) <= {"bounce_soft", "policy_block"}, labelled[["label", "reason"]]
+    acted = _frames(results, "reply_actions", unsure)
+    assert not acted["suppressed"].any()
+    assert not env.store.suppression.lookup(unsure)
+    assert env.store.suppression.lookup([p.email for p in people["hard"]])
+
+
+def test_a_second_soft_bounce_within_the_window_suppresses(tmp_path: Path) -> None:
+    store = PipelineStoreResource(path=str(tmp_path / "store.sqlite"))
+    run = ReplyActionRun(None, None, store, ReplySettings(), "2026-11-02")  # type: ignore[arg-type]
+    day = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+    def bounce(activity_id: str, email: str, at: datetime) -> dict[str, Any]:
+        return {
+            "activity_id": activity_id,
+            "email": email,
+            "label": "bounce_soft",
+            "type": "emailsBounced",
+            "created_at": at,
+        }
+
+    def plans_of(rows: list[dict[str, Any]]) -> dict[str, str]:
+        plans = {r["activity_id"]: plan_action(r["label"], r["type"], False) for r in rows}
+        run._soft_bounces(rows, plans)
+        return {k: p.action for k, p in plans.items()}
+
+    assert plans_of([bounce("a1", "ada@x.example", day)]) == {"a1": "soft_bounce"}
+    # Counted once: the same activity again (a re-run) is still one soft bounce.
+    assert plans_of([bounce("a1", "ada@x.example", day)]) == {"a1": "soft_bounce"}
+    assert plans_of([bounce("a2", "ada@x.example", day + timedelta(days=12))]) == {"a2": "suppress"}
+    # Two soft bounces further apart than the window are two temporary failures.
+    assert plans_of([bounce("b1", "bo@x.example", day)]) == {"b1": "soft_bounce"}
+    assert plans_of([bounce("b2", "bo@x.example", day + timedelta(days=45))]) == {"b2": "soft_bounce"}

@@ -462,17 +462,25 @@ def test_engagement_is_deterministic() -> None:
 def test_invalid_emails_hard_bounce_and_valid_ones_rarely_bounce() -> None:
     invalid = [_engage(f"gone{i}@example.com", "invalid") for i in range(400)]
     hard = [e for e in invalid if e.bounce and e.bounce.hard and e.bounce.smtp_status.startswith("5.1.")]
-    assert len(hard) / len(invalid) >= 0.9
+    assert len(hard) / len(invalid) >= 0.75
+    # About one in twelve dead mailboxes answers without saying why (no reader may be sure of those).
+    ambiguous = [e for e in invalid if e.bounce and e.bounce.wording == "ambiguous"]
+    assert 0.03 <= len(ambiguous) / len(invalid) <= 0.15
+    assert all(e.bounce and e.bounce.kind != "soft" for e in ambiguous)
     for e in hard:
-        assert e.bounce is not None and e.bounce.kind == "hard" and e.bounce.smtp_text.startswith("550 5.1.")
+        assert e.bounce is not None and e.bounce.kind == "hard" and "5.1." in e.bounce.smtp_text
         assert not e.opens_after_hours and e.reply is None
+    # The answer comes in the reports of several mail systems, the bare SMTP line most often.
+    formats = {e.bounce.format for e in invalid if e.bounce}
+    assert {"smtp", "postfix", "sendmail", "exim", "exchange", "gmail"} <= formats
     valid = [_engage(f"ok{i}@example.com", "valid") for i in range(3000)]
     bounced = [e for e in valid if e.bounce]
     assert len(bounced) / len(valid) < 0.035
     for e in bounced:
         assert e.bounce is not None
         if e.bounce.kind != "hard":
-            assert not e.bounce.hard
+            # A disabled account (5.2.1) is gone in the world but reads as soft (it may come back).
+            assert not e.bounce.hard or e.bounce.smtp_status == "5.2.1"
     catch_all = [_engage(f"ca{i}@example.com", "catch-all") for i in range(1500)]
     assert 0.14 <= sum(e.bounce is not None for e in catch_all) / len(catch_all) <= 0.26
     assert {e.bounce.kind for e in catch_all if e.bounce} == {"hard", "soft", "policy"}

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from resources.sandbox.bounce_mail import render_bounce
+
 # fmt: off
 LABELS = (
     "interested", "meeting_request", "question", "not_interested", "unsubscribe", "out_of_office", "referral",
@@ -37,6 +39,11 @@ class Bounce:
     smtp_text: str
     kind: str  # "hard" | "soft" | "policy"
     after_minutes: int
+    #: "plain": the answer names its cause; "ambiguous": it does not (a bare "mailbox unavailable", a
+    #: 5.0.0), so no reader can be sure of it. See `_AMBIGUOUS_BOUNCES`.
+    wording: str = "plain"
+    #: The mail system that wrote the report around the answer (`bounce_mail.FORMATS`).
+    format: str = "smtp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,8 @@ _HARD_BOUNCES = (
     ("5.1.1", "550 5.1.1 <{email}>... User unknown"),
     ("5.1.1", "550 5.1.1 Recipient address rejected: {email}: mailbox unavailable"),
 )
+# A disabled account may be enabled again (RFC 3463 X.2.1): the product counts it as soft, and a second
+# soft bounce of the same address within 30 days suppresses it.
 _DISABLED_BOUNCE = ("5.2.1", "550 5.2.1 The email account that you tried to reach is disabled.")
 _SOFT_BOUNCES = (
     ("4.2.2", "452 4.2.2 The email account that you tried to reach is over quota. Please direct the "
@@ -101,6 +110,16 @@ _POLICY_BOUNCES = (
                 "list please visit https://sender.office.com/"),
     ("5.7.1", "550 5.7.1 <{email}>: Recipient address rejected: Access denied by recipient's mail policy"),
 )
+
+# Answers that do not say why: servers send these for dead mailboxes and for blocks alike.
+_AMBIGUOUS_BOUNCES = (
+    ("", "550 Requested action not taken: mailbox unavailable"),
+    ("5.0.0", "554 5.0.0 Service unavailable"),
+    ("5.5.0", "550 5.5.0 Requested action not taken"),
+    ("", "550 Message was not accepted"),
+)
+#: Share of bounces whose answer is ambiguous.
+AMBIGUOUS_BOUNCE_SHARE = 0.08
 
 #: email_status -> (bounce probability, (hard, soft, policy) weights)
 _BOUNCE_PROFILE: dict[str | None, tuple[float, tuple[float, float, float]]] = {
@@ -679,8 +698,10 @@ def _bounce(rng: random.Random, address: str, email_status: str | None) -> Bounc
         return None
     domain = address.rsplit("@", 1)[-1]
     kind = rng.choices(("hard", "soft", "policy"), weights=(hard_w, soft_w, policy_w))[0]
+    disabled = False
     if kind == "hard":
-        status, text = _DISABLED_BOUNCE if rng.random() < 0.05 else rng.choice(_HARD_BOUNCES)
+        disabled = rng.random() < 0.05
+        status, text = _DISABLED_BOUNCE if disabled else rng.choice(_HARD_BOUNCES)
         after = rng.randint(0, 5)
     elif kind == "soft":
         status, text = rng.choice(_SOFT_BOUNCES)
@@ -689,7 +710,24 @@ def _bounce(rng: random.Random, address: str, email_status: str | None) -> Bounc
     else:
         status, text = rng.choice(_POLICY_BOUNCES)
         after = rng.randint(0, 3)
-    return Bounce(kind == "hard", status, text.format(email=address, domain=domain), kind, after)
+    # The wording and the report format come from a generator of their own, so the rest of the world
+    # (which addresses bounce, reply, when) stays what it was.
+    mail = random.Random(f"bounce-mail:{address}")
+    wording = "plain"
+    if kind != "soft" and not disabled and mail.random() < AMBIGUOUS_BOUNCE_SHARE:
+        status, text = mail.choice(_AMBIGUOUS_BOUNCES)
+        wording = "ambiguous"
+    answer = text.format(email=address, domain=domain)
+    rendered, fmt = render_bounce(answer, address, mail)
+    return Bounce(
+        kind == "hard",
+        status or answer.split()[0],
+        rendered,
+        "soft" if disabled else kind,
+        after,
+        wording=wording,
+        format=fmt,
+    )
 
 
 def _reworded(

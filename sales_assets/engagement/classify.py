@@ -2,7 +2,8 @@
 French) and say whether they are sure; only the replies they are not sure of go to Claude.
 
 What belongs here: `LABELS`, `ReplyClassification`, `classify_reply` (a reply's text and subject),
-`classify_bounce` (the SMTP answer of a bounce activity), the cue tables they use, and `detect_language`.
+`classify_bounce` (a bounce activity's SMTP answer or a whole report: its structure is `dsn.py`'s, the
+decision `bounces.py`'s), `automated_by_headers`, the cue tables they use, and `detect_language`.
 Text preparation (HTML, quoted originals, signatures) and date parsing are `reply_text.py`'s; telling text
 that addresses the system (a prompt injection) is `sales_assets.common.instructions`'s. No Dagster,
 pandas or vendor imports: `sales_assets` re-exports `classify_reply` and importing it must stay cheap.
@@ -22,11 +23,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sales_assets.common.instructions import InstructionHit, find_instructions
+from sales_assets.engagement.bounces import decide_bounce
+from sales_assets.engagement.dsn import looks_like_dsn, read_delivery_status
 from sales_assets.engagement.reply_text import html_to_text, reply_body, return_date, without_quote
 
 LABELS = (
@@ -178,6 +181,12 @@ _HUMAN_CUES: tuple[Cue, ...] = (
         "unsubscribe",
         r"\bno (?:more|further) (?:e-?mails?|messages|contact|outreach|follow-?ups)\b",
         "asks for no more emails",
+    ),
+    _cue(
+        "unsubscribe",
+        r"\b(?:discontinue|cease|stop)\s+(?:all\s+|any\s+(?:further\s+)?)?(?:these|those|your|the|such"
+        r"|future|further)?\s*(?:e-?mails|messages|mailings|communications|outreach)\b",
+        "asks to discontinue the emails",
     ),
     _cue(
         "unsubscribe",
@@ -661,7 +670,8 @@ _AUTO_ACK_STRONG = re.compile(
     r"|\bcase\s*#\s*\d{3,}|\b(?:request|reference) (?:number|#|id)|\bnuméro\s+#?\d{3,}"
     r"|\byour (?:message|email|e-mail|request|ticket)(?: \([^)]{0,30}\))? (?:has been|was) (?:received|logged"
     r"|created|opened)"
-    r"|\bautomated (?:confirmation|response|message|reply|acknowledg)|\bautomatic(?:ally generated)? "
+    r"|\bautomated (?:confirmation|response|message|reply|acknowledg)|\b(?:message|e-?mail|reply|response) "
+    r"(?:has been |was |is )?automatically generated\b|\btrouble ticket\b|\bautomatic(?:ally generated)? "
     r"(?:reply|response|confirmation|acknowledg)|\bauto-?response\b|\bthis is an? (?:automatic|automated)"
     r"|\bdo not reply to this\b|\bthis (?:mailbox|inbox|address) is (?:not )?monitored|\bno-?reply@"
     r"|\bdo-?not-?reply\b|\beingangsbestätigung\b"
@@ -698,104 +708,25 @@ _ACK_SUBJECT = re.compile(
 
 # --- bounces -----------------------------------------------------------------------------------------------
 
-_NDR = re.compile(
-    r"delivery status notification|undeliverable|undelivered mail|mail delivery (?:failed|failure|subsystem)"
-    r"|delivery (?:has )?failed|returned mail|failure notice|delivery failure|message not delivered"
-    r"|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non remis|non distribuable"
-    r"|échec de (?:la )?remise"
-    r"|mailer-daemon|postmaster@|could not be delivered|wasn't delivered|couldn't be delivered",
-    re.I,
-)
-_ENHANCED = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
-_BASIC = re.compile(r"(?<![\d.#])([245][0-5]\d)(?:[ -]|$)", re.M)
-_QUOTA = re.compile(
-    r"over ?quota|quota (?:exceeded|full)|mailbox (?:is )?full|mailbox full|insufficient (?:system )?storage"
-    r"|exceeded (?:the )?storage|storage (?:allocation|limit)|postfach (?:ist )?voll|speicher\w* voll"
-    r"|boîte (?:aux lettres |mail )?(?:est )?pleine",
-    re.I,
-)
-_POLICY = re.compile(
-    r"spamhaus|spamcop|barracuda|block ?list|black ?list|blocked (?:using|by|because|due)|\bbanned\b"
-    r"|reputation|\bspf\b|\bdkim\b|\bdmarc\b|unauthenticated|not authenticated|authentication"
-    r"|(?:mail |security )?policy|content restrictions|\bspam\b|relay (?:access )?denied|not permitted"
-    r"|access denied|rejected (?:due to|for policy|by policy)|message rejected",
-    re.I,
-)
-_DEAD = re.compile(
-    r"does not exist|doesn't exist|user unknown|unknown user|no such (?:user|recipient|mailbox|address)"
-    r"|recipient not found|recipientnotfound|address (?:rejected|not found|unknown)|invalid (?:recipient"
-    r"|mailbox"
-    r"|address)|mailbox (?:not found|does not exist|unknown)|unrouteable|no mailbox|account (?:has been "
-    r"|is )?"
-    r"(?:disabled|deleted|suspended|inactive)|unbekannt|existiert nicht|n['\u2019]existe pas|inconnu",
-    re.I,
-)
 
+def classify_bounce(
+    error_message: str | None, headers: Mapping[str, str] | None = None
+) -> ReplyClassification:
+    """A bounce (lemlist's SMTP answer, the text of a returned report, or a raw RFC 5322 message) as
+    bounce_hard (the mailbox or domain is gone), bounce_soft (temporary, or the mailbox cannot take mail
+    now) or policy_block (the message or the sender was refused; the mailbox exists); a challenge-response
+    request is an auto_reply.
 
-def classify_bounce(error_message: str | None) -> ReplyClassification:
-    """A bounce activity's SMTP answer as bounce_hard (dead mailbox), bounce_soft (temporary, mailbox full)
-    or policy_block (the message or the sending host was refused; the mailbox exists).
-
-    Decisions worth knowing: a full mailbox (x.2.2, "over quota") is soft even under a 5.x.x code; 5.2.1
-    (account disabled) is hard, as Gmail and Microsoft use it for closed accounts; 5.5.0 "mailbox
-    unavailable" is a protocol-level code some servers also send for blocks, so it is hard only with
-    dead-mailbox wording and otherwise an unsure hard bounce; 5.1.7/5.1.8 are the sender's address, so
-    policy; 5.7.x and 5.6.x are never a dead mailbox."""
-    text = (error_message or "").strip()
+    The structure speaks first (the DSN's Action and Status, RFC 3463), the server's words second
+    (`bounce_texts.py`); see `bounces.decide_bounce`. Only a sure bounce_hard may suppress an address."""
+    text = error_message.strip() if isinstance(error_message, str) else ""
     if not text:
         return ReplyClassification("bounce_soft", False, UNSURE_WEAK, "bounce without an SMTP answer", None)
-    enhanced = _ENHANCED.search(text)
-    status = ".".join(enhanced.groups()) if enhanced else None
-    basic_match = _BASIC.search(text)
-    basic = basic_match.group(1) if basic_match else None
-    quota, policy, dead = bool(_QUOTA.search(text)), bool(_POLICY.search(text)), bool(_DEAD.search(text))
-
-    def result(label: str, sure: bool, reason: str) -> ReplyClassification:
-        confidence = SURE_STRONG if sure else UNSURE
-        return ReplyClassification(label, sure, confidence, reason, None, smtp_status=status or basic)
-
-    if status is not None:
-        klass, subject, detail = enhanced.groups()  # type: ignore[union-attr]
-        if klass == "2":
-            return result("bounce_soft", False, f"SMTP {status} is a success code")
-        if quota or (subject, detail) == ("2", "2"):
-            return result("bounce_soft", True, f"SMTP {status} (mailbox full)")
-        if klass == "4":
-            return result("bounce_soft", True, f"SMTP {status} (temporary failure)")
-        if subject in ("7", "6"):
-            return result("policy_block", True, f"SMTP {status} (policy or reputation block)")
-        if subject == "1" and detail in ("7", "8"):
-            return result("policy_block", True, f"SMTP {status} (sender address refused)")
-        if subject == "1":
-            return result("bounce_hard", True, f"SMTP {status} (dead mailbox)")
-        if (subject, detail) == ("2", "1"):
-            return result("bounce_hard", True, f"SMTP {status} (account disabled)")
-        if policy:
-            return result("policy_block", not dead, f"SMTP {status} with policy wording")
-        if dead:
-            return result("bounce_hard", True, f"SMTP {status} with dead-mailbox wording")
-        if subject == "3":
-            return result("bounce_soft", False, f"SMTP {status} (receiving system problem)")
-        return result("bounce_hard", False, f"SMTP {status} without a clear cause")
-    if quota or basic == "552":
-        return result("bounce_soft", True, f"SMTP {basic or 'answer'} (mailbox full)")
-    if basic is not None and basic.startswith("4"):
-        return result("bounce_soft", True, f"SMTP {basic} (temporary failure)")
-    if policy:
-        return result(
-            "policy_block",
-            basic is not None and basic.startswith("5") and not dead,
-            f"SMTP {basic or 'answer'} with policy wording",
-        )
-    if dead:
-        return result(
-            "bounce_hard",
-            basic is not None and basic.startswith("5"),
-            f"SMTP {basic or 'answer'} with dead-mailbox wording",
-        )
-    if basic in ("550", "551", "553"):
-        return result("bounce_hard", False, f"SMTP {basic} without a clear cause")
-    return result("bounce_soft", False, "bounce without a recognisable SMTP status")
+    found = decide_bounce(read_delivery_status(text, headers), text)
+    confidence = SURE_STRONG if found.sure else UNSURE
+    return ReplyClassification(
+        found.label, found.sure, confidence, found.reason, None, smtp_status=found.smtp_status
+    )
 
 
 # --- referrals ---------------------------------------------------------------------------------------------
@@ -961,19 +892,56 @@ def _questions(body: str, hits: list[_Hit]) -> list[str]:
 
 
 def classify_reply(
-    text: str | None, subject: str | None = None, *, received: date | None = None
+    text: str | None,
+    subject: str | None = None,
+    *,
+    received: date | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> ReplyClassification:
     """The label of a reply to an outreach email, and whether the offline rules are sure of it.
 
     `text` is the reply as received (HTML or plain, quoted original and signature included); `subject` its
     subject line; `received` the day it arrived, which dates without a year (and weekdays) in
-    out-of-office notices are counted from (today when not given). A reply that addresses the system is
-    never sure, except a removal request (see the module's docstring); `addresses_system` says why."""
+    out-of-office notices are counted from (today when not given); `headers` the message's headers where
+    the source passes them (lemlist does not): a message a machine wrote (RFC 3834 `Auto-Submitted`,
+    `X-Autoreply`, `Precedence: auto_reply`, Exchange's loop header) is never read as a person's intent. A
+    reply that addresses the system is never sure, except a removal request (see the module's docstring);
+    `addresses_system` says why."""
     found = _classify(text, subject, received)
+    machine = automated_by_headers(headers)
+    if machine is not None and found.label not in _MACHINE_LABELS:
+        body = html_to_text(text or "", keep_quotes=False)
+        label = "out_of_office" if _OOO.search(body) or _OOO_SUBJECT.search(subject or "") else "auto_reply"
+        back = (
+            return_date(body, received or date.today(), found.language) if label == "out_of_office" else None
+        )
+        return ReplyClassification(
+            label, True, SURE, f"written by a machine ({machine})", found.language, return_date=back
+        )
     hit = addresses_system(text, subject)
     if hit is None:
         return found
     return _addressing_the_system(found, hit, text)
+
+
+_MACHINE_LABELS = frozenset({"out_of_office", "auto_reply", "bounce_hard", "bounce_soft", "policy_block"})
+
+
+def automated_by_headers(headers: Mapping[str, str] | None) -> str | None:
+    """Which header says a machine wrote the message (RFC 3834 and what mail systems add), or None."""
+    if not headers:
+        return None
+    found = {k.lower(): str(v).strip().lower() for k, v in headers.items()}
+    if found.get("auto-submitted", "no") not in ("", "no"):
+        return f"Auto-Submitted: {found['auto-submitted']}"
+    for name in ("x-autoreply", "x-autorespond", "x-ms-exchange-inbox-rules-loop"):
+        if found.get(name):
+            return name
+    if found.get("x-ms-exchange-generated-message-source", "").startswith("mailbox rules"):
+        return "X-MS-Exchange-Generated-Message-Source"
+    if found.get("precedence") in ("auto_reply", "bulk", "junk"):
+        return f"Precedence: {found['precedence']}"
+    return None
 
 
 def addresses_system(text: str | None, subject: str | None = None) -> InstructionHit | None:
@@ -1029,7 +997,7 @@ def _classify(text: str | None, subject: str | None, received: date | None) -> R
         return ReplyClassification("auto_reply", False, 0.0, "empty reply", None)
 
     # Non-delivery reports arrive as replies from the mailer daemon.
-    if _NDR.search(subject) or _NDR.search(full[:600]):
+    if looks_like_dsn(full, subject):
         bounce = classify_bounce(full)
         reason = f"non-delivery report: {bounce.reason}"
         return ReplyClassification(

@@ -12,6 +12,7 @@ label for it is only shown to the person who reviews it, never acted on.
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -234,6 +235,23 @@ class ClaudeLabeller:
         return f"Claude's answer did not fit the schema twice: {last_error[:200]}"
 
 
+BOUNCE_LABELS = frozenset({"bounce_hard", "bounce_soft", "policy_block"})
+
+
+def obeyed(found: ReplyClassification) -> ReplyClassification:
+    """A bounce the rules are not sure of is a soft bounce until the address bounces again (two soft
+    bounces within `SOFT_BOUNCE_WINDOW` suppress it, see `reply_actions`): an unsure guess never suppresses
+    an address. A policy block stays one either way: it suppresses nobody and feeds the deliverability
+    alert."""
+    if found.sure or found.label not in BOUNCE_LABELS or found.label == "policy_block":
+        return found
+    return replace(
+        found,
+        label="bounce_soft",
+        reason=f"unsure {found.label} ({found.reason}): a soft bounce until the address bounces again",
+    )
+
+
 def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | None) -> pd.DataFrame:
     """One row per reply, bounce and unsubscribe: offline rules first, Claude for the unsure replies (or a
     review when Claude is off or fails: the offline guess is kept, and nobody is suppressed on it)."""
@@ -246,7 +264,7 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
             rows.append(_row_of(activity, found, "lemlist"))
             continue
         if kind == BOUNCE:
-            rows.append(_row_of(activity, classify_bounce(activity.get("error_message")), "rules"))
+            rows.append(_row_of(activity, obeyed(classify_bounce(activity.get("error_message"))), "rules"))
             continue
         received = activity["created_at"].date()
         if activity.get("body_source") == "unavailable":
@@ -262,6 +280,10 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
             rows.append(row)
             continue
         found = classify_reply(activity.get("body"), activity.get("subject"), received=received)
+        if found.label in BOUNCE_LABELS:
+            # A report from a mail system in the inbox: its structure was read, and Claude adds nothing.
+            rows.append(_row_of(activity, obeyed(found), "rules"))
+            continue
         if found.sure:
             rows.append(_row_of(activity, found, "rules"))
             continue

@@ -12,6 +12,8 @@ the calls that carry them out:
   single-value POST, several through its bulk POST (one call);
 - out_of_office: nothing is suppressed (the return date is kept on the row); policy_block: a deliverability
   alert (logged, recorded, and shown by a warning check), never a suppression: the mailbox exists;
+- bounce_soft (a temporary failure, or a bounce the rules were not sure of): counted in the action ledger;
+  the address is suppressed at its second soft bounce within 30 days (`ReplySettings`), never at its first;
 - anything the rules were unsure of and Claude could not label: a review task, no suppression.
 
 Side effects are recorded in the action ledger (`resources/pipeline_store/actions.py`) by activity id, so a
@@ -53,11 +55,13 @@ from sales_assets.outbound.schemas import table_schema
 
 logger = logging.getLogger(__name__)
 
-ACTIONS = ("task", "referral", "suppress", "alert", "review", "none")
+ACTIONS = ("task", "referral", "suppress", "alert", "review", "soft_bounce", "none")
 STATUSES = ("done", "already_done", "partial", "failed", "skipped")
 TASK_KIND = "reply_task"
 LEMLIST_KIND = "reply_lemlist"
 ALERT_KIND = "deliverability_alert"
+#: Soft bounces by activity id, with the address and when: the count behind a repeated-soft suppression.
+SOFT_BOUNCE_KIND = "soft_bounce"
 # Lead statuses in the order a conversation moves forward; a reply never moves a contact back.
 _STATUS_RANK = {"NEW": 0, "ATTEMPTED_TO_CONTACT": 1, "CONNECTED": 2, "OPEN_DEAL": 3}
 _BODY_LIMIT = 3000
@@ -134,6 +138,8 @@ def plan_action(label: str, activity_type: str, needs_review: bool) -> Plan:
         return Plan("suppress", suppress=True, lemlist_call=call)
     if label == "policy_block":
         return Plan("alert", detail="delivery refused by policy or reputation: check the sending domain")
+    if label == "bounce_soft":
+        return Plan("soft_bounce", detail="soft bounce counted: a second one within the window suppresses")
     if label == "out_of_office":
         return Plan("none", detail="out of office: not suppressed")
     return Plan("none", detail=f"{label}: nothing to do")
@@ -236,6 +242,7 @@ class ReplyActionRun:
             for r in classifications.to_dict("records")
         ]
         plans = {r["activity_id"]: plan_action(r["label"], r["type"], bool(r["needs_review"])) for r in rows}
+        self._soft_bounces(rows, plans)
         out = {r["activity_id"]: self._start_row(r, plans[r["activity_id"]]) for r in rows}
         self._suppress(rows, plans, out)
         self._lemlist(rows, plans, out)
@@ -246,6 +253,41 @@ class ReplyActionRun:
         return ReplyActions.validate(frame)
 
     # --- each side effect ---------------------------------------------------------------------------------
+
+    def _soft_bounces(self, rows: list[dict[str, Any]], plans: dict[Any, Plan]) -> None:
+        """Count each soft bounce once (by activity id) and turn the one that reaches
+        `soft_bounces_to_suppress` for its address within the window into a suppression."""
+        soft = [r for r in rows if plans[r["activity_id"]].action == "soft_bounce" and r.get("email")]
+        if not soft:
+            return
+        self.store.actions.record_many(
+            SOFT_BOUNCE_KIND,
+            {
+                r["activity_id"]: (
+                    "counted",
+                    {"email": str(r["email"]).lower(), "at": pd.Timestamp(r["created_at"]).isoformat()},
+                )
+                for r in soft
+            },
+            partition=self.partition,
+        )
+        window = timedelta(days=self.settings.soft_bounce_window_days)
+        seen = self.store.actions.entries(SOFT_BOUNCE_KIND)
+        by_email: dict[str, list[tuple[pd.Timestamp, str]]] = {}
+        for key, detail in zip(seen["key"], seen["detail"], strict=True):
+            by_email.setdefault(detail["email"], []).append((pd.Timestamp(detail["at"]), key))
+        for r in soft:
+            at = pd.Timestamp(r["created_at"])
+            earlier = {
+                key for when, key in by_email.get(str(r["email"]).lower(), []) if at - window <= when <= at
+            }
+            if len(earlier) >= self.settings.soft_bounces_to_suppress:
+                plans[r["activity_id"]] = Plan(
+                    "suppress",
+                    suppress=True,
+                    lemlist_call="unsubscribe",
+                    detail=f"{len(earlier)} soft bounces within {window.days} days",
+                )
 
     @staticmethod
     def _start_row(row: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
@@ -273,7 +315,7 @@ class ReplyActionRun:
             {
                 "kind": "email",
                 "value": r["email"],
-                "reason": r["label"],
+                "reason": "bounce_soft_repeated" if r["label"] == "bounce_soft" else r["label"],
                 "source": suppression_source(r["type"]),
                 "at": pd.Timestamp(r["created_at"]).to_pydatetime(),
             }
@@ -286,7 +328,11 @@ class ReplyActionRun:
             if plans[r["activity_id"]].suppress and r.get("email"):
                 row = out[r["activity_id"]]
                 row.update(suppressed=True, status="done")
-                row["detail"] = f"suppressed ({r['label']})"
+                row["detail"] = (
+                    f"suppressed ({plans[r['activity_id']].detail})"
+                    if r["label"] == "bounce_soft"
+                    else f"suppressed ({r['label']})"
+                )
 
     def _lemlist(
         self, rows: list[dict[str, Any]], plans: Mapping[str, Plan], out: dict[str, dict[str, Any]]

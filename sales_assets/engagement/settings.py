@@ -30,6 +30,12 @@ class ReplySettings(dg.ConfigurableResource):
         description="Ask Claude about replies the offline rules are not sure of. Off: those replies get a "
         "review task and no automatic suppression.",
     )
+    soft_bounces_to_suppress: int = Field(
+        default=2,
+        description="Soft bounces of one address (temporary failures, and bounces the rules are not sure "
+        "of) within `soft_bounce_window_days` that put it on the suppression list, as the big senders do.",
+    )
+    soft_bounce_window_days: int = Field(default=30, description="The window of `soft_bounces_to_suppress`.")
     task_due_hours: dict[str, float] = Field(
         default={"meeting_request": 1, "interested": 2, "question": 4, "referral": 24, "review": 24},
         description="Hours from the reply to the due time of the owner's task, per label.",
