@@ -551,3 +551,21 @@ def html_escape_lemlist(text: str) -> str:
 def test_a_request_to_discontinue_the_emails_is_an_unsubscribe(text: str, label: str, sure: bool) -> None:
     found = classify_reply(text, "Re: Quick question")
     assert (found.label, found.sure) == (label, sure), found.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Hi, we're a 5 person shop, this isn't relevant for us. Good luck!", "not_interested"),
+        ("We signed a three-year deal with a competitor last spring, so we're covered.", "not_interested"),
+        ("I left Northwind in January, so I can't help you, sorry.", "wrong_person"),
+    ],
+)
+def test_common_declines_are_decided_offline(text: str, label: str) -> None:
+    found = classify_reply(text, "Re: Quick question")
+    assert (found.label, found.sure) == (label, True), found.reason
+
+
+def test_leaving_a_message_is_not_leaving_the_company() -> None:
+    found = classify_reply("I left you a voicemail in the morning, call me back?", "Re: Quick question")
+    assert found.label != "wrong_person"

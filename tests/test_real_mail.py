@@ -35,5 +35,5 @@ def test_hand_written_replies_sure_labels_are_precise() -> None:
     sure = [(case, f) for case, f in found if f.sure]
     assert sum(1 for case, f in sure if f.label == case.label) / len(sure) >= 0.98
     # 18 of the 119 replies are written to be undecidable (mixed signals: the rules must not be sure), so
-    # 84.9 % is the most any honest reader reaches; measured 74.8 % (89 of 119).
-    assert len(sure) / len(found) >= 0.74
+    # 84.9 % is the most any honest reader reaches; measured 77.3 % (92 of 119, 91.1 % of the decidable).
+    assert len(sure) / len(found) >= 0.76

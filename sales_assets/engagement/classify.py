@@ -315,7 +315,8 @@ _HUMAN_CUES: tuple[Cue, ...] = (
         r"\b(?:we(?:'ll| will)|i(?:'ll| will)) pass\b|\bpass on this\b|\bnot for us\b"
         r"|\bnot (?:the right )?(?:time|timing) for us\b|\bno longer (?:interested|needed|relevant)\b"
         r"|\b(?:don't|do not|dont) follow up\b|\bnot (?:moving|going) forward\b|\bwent with\b"
-        r"|\bdecided (?:against|to go with)\b",
+        r"|\bdecided (?:against|to go with)\b|\b(?:is ?n[o']t|not) relevant (?:for|to) us\b"
+        r"|\b(?:signed|chose|picked)\b[^.!?\n]{0,40}\bcompetitor\b|\bwe(?:'re| are) (?:all )?covered\b",
         "declines",
     ),
     _cue(
@@ -379,6 +380,8 @@ _HUMAN_CUES: tuple[Cue, ...] = (
         "wrong_person",
         r"\b(?:no longer|don't|do not|not) work(?:s|ing)? (?:at|for|here|with|on)\b"
         r"|\b(?:left|moved on from|moved to) (?:the company|this company|a different|another)\b"
+        r"|\bi(?:'ve| have)? left (?!you\b|a\b|the\b|it\b|my\b|for\b|early\b|home\b)[A-Z]?\w+ "
+        r"(?:in|last|back in|earlier|a few|at the end)\b"
         r"|\b(?:different|new|another) (?:role|position|job|department)\b",
         "changed role",
     ),
