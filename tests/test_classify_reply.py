@@ -14,14 +14,9 @@ import pytest
 from resources.sandbox.engagement import Bounce, Reply, engagement_for
 from resources.sandbox.world import generate_world
 from sales_assets import classify_reply as exported_classify_reply
-from sales_assets.engagement.classify import (
-    LABELS,
-    ReplyClassification,
-    classify_bounce,
-    classify_reply,
-    detect_language,
-    referral_contact,
-)
+from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
+from sales_assets.engagement.language import detect_language
+from sales_assets.engagement.referrals import referral_contact
 from sales_assets.engagement.reply_text import find_dates, html_to_text, reply_body, return_date
 from tests.reply_corpus import CASES, Case
 
