@@ -25,11 +25,11 @@ from resources.http import HttpPolicy
 from resources.lemlist import LeadInput, LemlistClient, LemlistResource
 from resources.lemlist.client import parse_js_date_delay, parse_unsubscribe_csv
 from resources.sandbox import Sandbox
-from resources.sandbox.engagement import engagement_for
 from resources.sandbox.lemlist import CAMPAIGNS as SIM_CAMPAIGNS
 from resources.sandbox.server import SandboxServer
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
+from tests.sandbox_people import replayed
 
 ACTIVITIES = "GET /api/activities"
 
@@ -62,16 +62,7 @@ def pick_people(sandbox: Sandbox, count: int) -> tuple[list[Person], list[Person
     repliers: list[Person] = []
     others: list[Person] = []
     for person in sandbox.world.people:
-        outcome = engagement_for(
-            sandbox.store.seed,
-            person.email,
-            email_status=person.email_status,
-            language=person.language,
-            first_name=person.first_name,
-            sender_name="x",
-            original_subject="x",
-            today=date.today(),
-        )
+        outcome = replayed(sandbox, person, date.today())
         bounce = outcome.bounce
         dead = bounce is not None and bounce.hard and bounce.smtp_status.startswith("5.1")
         if person.email_status == "invalid" and dead:

@@ -18,7 +18,6 @@ from resources.lemlist import LemlistClient, LemlistResource
 from resources.lemlist.models import Activity, LeadInput
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
-from resources.sandbox.engagement import engagement_for
 from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
 from sales_assets.common.seller import SellerSettings, sandbox_seller_values
@@ -39,6 +38,7 @@ from sales_assets.engagement.sensors import (
     run_key,
 )
 from sales_assets.engagement.settings import ReplySettings
+from tests.sandbox_people import replayed
 
 BULK = "POST /api/v2/unsubscribes/variables"
 SINGLE = "POST /api/v2/unsubscribes/variables/{value}"
@@ -166,17 +166,7 @@ WANTED = {
 
 
 def _outcome(sandbox: Sandbox, person: Person, today: date) -> Any:
-    """What the simulator will replay for `person` once enrolled (the engagement model, by seed)."""
-    return engagement_for(
-        sandbox.store.seed,
-        person.email,
-        email_status=person.email_status,
-        language=person.language,
-        first_name=person.first_name,
-        sender_name="x",
-        original_subject="x",
-        today=today,
-    )
+    return replayed(sandbox, person, today)
 
 
 def _people_by_outcome(sandbox: Sandbox, today: date) -> dict[str, list[Person]]:

@@ -6,7 +6,6 @@ requested run pauses the campaign through the API once and records it with its f
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from resources.lemlist import LeadInput, LemlistClient, LemlistResource
 from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from resources.sandbox.engagement import engagement_for
 from resources.sandbox.world import Person
 from sales_assets.engagement.safety import (
     PAUSE_KIND,
@@ -31,6 +29,7 @@ from sales_assets.engagement.safety import (
     safety_settings_from_env,
 )
 from sales_assets.outbound.enrollment import EnrollmentSettings
+from tests.sandbox_people import spam_bounce_plain
 
 ICP = "revops_saas"
 PAUSE = "POST /api/campaigns/{campaignId}/pause"
@@ -73,35 +72,8 @@ def test_judgement_complaints_first_then_volume_then_bounce_rate() -> None:
 
 
 def pick(sandbox: Sandbox, *, spam: int, bouncers: int, others: int) -> list[Person]:
-    """World people who complain about spam, hard-bounce within minutes, or neither, as the lemlist
-    simulator replays them."""
-    sender = sandbox.simulator("lemlist").sender_name
-    wanted = {"spam": spam, "bounce": bouncers, "plain": others}
-    found: dict[str, list[Person]] = {k: [] for k in wanted}
-    for person in sandbox.world.people:
-        outcome = engagement_for(
-            sandbox.store.seed,
-            person.email,
-            email_status=person.email_status,
-            language=person.language,
-            first_name=person.first_name,
-            sender_name=sender,
-            original_subject="x",
-            today=date.today(),
-        )
-        if outcome.bounce is None and outcome.spam_complaint and outcome.reply is None:
-            kind = "spam"
-        elif outcome.bounce is not None and outcome.bounce.hard and outcome.bounce.after_minutes <= 5:
-            kind = "bounce"
-        elif outcome.bounce is None and not outcome.spam_complaint and person.email_status == "valid":
-            kind = "plain"
-        else:
-            continue
-        if len(found[kind]) < wanted[kind]:
-            found[kind].append(person)
-        if all(len(found[k]) == n for k, n in wanted.items()):
-            return found["spam"] + found["bounce"] + found["plain"]
-    raise AssertionError("the sandbox world has too few people of each kind")
+    found = spam_bounce_plain(sandbox, spam=spam, bouncers=bouncers, others=others)
+    return found["spam"] + found["bounce"] + found["plain"]
 
 
 class World:
