@@ -17,6 +17,7 @@ import dagster as dg
 from resources.mode import build_vendor_resources, check_live_environment, current_mode
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.left_behind import failure_policy_from_env
+from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.seller import live_required_variables, seller_settings_from_env
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
@@ -59,7 +60,6 @@ from sales_assets.outbound.reverification import (
     reverification_checks,
     reverification_job,
 )
-from sales_assets.run_tags import vendor_tags
 from sales_assets.schedules import campaign_stats_schedule, outbound_schedules, reverification_schedule
 
 OUTBOUND_ASSETS = [

@@ -122,7 +122,7 @@ def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None
 
 
 def test_vendor_calling_jobs_carry_the_tags_the_run_queue_limits() -> None:
-    from sales_assets.run_tags import vendor_tags
+    from sales_assets.common.run_tags import vendor_tags
 
     defs = build_definitions()
     outbound = defs.resolve_job_def("outbound_daily_job").tags

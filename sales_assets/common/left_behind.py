@@ -20,7 +20,7 @@ import dagster as dg
 import pandas as pd
 
 from resources.errors import ConfigurationError
-from sales_assets.metadata import markdown_table
+from sales_assets.common.metadata import markdown_table
 
 MAX_SHARE_VARIABLE = "SALES_MAX_LEFT_BEHIND_SHARE"
 DEFAULT_MAX_SHARE = 0.05

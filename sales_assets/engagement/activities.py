@@ -24,8 +24,8 @@ from resources.errors import AuthenticationError, NotFoundError, VendorError
 from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import Activity, InboxMessage
 from resources.lemlist.resource import LemlistResource
+from sales_assets.common.metadata import markdown_table
 from sales_assets.daily import daily_partitions
-from sales_assets.metadata import markdown_table
 from sales_assets.outbound.schemas import table_schema
 
 logger = logging.getLogger(__name__)

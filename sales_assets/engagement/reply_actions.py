@@ -40,6 +40,7 @@ from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
+from sales_assets.common.metadata import is_missing, markdown_table
 from sales_assets.common.seller import SellerSettings
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
 from sales_assets.daily import daily_partitions
@@ -49,7 +50,6 @@ from sales_assets.engagement.settings import (
     SUPPRESS_LABELS,
     ReplySettings,
 )
-from sales_assets.metadata import is_missing, markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.schemas import table_schema
 

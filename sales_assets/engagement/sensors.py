@@ -18,11 +18,11 @@ import dagster as dg
 from resources.errors import VendorError
 from resources.lemlist.models import Activity
 from resources.lemlist.resource import LemlistResource
+from sales_assets.common.run_tags import vendor_tags
 from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import ACTIONABLE_TYPES, lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import reply_actions
-from sales_assets.run_tags import vendor_tags
 
 #: How far back a sensor without a cursor looks (older days are a backfill's job).
 FIRST_LOOKBACK = timedelta(days=2)

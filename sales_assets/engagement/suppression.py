@@ -48,10 +48,10 @@ from resources.pipeline_store import (
 from resources.pipeline_store.database import Database, open_database
 from resources.pipeline_store.erasure import erase_person
 from resources.pipeline_store.resource import default_store_path
+from sales_assets.common.metadata import markdown_table
+from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_unescape
-from sales_assets.metadata import markdown_table
 from sales_assets.outbound.schemas import table_schema
-from sales_assets.run_tags import vendor_tags
 
 logger = logging.getLogger(__name__)
 

@@ -36,6 +36,7 @@ from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
+from sales_assets.common.metadata import markdown_table
 from sales_assets.common.seller import SellerSettings
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
@@ -52,7 +53,6 @@ from sales_assets.inbound.validation import (
     validate_submission,
 )
 from sales_assets.inbound.webhook import WEBHOOK_KIND
-from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema

@@ -20,10 +20,10 @@ import pandas as pd
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.run_tags import vendor_tags
 from sales_assets.daily import daily_partitions
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.webhook import WEBHOOK_KIND
-from sales_assets.run_tags import vendor_tags
 
 #: How far back the very first tick reads (later ticks read from the cursor).
 FIRST_TICK_LOOKBACK = timedelta(hours=24)

@@ -19,7 +19,7 @@ from resources.errors import AuthenticationError, VendorError
 from resources.explorium.resource import ExploriumResource
 from resources.hubspot.resource import HubSpotResource
 from resources.lemlist.resource import LemlistResource
-from sales_assets.metadata import markdown_table
+from sales_assets.common.metadata import markdown_table
 
 COLUMNS = ["vendor", "ok", "latency_ms", "detail", "error"]
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from resources.pipeline_store import PipelineStoreResource
-from sales_assets.metadata import markdown_table
+from sales_assets.common.metadata import markdown_table
 from sales_assets.outbound.gates import lead_gate_failures
 from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions

@@ -57,8 +57,8 @@ from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.batches import adopted_matches, create_batch_once, forget
 from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
+from sales_assets.common.metadata import markdown_table
 from sales_assets.common.seller import SellerSettings
-from sales_assets.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import table_schema

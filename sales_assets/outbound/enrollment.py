@@ -30,7 +30,7 @@ from resources.lemlist.models import Campaign, LeadInput, Unsubscribe
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, SuppressionHit, normalise_email
 from sales_assets.common.left_behind import left_behind_check
-from sales_assets.metadata import markdown_table
+from sales_assets.common.metadata import markdown_table
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import table_schema

@@ -16,7 +16,7 @@ import pandas as pd
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
-from sales_assets.metadata import markdown_table
+from sales_assets.common.metadata import markdown_table
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import (
     failed_gates,

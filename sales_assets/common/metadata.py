@@ -1,4 +1,8 @@
-"""Helpers that turn frames and counts into Dagster metadata a person can read and the UI can plot."""
+"""Helpers that turn frames and counts into Dagster metadata a person can read and the UI can plot.
+
+What belongs here: formatting every stage's assets and checks share (a frame's rows as a markdown table,
+telling a missing pandas value from a present one). What an asset reports stays with the asset.
+"""
 
 from __future__ import annotations
 
