@@ -29,6 +29,7 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import AnthropicSimulator
 from resources.sandbox.store import Usage
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import sandbox_seller
 from sales_assets.outbound.copywriting import (
     BATCH_ENDPOINT,
@@ -38,7 +39,6 @@ from sales_assets.outbound.copywriting import (
     build_prompt,
     outreach_copy,
 )
-from sales_assets.outbound.partitions import outbound_partitions
 
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|revops_saas"

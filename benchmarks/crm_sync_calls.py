@@ -38,8 +38,8 @@ import pandas as pd
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.outbound.crm_sync import crm_sync_results
-from sales_assets.outbound.partitions import outbound_partitions
 
 
 def leads_from_world(sandbox: Sandbox, n: int) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from sales_assets.common.icp import load_icp_profiles
 from sales_assets.outbound.contacts import REACHABILITY_WEIGHTS, reachability
 from sales_assets.outbound.gates import (
     failed_gates,
@@ -28,7 +29,6 @@ from sales_assets.outbound.gates import (
     preference_order,
     valid_email_syntax,
 )
-from sales_assets.outbound.icp import load_icp_profiles
 from sales_assets.outbound.schemas import LEAD_GATES
 from sales_assets.outbound.scoring import (
     COMPANY_FIELDS,

@@ -16,7 +16,9 @@ import dagster as dg
 
 from resources.mode import build_vendor_resources, check_live_environment, current_mode
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.left_behind import failure_policy_from_env
+from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.seller import live_required_variables, seller_settings_from_env
 from sales_assets.engagement.activities import lemlist_activities
@@ -51,8 +53,6 @@ from sales_assets.outbound.enrollment import (
     enrollment_checks,
     enrollment_settings_from_env,
 )
-from sales_assets.outbound.icp import IcpProfilesResource
-from sales_assets.outbound.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.outbound.qualification import qualified_leads
 from sales_assets.outbound.reverification import (
     ReverificationSettings,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import dagster as dg
 
-from sales_assets.outbound.icp import IcpProfile
+from sales_assets.common.icp import IcpProfile
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition

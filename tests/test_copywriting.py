@@ -23,6 +23,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import INVALID_JSON_MARKER, AnthropicSimulator
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import SellerSettings, sandbox_seller
 from sales_assets.outbound.copywriting import (
     BATCH_ENDPOINT,
@@ -43,7 +44,6 @@ from sales_assets.outbound.copywriting import (
     unsupported_claims,
     user_message,
 )
-from sales_assets.outbound.partitions import outbound_partitions
 
 ICP = "revops_saas"
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from resources.hubspot.client import HubSpotClient
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.outbound.crm_sync import CONTACT_PROPERTIES, crm_sync_results
-from sales_assets.outbound.partitions import outbound_partitions
 
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|revops_saas"

@@ -12,11 +12,11 @@ import pytest
 
 from resources.mode import build_vendor_resources
 from resources.sandbox import Sandbox
+from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.common.seller import VARIABLES as SELLER_VARIABLES
 from sales_assets.common.seller import live_required_variables
 from sales_assets.definitions import STARTUP_JOBS, build_definitions, default_resources, defs, startup_runs
 from sales_assets.operations.vendor_status import vendor_status
-from sales_assets.outbound.partitions import ICP_PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 

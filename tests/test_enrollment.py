@@ -23,6 +23,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.engagement.suppression import import_entries, read_suppression_csv
 from sales_assets.outbound.enrollment import (
     ENROLLMENT_OUTCOMES,
@@ -36,7 +37,6 @@ from sales_assets.outbound.enrollment import (
     lead_input,
     on_unsubscribe_list,
 )
-from sales_assets.outbound.partitions import outbound_partitions
 
 ICP = "revops_saas"
 OTHER_ICP = "fintech_eu"

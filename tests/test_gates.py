@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sales_assets.common.icp import Gates
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,
@@ -14,7 +15,6 @@ from sales_assets.outbound.gates import (
     preference_order,
     valid_email_syntax,
 )
-from sales_assets.outbound.icp import Gates
 
 
 def leads(*rows: dict) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sales_assets.outbound.icp import (
+from sales_assets.common.icp import (
     ICP_FILE_VARIABLE,
     IcpConfigError,
     IcpProfilesResource,
@@ -207,7 +207,7 @@ def test_a_refused_file_stops_the_load_and_leaves_the_previous_state_alone(tmp_p
     env = {**os.environ, ICP_FILE_VARIABLE: str(file), "DAGSTER_HOME": str(tmp_path / "home")}
     env.pop("SALES_MODE", None)
     result = subprocess.run(
-        [sys.executable, "-c", "import sales_assets.outbound.partitions"],
+        [sys.executable, "-c", "import sales_assets.common.partitions"],
         cwd=Path(__file__).resolve().parents[1],
         env=env,
         capture_output=True,

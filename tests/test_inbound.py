@@ -23,6 +23,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import AnthropicSimulator
+from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.seller import SellerSettings, sandbox_seller
 from sales_assets.inbound.assets import (
     INBOUND_ASSETS,
@@ -51,7 +52,6 @@ from sales_assets.inbound.validation import (
     merge_duplicates,
     validate_submission,
 )
-from sales_assets.outbound.icp import IcpProfilesResource
 
 TODAY = datetime.now(UTC).date().isoformat()
 DEMO = "Request a demo"

@@ -16,9 +16,9 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from sales_assets.common.icp import load_icp_profiles
+from sales_assets.common.partitions import outbound_partitions
 from sales_assets.outbound.checks import lead_gate_check, outbound_read_checks
-from sales_assets.outbound.icp import load_icp_profiles
-from sales_assets.outbound.partitions import outbound_partitions
 from sales_assets.outbound.qualification import qualified_leads
 from sales_assets.outbound.schemas import LEAD_GATES
 

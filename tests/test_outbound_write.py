@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from resources.sandbox.store import Usage
-from sales_assets.outbound.partitions import outbound_partitions
+from sales_assets.common.partitions import outbound_partitions
 
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|revops_saas"

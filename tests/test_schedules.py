@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from sales_assets.common.icp import IcpConfigError, RunSchedule, parse_icp_profiles
+from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.definitions import build_definitions, outbound_daily_job
 from sales_assets.engagement.stats import campaign_stats_job
-from sales_assets.outbound.icp import IcpConfigError, RunSchedule, parse_icp_profiles
-from sales_assets.outbound.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.outbound.reverification import reverification_job
 from sales_assets.schedules import (
     campaign_stats_schedule,

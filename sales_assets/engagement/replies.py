@@ -30,7 +30,7 @@ from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.common.metadata import is_missing, markdown_table
-from sales_assets.daily import daily_partitions
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
 from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings

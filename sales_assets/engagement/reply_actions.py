@@ -41,9 +41,9 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import is_missing, markdown_table
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.seller import SellerSettings
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
-from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
 from sales_assets.engagement.settings import (
     LEMLIST_UNSUBSCRIBE_LABELS,

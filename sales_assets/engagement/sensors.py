@@ -18,8 +18,8 @@ import dagster as dg
 from resources.errors import VendorError
 from resources.lemlist.models import Activity
 from resources.lemlist.resource import LemlistResource
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.run_tags import vendor_tags
-from sales_assets.daily import daily_partitions
 from sales_assets.engagement.activities import ACTIONABLE_TYPES, lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import reply_actions

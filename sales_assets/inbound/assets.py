@@ -35,10 +35,11 @@ from resources.hubspot.models import Form, FormSubmission, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
+from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.seller import SellerSettings
-from sales_assets.daily import daily_partitions
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject
 from sales_assets.inbound.settings import InboundSettings
@@ -54,7 +55,6 @@ from sales_assets.inbound.validation import (
 )
 from sales_assets.inbound.webhook import WEBHOOK_KIND
 from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.icp import IcpProfilesResource
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 from sales_assets.outbound.scoring import fit_components
 from sales_assets.outbound.spend import PaidCalls

@@ -20,8 +20,8 @@ import pandas as pd
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.run_tags import vendor_tags
-from sales_assets.daily import daily_partitions
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.webhook import WEBHOOK_KIND
 

@@ -16,10 +16,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.gates import lead_gate_failures
-from sales_assets.outbound.icp import IcpProfilesResource
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import (
     LEAD_GATES,
     CompanyContacts,

@@ -24,12 +24,12 @@ from resources.explorium.models import (
 from resources.explorium.pricing import FETCH_RECORD, contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import normalize_emails, valid_email_syntax
-from sales_assets.outbound.icp import IcpProfile, IcpProfilesResource
 from sales_assets.outbound.intelligence import derive_intelligence
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import CompanyContacts, EnrichedContacts, table_schema
 from sales_assets.outbound.scoring import (
     EMAIL_CONFIDENCE,

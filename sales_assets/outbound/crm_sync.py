@@ -27,8 +27,8 @@ from resources.pipeline_store import PipelineStoreResource, properties_hash
 from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import CrmSyncResults, table_schema
 
 PROPERTY_GROUP = "sales_pipeline"

@@ -32,10 +32,10 @@ from resources.explorium.resource import ExploriumResource
 from resources.hubspot.client import normalize_domain
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
-from sales_assets.outbound.icp import IcpProfile, IcpProfilesResource
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies, table_schema
 from sales_assets.outbound.scoring import fit_components, icp_score, intent_components
 from sales_assets.outbound.spend import PaidCalls

@@ -31,8 +31,8 @@ from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, SuppressionHit, normalise_email
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import table_schema
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from sales_assets.outbound.icp import Gates
+from sales_assets.common.icp import Gates
 from sales_assets.outbound.schemas import LEAD_GATES
 
 #: RFC 5322's practical subset (what mailbox providers accept): a dotted local part of at most 64

@@ -16,7 +16,9 @@ import pandas as pd
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import (
     failed_gates,
@@ -26,8 +28,6 @@ from sales_assets.outbound.gates import (
     preference_order,
     valid_email_syntax,
 )
-from sales_assets.outbound.icp import IcpProfilesResource
-from sales_assets.outbound.partitions import OutboundPartition, outbound_partitions
 from sales_assets.outbound.schemas import LEAD_GATES, DisqualifiedLeads, QualifiedLeads, table_schema
 
 QUALIFIED_COLUMNS = list(QualifiedLeads.to_schema().columns)

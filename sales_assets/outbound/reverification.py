@@ -39,8 +39,8 @@ from resources.explorium.pricing import contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.common.metadata import markdown_table
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.run_tags import vendor_tags
-from sales_assets.daily import daily_partitions
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.contacts import contact_details
 from sales_assets.outbound.execution import VENDOR_STEP_RETRY

@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from sales_assets.outbound.icp import IcpProfile
+from sales_assets.common.icp import IcpProfile
 
 EMPLOYEE_ORDER = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"]
 REVENUE_ORDER = [

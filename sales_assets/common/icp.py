@@ -1,8 +1,10 @@
 """ICP profiles: the YAML file a revenue team edits, its pydantic models, and a loader whose errors name the
 file, the line, the profile and the field.
 
-What belongs here: the shape of a profile (targeting, contact selection, budget, gates, scoring weights)
-and loading it. How a profile is used (scoring, gates, queries) belongs to the outbound assets.
+What belongs here: the shape of a profile (targeting, contact selection, budget, gates, scoring weights),
+loading it, and `IcpProfilesResource`, through which the stages read it at run time: outbound works each
+profile's day, inbound matches a form lead's company to the best-fitting profile, engagement finds each
+profile's campaign. How a profile is used (scoring, gates, queries) belongs to the stage that uses it.
 Profile names become the `icp` partition dimension, so they are restricted to lowercase slugs.
 
 The file is read strictly, because a silently ignored line is a budget or a profile the team believes is in
@@ -25,7 +27,8 @@ import yaml
 from dagster._utils.schedules import is_valid_cron_schedule
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DEFAULT_ICP_FILE = Path(__file__).with_name("icp_profiles.yaml")
+# The file stays with the outbound stage, whose targeting it mostly holds (and where the README sends people).
+DEFAULT_ICP_FILE = Path(__file__).parents[1] / "outbound" / "icp_profiles.yaml"
 ICP_FILE_VARIABLE = "SALES_ICP_FILE"
 
 EmployeeRange = Literal["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"]
@@ -505,7 +508,7 @@ def load_icp_profiles(path: str | os.PathLike[str] | None = None) -> dict[str, I
 
 
 class IcpProfilesResource(dg.ConfigurableResource):
-    """The ICP profiles the outbound assets read at run time (the same file the partitions come from)."""
+    """The ICP profiles the assets read at run time (the same file the partitions come from)."""
 
     path: str | None = None
 

@@ -1,9 +1,11 @@
-"""The `icp x day` partitioning of the outbound assets, and reading a partition key back.
+"""The partitions of the assets and the bounds of their days: `icp x day` for the outbound assets, daily
+for the engagement, inbound and re-verification ones.
 
-What belongs here: the partitions definition (ICP names from the validated profile file, days from a start
-date to today) and the small `OutboundPartition` value the assets use to know which profile and which day
-they work on. The profile file is read once, when the code location loads: a bad file stops the load with
-an error naming the file, line, profile and field.
+What belongs here: the partitions definitions (ICP names from the validated profile file, days from a start
+date to today, today included: schedules and sensors request today's partition), the profiles they are
+built from (`ICP_PROFILES`), and the small `OutboundPartition` value the outbound assets use to know which
+profile and which day they work on and where that day ends. The profile file is read once, when the code
+location loads: a bad file stops the load with an error naming the file, line, profile and field.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import dagster as dg
 
-from sales_assets.outbound.icp import load_icp_profiles
+from sales_assets.common.icp import load_icp_profiles
 
 #: First day of the daily partitions; `SALES_START_DATE` (YYYY-MM-DD) moves it.
 DEFAULT_START_DATE = "2026-11-01"
@@ -38,6 +40,11 @@ def build_outbound_partitions(
 
 ICP_PROFILES = load_icp_profiles()
 outbound_partitions = build_outbound_partitions(list(ICP_PROFILES))
+
+#: The daily partitions of the engagement, inbound and re-verification assets.
+daily_partitions = dg.DailyPartitionsDefinition(
+    start_date=os.environ.get(START_DATE_VARIABLE) or DEFAULT_START_DATE, end_offset=1
+)
 
 
 @dataclass(frozen=True)
