@@ -13,7 +13,7 @@ from typing import Any
 
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.cli import LOCAL_INSTANCE_YAML, PREVIOUS_INSTANCE_YAMLS, instance_home
-from sales_assets.outbound.spend import PaidCalls
+from sales_assets.common.spend import PaidCalls
 
 
 def _paid(store: PipelineStoreResource, run_id: str) -> PaidCalls:

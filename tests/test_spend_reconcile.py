@@ -25,7 +25,7 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.pipeline_store.spend import OPEN, RECONCILED, SETTLED, UNSURE, _shares, _whole_shares
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from sales_assets.common.claude_spend import ClaudeSpend
-from sales_assets.outbound.spend import PaidCalls
+from sales_assets.common.spend import PaidCalls
 
 PARTITION = "2026-12-01|p"
 CONTACTS = "POST /v1/prospects/contacts_information/bulk_enrich"

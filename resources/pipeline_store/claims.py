@@ -4,7 +4,7 @@ What belongs here: claiming items (by namespace and key, e.g. an Explorium endpo
 transaction before they are bought, releasing them once bought (the result is then in the cache), and taking
 over claims whose owner stopped: a claim of a process of this machine that no longer exists at once, any
 other claim once it is older than its time-to-live. The budget and the cache are
-`spend.py` and `cache.py`; what is bought is the caller's.
+`sales_assets/common/spend.py` and `cache.py`; what is bought is the caller's.
 """
 
 from __future__ import annotations

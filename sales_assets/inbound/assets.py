@@ -40,6 +40,7 @@ from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.seller import SellerSettings
+from sales_assets.common.spend import PaidCalls
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject
 from sales_assets.inbound.settings import InboundSettings
@@ -57,7 +58,6 @@ from sales_assets.inbound.webhook import WEBHOOK_KIND
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 from sales_assets.outbound.scoring import fit_components
-from sales_assets.outbound.spend import PaidCalls
 from sales_assets.outbound.vocabulary import country_code
 
 warnings.filterwarnings(

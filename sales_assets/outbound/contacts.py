@@ -27,7 +27,8 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
-from sales_assets.outbound.execution import VENDOR_STEP_RETRY
+from sales_assets.common.retry import VENDOR_STEP_RETRY
+from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.gates import normalize_emails, valid_email_syntax
 from sales_assets.outbound.intelligence import derive_intelligence
 from sales_assets.outbound.schemas import CompanyContacts, EnrichedContacts, table_schema
@@ -40,7 +41,6 @@ from sales_assets.outbound.scoring import (
     present,
     title_match,
 )
-from sales_assets.outbound.spend import PaidCalls
 
 CONTACT_COLUMNS = list(CompanyContacts.to_schema().columns)
 ENRICHED_COLUMNS = list(EnrichedContacts.to_schema().columns)

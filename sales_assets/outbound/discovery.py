@@ -2,7 +2,8 @@
 score that decides which of them are worth looking for people at.
 
 What belongs here: the two company-level assets and the frame building they need (search records to rows,
-events to signals). The scores themselves are `scoring.py`'s; the cache and budget are `spend.py`'s.
+events to signals). The scores themselves are `scoring.py`'s; the cache and budget are
+`common/spend.py`'s.
 
 At this stage the ICP score is an upper bound: reachability is taken as perfect until the contacts are
 verified, and `enriched_contacts` recomputes the score with each lead's real reachability. A company that
@@ -35,10 +36,10 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
-from sales_assets.outbound.execution import VENDOR_STEP_RETRY
+from sales_assets.common.retry import VENDOR_STEP_RETRY
+from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies, table_schema
 from sales_assets.outbound.scoring import fit_components, icp_score, intent_components
-from sales_assets.outbound.spend import PaidCalls
 from sales_assets.outbound.vocabulary import ALL_SIGNAL_EVENTS, country_code, event_kind, event_summary
 
 #: HubSpot lifecycle stages of companies that are already being sold to: no cold outreach there.

@@ -19,7 +19,7 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
-from sales_assets.outbound.execution import VENDOR_STEP_RETRY
+from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,

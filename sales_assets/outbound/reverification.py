@@ -40,12 +40,12 @@ from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
+from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.common.run_tags import vendor_tags
+from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.contacts import contact_details
-from sales_assets.outbound.execution import VENDOR_STEP_RETRY
 from sales_assets.outbound.schemas import UtcTimestamp, table_schema
-from sales_assets.outbound.spend import PaidCalls
 
 ENDPOINT = "POST /prospects/contacts_information/bulk_enrich"
 CACHE_NAMESPACE = f"explorium:{ENDPOINT}"

@@ -1,13 +1,14 @@
 """Paying for vendor data at most once, and never past the day's budget.
 
-What belongs here: `PaidCalls`, the one path through which the outbound assets buy data. It looks results
-up in the durable cache (by input, 30 days by default), asks the vendor only for what is missing and
-still affordable under the profile's daily budget, caches what came back, and records every paid call
-and every cache hit (as credits saved) in the spend ledger under the run's partition. Before buying, the
-items are claimed in the store: a second run of the same partition at the same time (two runs launched by
-hand, a sensor and a schedule) waits for the first run's answer instead of buying the same items again, and
-takes over claims a stopped run left behind once they are older than `claim_ttl`. The vendor calls
-themselves are passed in as functions, so this module knows no vendor.
+What belongs here: `PaidCalls`, the one path through which the stages buy vendor data (outbound discovery,
+contacts and re-verification, inbound enrichment). It looks results up in the durable cache (by input, 30
+days by default), asks the vendor only for what is missing and still affordable under the profile's daily
+budget, caches what came back, and records every paid call and every cache hit (as credits saved) in the
+spend ledger under the run's partition. Before buying, the items are claimed in the store: a second run of
+the same partition at the same time (two runs launched by hand, a sensor and a schedule) waits for the
+first run's answer instead of buying the same items again, and takes over claims a stopped run left behind
+once they are older than `claim_ttl`. The vendor calls themselves are passed in as functions, so this
+module knows no vendor.
 
 Each purchase is written to the spend ledger before it is made (its estimate counts against the budget) and
 settled from the answer. Given the vendor's own account (`VendorAccount`), a purchase whose answer was lost

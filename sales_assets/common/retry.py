@@ -1,6 +1,6 @@
-"""How outbound steps run: the retry policy of steps that call a vendor, and the vendor pools they claim.
+"""How steps that call a vendor run: their retry policy, and the vendor pools they claim.
 
-What belongs here: execution settings shared by the outbound assets. The HTTP policy already retries each
+What belongs here: execution settings the stages' vendor steps share. The HTTP policy already retries each
 call (resources/http.py); a step retry covers what outlasts it (a 5xx storm, a timeout streak) by running
 the step again later, which is safe because every paid result is cached and every write is idempotent.
 Pools are named after vendors; the instance's `concurrency.pools.default_limit` (1) lets one step per
