@@ -26,7 +26,7 @@ from resources.lemlist.models import Activity, InboxMessage
 from resources.lemlist.resource import LemlistResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
-from sales_assets.outbound.schemas import table_schema
+from sales_assets.common.schemas import table_schema
 
 logger = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.common.metadata import is_missing, markdown_table
 from sales_assets.common.partitions import daily_partitions
+from sales_assets.common.schemas import table_schema
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
 from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings
-from sales_assets.outbound.schemas import table_schema
 
 CACHE_NAMESPACE = "reply_label"
 #: How long Claude's label of a reply is reused. The key fixes the model, the instructions and the reply's

@@ -42,6 +42,7 @@ from sales_assets.common.effects import create_once
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import is_missing, markdown_table
 from sales_assets.common.partitions import daily_partitions
+from sales_assets.common.schemas import schema_check, table_schema
 from sales_assets.common.seller import SellerSettings
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
@@ -50,8 +51,6 @@ from sales_assets.engagement.settings import (
     SUPPRESS_LABELS,
     ReplySettings,
 )
-from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.schemas import table_schema
 
 logger = logging.getLogger(__name__)
 

@@ -50,8 +50,8 @@ from resources.pipeline_store.erasure import erase_person
 from resources.pipeline_store.resource import default_store_path
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.run_tags import vendor_tags
+from sales_assets.common.schemas import table_schema
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_unescape
-from sales_assets.outbound.schemas import table_schema
 
 logger = logging.getLogger(__name__)
 

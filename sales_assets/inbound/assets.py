@@ -39,6 +39,7 @@ from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
+from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 from sales_assets.common.seller import SellerSettings
 from sales_assets.common.spend import PaidCalls
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
@@ -55,8 +56,6 @@ from sales_assets.inbound.validation import (
     validate_submission,
 )
 from sales_assets.inbound.webhook import WEBHOOK_KIND
-from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 from sales_assets.outbound.scoring import fit_components
 from sales_assets.outbound.vocabulary import country_code
 

@@ -19,6 +19,7 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
+from sales_assets.common.schemas import schema_check
 from sales_assets.outbound.gates import lead_gate_failures
 from sales_assets.outbound.schemas import (
     LEAD_GATES,
@@ -69,43 +70,6 @@ def _failing(frame: pd.DataFrame, mask: pd.Series, columns: Sequence[str]) -> di
         "failing_rows": len(failing),
         "failing_preview": dg.MetadataValue.md(markdown_table(failing, columns=[*_WHO, *columns])),
     }
-
-
-def schema_check(
-    asset_name: str,
-    model: type[pa.DataFrameModel],
-    *,
-    partitions_def: dg.PartitionsDefinition | None = outbound_partitions,
-) -> dg.AssetChecksDefinition:
-    """A blocking check that `asset_name`'s frame fits `model`, with pandera's failure cases as metadata.
-    `partitions_def` is the asset's own (outbound by default; None for an unpartitioned asset)."""
-
-    @dg.asset_check(
-        asset=asset_name,
-        name="schema",
-        blocking=True,
-        partitions_def=partitions_def,
-        description=f"{asset_name} fits the pandera model {model.__name__} (types, ranges, allowed values).",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame) -> dg.AssetCheckResult:
-        try:
-            model.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            return dg.AssetCheckResult(
-                passed=False,
-                metadata={
-                    "rows": len(frame),
-                    "failure_cases": len(cases),
-                    "failing_columns": ", ".join(sorted({str(c) for c in cases["column"].dropna()})),
-                    "failure_preview": dg.MetadataValue.md(
-                        markdown_table(cases, columns=["column", "check", "failure_case", "index"])
-                    ),
-                },
-            )
-        return dg.AssetCheckResult(passed=True, metadata={"rows": len(frame), "failure_cases": 0})
-
-    return _check
 
 
 @dg.asset_check(

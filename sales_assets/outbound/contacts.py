@@ -28,10 +28,11 @@ from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
+from sales_assets.common.schemas import table_schema
 from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.gates import normalize_emails, valid_email_syntax
 from sales_assets.outbound.intelligence import derive_intelligence
-from sales_assets.outbound.schemas import CompanyContacts, EnrichedContacts, table_schema
+from sales_assets.outbound.schemas import CompanyContacts, EnrichedContacts
 from sales_assets.outbound.scoring import (
     EMAIL_CONFIDENCE,
     SENIORITY_SCORE,

@@ -59,9 +59,8 @@ from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
+from sales_assets.common.schemas import schema_check, table_schema
 from sales_assets.common.seller import SellerSettings
-from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.schemas import table_schema
 
 # Partitioned asset checks are "preview" in Dagster 1.13; without them a check would load every partition.
 warnings.filterwarnings(

@@ -29,7 +29,8 @@ from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
-from sales_assets.outbound.schemas import CrmSyncResults, table_schema
+from sales_assets.common.schemas import table_schema
+from sales_assets.outbound.schemas import CrmSyncResults
 
 PROPERTY_GROUP = "sales_pipeline"
 PROPERTY_GROUP_LABEL = "Sales pipeline"

@@ -37,8 +37,9 @@ from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
+from sales_assets.common.schemas import table_schema
 from sales_assets.common.spend import PaidCalls
-from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies, table_schema
+from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies
 from sales_assets.outbound.scoring import fit_components, icp_score, intent_components
 from sales_assets.outbound.vocabulary import ALL_SIGNAL_EVENTS, country_code, event_kind, event_summary
 

@@ -32,8 +32,7 @@ from resources.pipeline_store import PipelineStoreResource, SuppressionHit, norm
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
-from sales_assets.outbound.checks import schema_check
-from sales_assets.outbound.schemas import table_schema
+from sales_assets.common.schemas import schema_check, table_schema
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
+from sales_assets.common.schemas import table_schema
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,
@@ -28,7 +29,7 @@ from sales_assets.outbound.gates import (
     preference_order,
     valid_email_syntax,
 )
-from sales_assets.outbound.schemas import LEAD_GATES, DisqualifiedLeads, QualifiedLeads, table_schema
+from sales_assets.outbound.schemas import LEAD_GATES, DisqualifiedLeads, QualifiedLeads
 
 QUALIFIED_COLUMNS = list(QualifiedLeads.to_schema().columns)
 DISQUALIFIED_COLUMNS = list(DisqualifiedLeads.to_schema().columns)

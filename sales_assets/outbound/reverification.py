@@ -42,10 +42,9 @@ from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.common.run_tags import vendor_tags
+from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 from sales_assets.common.spend import PaidCalls
-from sales_assets.outbound.checks import schema_check
 from sales_assets.outbound.contacts import contact_details
-from sales_assets.outbound.schemas import UtcTimestamp, table_schema
 
 ENDPOINT = "POST /prospects/contacts_information/bulk_enrich"
 CACHE_NAMESPACE = f"explorium:{ENDPOINT}"

@@ -1,5 +1,6 @@
-"""pandera models of the outbound assets: one `DataFrameModel` per asset, the vocabularies their columns
-take, and the Dagster table schema generated from each model (so the UI shows the columns it checks).
+"""pandera models of the outbound assets: one `DataFrameModel` per asset and the vocabularies their columns
+take. The Dagster table schema generated from each model and the blocking schema check that runs it are
+`sales_assets/common/schemas.py`'s.
 
 What belongs here: column names, types, ranges and allowed values. Which rows pass a gate is decided in
 `gates.py`; these models say what a well-formed frame looks like, and the blocking schema checks run them.
@@ -7,16 +8,12 @@ What belongs here: column names, types, ranges and allowed values. Which rows pa
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from sales_assets.common.schemas import UtcTimestamp
 from sales_assets.outbound.scoring import EMPLOYEE_ORDER, REVENUE_ORDER
-
-UtcTimestamp = Annotated[pd.DatetimeTZDtype, "ns", "UTC"]
 
 #: Why a company does not go on to contact search.
 COMPANY_DROP_REASONS = ("no_domain", "crm_existing_customer", "below_icp_threshold", "not_in_top_companies")
@@ -223,24 +220,3 @@ class CrmSyncResults(_Model):
     @classmethod
     def failures_say_why(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["outcome"] != "failed") | frame["reason"].notna()
-
-
-def table_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
-    """The Dagster table schema of a model (column, type, nullability, uniqueness, allowed values)."""
-    columns = []
-    for name, column in model.to_schema().columns.items():
-        constraints = []
-        if not column.nullable:
-            constraints.append("not null")
-        if column.unique:
-            constraints.append("unique")
-        constraints.extend(str(check.error or check.name) for check in column.checks)
-        columns.append(
-            dg.TableColumn(
-                name,
-                str(column.dtype),
-                description="; ".join(constraints) or None,
-                constraints=dg.TableColumnConstraints(nullable=column.nullable, unique=column.unique),
-            )
-        )
-    return dg.TableSchema(columns=columns)
