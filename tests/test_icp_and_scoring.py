@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sales_assets.common.fit import fit_components
 from sales_assets.common.icp import (
     ICP_FILE_VARIABLE,
     IcpConfigError,
@@ -19,13 +20,7 @@ from sales_assets.common.icp import (
     load_icp_profiles,
     parse_icp_profiles,
 )
-from sales_assets.outbound.scoring import (
-    contact_components,
-    data_quality,
-    fit_components,
-    intent_components,
-    title_match,
-)
+from sales_assets.outbound.scoring import contact_components, data_quality, intent_components, title_match
 
 GOOD = """\
 profiles:

@@ -34,7 +34,9 @@ from resources.hubspot.client import HubSpotClient
 from resources.hubspot.models import Form, FormSubmission, TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.countries import country_code
 from sales_assets.common.effects import create_once
+from sales_assets.common.fit import fit_components
 from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
@@ -56,8 +58,6 @@ from sales_assets.inbound.validation import (
     validate_submission,
 )
 from sales_assets.inbound.webhook import WEBHOOK_KIND
-from sales_assets.outbound.scoring import fit_components
-from sales_assets.outbound.vocabulary import country_code
 
 warnings.filterwarnings(
     "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning

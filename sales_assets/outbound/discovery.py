@@ -33,6 +33,8 @@ from resources.explorium.resource import ExploriumResource
 from resources.hubspot.client import normalize_domain
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.countries import country_code
+from sales_assets.common.fit import fit_components
 from sales_assets.common.icp import IcpProfile, IcpProfilesResource
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
@@ -40,8 +42,8 @@ from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies
-from sales_assets.outbound.scoring import fit_components, icp_score, intent_components
-from sales_assets.outbound.vocabulary import ALL_SIGNAL_EVENTS, country_code, event_kind, event_summary
+from sales_assets.outbound.scoring import icp_score, intent_components
+from sales_assets.outbound.vocabulary import ALL_SIGNAL_EVENTS, event_kind, event_summary
 
 #: HubSpot lifecycle stages of companies that are already being sold to: no cold outreach there.
 ACTIVE_LIFECYCLE_STAGES = ("opportunity", "customer", "evangelist")

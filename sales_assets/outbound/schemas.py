@@ -12,8 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from sales_assets.common.fit import EMPLOYEE_ORDER, REVENUE_ORDER
 from sales_assets.common.schemas import UtcTimestamp
-from sales_assets.outbound.scoring import EMPLOYEE_ORDER, REVENUE_ORDER
 
 #: Why a company does not go on to contact search.
 COMPANY_DROP_REASONS = ("no_domain", "crm_existing_customer", "below_icp_threshold", "not_in_top_companies")

@@ -1,9 +1,8 @@
 """Translations between Explorium's vocabularies and the product's: business event names -> the signal kinds
-of the scoring model, country names -> ISO 3166-1 alpha-2 codes, and a one-line summary of an event.
+of the scoring model, and a one-line summary of an event. (Country names -> codes, which inbound needs too,
+are `sales_assets/common/countries.py`'s.)
 
-What belongs here: lookup tables and the small pure functions over them. Explorium returns country names
-("united states"), not codes, and filters take codes: the table below covers the countries B2B teams
-commonly target; a name it does not know maps to None and scores as an unknown geography.
+What belongs here: lookup tables and the small pure functions over them.
 """
 
 from __future__ import annotations
@@ -82,70 +81,3 @@ def event_summary(event_name: str, data: Mapping[str, Any]) -> str:
     if event_name == "new_product" and data.get("product_name"):
         return f"launched {data['product_name']}"
     return event_name.replace("_", " ")
-
-
-COUNTRY_CODES: dict[str, str] = {
-    "united states": "us",
-    "united states of america": "us",
-    "canada": "ca",
-    "mexico": "mx",
-    "brazil": "br",
-    "argentina": "ar",
-    "chile": "cl",
-    "colombia": "co",
-    "united kingdom": "gb",
-    "ireland": "ie",
-    "germany": "de",
-    "france": "fr",
-    "netherlands": "nl",
-    "belgium": "be",
-    "luxembourg": "lu",
-    "switzerland": "ch",
-    "austria": "at",
-    "spain": "es",
-    "portugal": "pt",
-    "italy": "it",
-    "sweden": "se",
-    "norway": "no",
-    "denmark": "dk",
-    "finland": "fi",
-    "iceland": "is",
-    "poland": "pl",
-    "czechia": "cz",
-    "czech republic": "cz",
-    "estonia": "ee",
-    "lithuania": "lt",
-    "latvia": "lv",
-    "romania": "ro",
-    "hungary": "hu",
-    "greece": "gr",
-    "israel": "il",
-    "turkey": "tr",
-    "united arab emirates": "ae",
-    "saudi arabia": "sa",
-    "south africa": "za",
-    "nigeria": "ng",
-    "kenya": "ke",
-    "egypt": "eg",
-    "india": "in",
-    "singapore": "sg",
-    "japan": "jp",
-    "south korea": "kr",
-    "china": "cn",
-    "hong kong": "hk",
-    "taiwan": "tw",
-    "australia": "au",
-    "new zealand": "nz",
-    "indonesia": "id",
-    "philippines": "ph",
-    "vietnam": "vn",
-    "thailand": "th",
-    "malaysia": "my",
-}
-
-
-def country_code(name: str | None) -> str | None:
-    """ISO alpha-2 code of an Explorium country name (case-insensitive), None when unknown."""
-    if not name:
-        return None
-    return COUNTRY_CODES.get(name.strip().lower())
