@@ -16,6 +16,7 @@ import dagster as dg
 
 from resources.mode import build_vendor_resources, check_live_environment, current_mode
 from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.campaigns import enrollment_settings_from_env
 from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.left_behind import failure_policy_from_env
 from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
@@ -48,11 +49,7 @@ from sales_assets.outbound.contacts import company_contacts, enriched_contacts
 from sales_assets.outbound.copywriting import CopySettings, outreach_copy, outreach_copy_checks
 from sales_assets.outbound.crm_sync import crm_sync_checks, crm_sync_results
 from sales_assets.outbound.discovery import discovered_companies, scored_companies
-from sales_assets.outbound.enrollment import (
-    campaign_enrollments,
-    enrollment_checks,
-    enrollment_settings_from_env,
-)
+from sales_assets.outbound.enrollment import campaign_enrollments, enrollment_checks
 from sales_assets.outbound.qualification import qualified_leads
 from sales_assets.outbound.reverification import (
     ReverificationSettings,

@@ -18,6 +18,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
+from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.engagement.stats import (
     RATES,
     RULES,
@@ -31,7 +32,6 @@ from sales_assets.engagement.stats import (
     recommend,
     stats_checks,
 )
-from sales_assets.outbound.enrollment import EnrollmentSettings
 from tests.sandbox_people import spam_bounce_plain
 
 ICP = "revops_saas"

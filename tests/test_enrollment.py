@@ -23,17 +23,16 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
+from sales_assets.common.campaigns import EnrollmentSettings, enrollment_settings_from_env
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.engagement.suppression import import_entries, read_suppression_csv
 from sales_assets.outbound.enrollment import (
     ENROLLMENT_OUTCOMES,
     CampaignEnrollments,
     EnrollmentRun,
-    EnrollmentSettings,
     campaign_enrollments,
     enrollment_candidates,
     enrollment_checks,
-    enrollment_settings_from_env,
     lead_input,
     on_unsubscribe_list,
 )

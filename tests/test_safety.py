@@ -18,6 +18,7 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
+from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.engagement.safety import (
     PAUSE_KIND,
     WARNING_KIND,
@@ -28,7 +29,6 @@ from sales_assets.engagement.safety import (
     judge,
     safety_settings_from_env,
 )
-from sales_assets.outbound.enrollment import EnrollmentSettings
 from tests.sandbox_people import spam_bounce_plain
 
 ICP = "revops_saas"

@@ -40,6 +40,7 @@ from resources.errors import ConfigurationError
 from resources.lemlist.models import CampaignStats
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, cache_key
+from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.engagement.stats import (
     ProductCampaign,
     complaints_by_campaign,
@@ -47,7 +48,6 @@ from sales_assets.engagement.stats import (
     product_campaigns,
     rate,
 )
-from sales_assets.outbound.enrollment import EnrollmentSettings
 
 PAUSE_KIND = "campaign_pause"
 WARNING_KIND = "campaign_warning"

@@ -40,11 +40,11 @@ from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import Campaign, CampaignStats, Unsubscribe
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
+from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import ICP_PROFILES, daily_partitions
 from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
-from sales_assets.outbound.enrollment import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 
 logger = logging.getLogger(__name__)
 

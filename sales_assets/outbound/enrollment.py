@@ -1,18 +1,18 @@
 """`campaign_enrollments`: each qualified lead with its copy enrolled in the ICP's lemlist campaign, which
 stays a draft (nothing is sent) unless sending is switched on explicitly.
 
-What belongs here: the enrollment asset, its settings (`EnrollmentSettings`, bound from the environment by
-`enrollment_settings_from_env`), its pandera model (`CampaignEnrollments`) and the pure helpers it is made
-of (which leads may be enrolled, what lemlist is sent for each). Every lead is checked at enrollment time
-against the latest suppression list, lemlist's own unsubscribe list (read once per run) and the product's
-enrollment ledger (so nobody is added twice), and the daily cap per campaign is kept through that ledger.
+What belongs here: the enrollment asset, its pandera model (`CampaignEnrollments`) and the pure helpers it
+is made of (which leads may be enrolled, what lemlist is sent for each). Its settings (`EnrollmentSettings`)
+are `sales_assets/common/campaigns.py`'s, since engagement reads the same campaigns. Every lead is checked
+at enrollment time against the latest suppression list, lemlist's own unsubscribe list (read once per run)
+and the product's enrollment ledger (so nobody is added twice), and the daily cap per campaign is kept
+through that ledger.
 The lemlist calls themselves are `resources.lemlist`'s.
 """
 
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
 # definition time to find the context and the resources.
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,13 +22,13 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-from pydantic import Field
 
-from resources.errors import AuthenticationError, ConfigurationError, NotFoundError, VendorError
+from resources.errors import AuthenticationError, NotFoundError, VendorError
 from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import Campaign, LeadInput, Unsubscribe
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, SuppressionHit, normalise_email
+from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, SENDING_VARIABLE, EnrollmentSettings
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
@@ -36,10 +36,6 @@ from sales_assets.common.schemas import schema_check, table_schema
 
 logger = logging.getLogger(__name__)
 
-SENDING_VARIABLE = "SALES_SENDING_ENABLED"
-DAILY_CAP_VARIABLE = "SALES_DAILY_SEND_CAP"
-TRUE_WORDS = ("1", "true", "yes")
-FALSE_WORDS = ("", "0", "false", "no")
 
 #: What enrollment did with each lead of `outreach_copy`.
 ENROLLMENT_OUTCOMES = (
@@ -55,8 +51,6 @@ ENROLLMENT_OUTCOMES = (
 )
 #: Copy statuses that may be sent; anything else (`held_back`) is held.
 SENDABLE_COPY = ("written", "cached")
-#: Campaign states nothing can be enrolled into any more.
-CLOSED_CAMPAIGN_STATES = ("ended", "archived")
 #: lemlist custom variables, as a sequence template uses them (`{{emailSubject}}`), and the copy column each
 #: one is filled from.
 COPY_VARIABLES = {
@@ -106,66 +100,6 @@ class CampaignEnrollments(pa.DataFrameModel):
 
 
 ENROLLMENT_COLUMNS = list(CampaignEnrollments.to_schema().columns)
-
-
-class EnrollmentSettings(dg.ConfigurableResource):
-    """Which lemlist campaign each ICP's leads go to, whether it may send, and the daily cap."""
-
-    campaigns: dict[str, str] = Field(
-        default={},
-        description="ICP name -> lemlist campaign id. An ICP without one uses the campaign named "
-        "'<campaign_name_prefix> <icp>', created as a draft when missing.",
-    )
-    campaign_name_prefix: str = Field(
-        default="sales-pipeline", description="Name prefix of the campaigns found or created per ICP."
-    )
-    sending_enabled: bool = Field(
-        default=False,
-        description="Start the campaign after adding leads. Off: campaigns stay drafts and nothing is sent. "
-        f"Bound from {SENDING_VARIABLE}.",
-    )
-    daily_cap: int = Field(
-        default=200,
-        ge=0,
-        description="Leads added per campaign per UTC day, across every run and partition. "
-        f"Bound from {DAILY_CAP_VARIABLE}.",
-    )
-    timezone: str = Field(
-        default="Europe/Paris",
-        description="IANA timezone of the campaigns created here (their sending window); lemlist's default.",
-    )
-
-    def campaign_name(self, icp: str) -> str:
-        return f"{self.campaign_name_prefix} {icp}"
-
-
-def parse_flag(value: str | None, variable: str) -> bool:
-    """A yes/no environment value: 1/true/yes (any case) is on; empty, 0/false/no is off; else an error, so
-    a typo never silently flips the switch."""
-    word = (value or "").strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ConfigurationError(f"{variable} must be one of 1/true/yes or 0/false/no, not {value!r}")
-
-
-def enrollment_settings_from_env(environ: Mapping[str, str] | None = None) -> EnrollmentSettings:
-    """`EnrollmentSettings` with `sending_enabled` from `SALES_SENDING_ENABLED` (off unless 1/true/yes) and
-    `daily_cap` from `SALES_DAILY_SEND_CAP` (default 200)."""
-    env = os.environ if environ is None else environ
-    settings: dict[str, Any] = {"sending_enabled": parse_flag(env.get(SENDING_VARIABLE), SENDING_VARIABLE)}
-    cap = (env.get(DAILY_CAP_VARIABLE) or "").strip()
-    if cap:
-        try:
-            settings["daily_cap"] = int(cap)
-        except ValueError:
-            raise ConfigurationError(
-                f"{DAILY_CAP_VARIABLE} must be a whole number of leads per day, not {cap!r}"
-            ) from None
-        if settings["daily_cap"] < 0:
-            raise ConfigurationError(f"{DAILY_CAP_VARIABLE} must not be negative, not {cap!r}")
-    return EnrollmentSettings(**settings)
 
 
 # --- pure helpers -------------------------------------------------------------------------------------

@@ -33,12 +33,12 @@ from contracts.scenarios import (
 from resources.sandbox import Sandbox
 from resources.sandbox.claude import AnthropicSimulator
 from resources.sandbox.sandbox import Exchange, recording
+from sales_assets.common.campaigns import enrollment_settings_from_env
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.definitions import build_definitions
 from sales_assets.engagement.safety import campaign_safety_sensor
 from sales_assets.engagement.sensors import RepliesCursor, replies_sensor
 from sales_assets.inbound.sensors import form_leads_sensor
-from sales_assets.outbound.enrollment import enrollment_settings_from_env
 
 
 @dataclass
