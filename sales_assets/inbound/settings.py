@@ -18,6 +18,7 @@ from pydantic import Field
 from resources.errors import ConfigurationError
 from resources.hubspot.client import HubSpotClient
 from resources.hubspot.models import Form
+from sales_assets.common.flags import parse_flag
 from sales_assets.inbound.tiers import (
     DEFAULT_DUE,
     DEFAULT_FORM_INTENT,
@@ -141,9 +142,5 @@ def inbound_settings_from_env(environ: Mapping[str, str] | None = None) -> Inbou
     """`InboundSettings` with the forms from `SALES_INBOUND_FORMS` and the send switch from
     `SALES_INBOUND_SEND_REPLIES` (off unless 1/true/yes)."""
     env = os.environ if environ is None else environ
-    word = (env.get(SEND_REPLIES_VARIABLE) or "").strip().lower()
-    if word not in ("", "0", "false", "no", "1", "true", "yes"):
-        raise ConfigurationError(f"{SEND_REPLIES_VARIABLE} must be 1/true/yes or 0/false/no, not {word!r}")
-    return InboundSettings(
-        forms=parse_forms(env.get(FORMS_VARIABLE)), send_replies=word in ("1", "true", "yes")
-    )
+    send_replies = parse_flag(env.get(SEND_REPLIES_VARIABLE), SEND_REPLIES_VARIABLE)
+    return InboundSettings(forms=parse_forms(env.get(FORMS_VARIABLE)), send_replies=send_replies)
