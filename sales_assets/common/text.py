@@ -2,8 +2,9 @@
 may paste into a spreadsheet (HubSpot task bodies, exported notes).
 
 What belongs here: small, pure functions that make third-party or user-supplied text safe for the place it
-is going, used by more than one stage. Parsing and normalising what comes in (addresses, domains) belongs
-to the module that owns the data (`resources/pipeline_store/suppression.py` for suppression entries).
+is going, used by more than one stage, and `text_or_none`, their one reading of a record's value as text.
+Parsing and normalising what comes in (addresses, domains) belongs to the module that owns the data
+(`resources/pipeline_store/suppression.py` for suppression entries).
 
 Spreadsheet formulas (CSV injection). A cell whose text starts with `=`, `+`, `-` or `@` is run as a formula
 by Excel, LibreOffice and Google Sheets when a person opens the file: `=HYPERLINK("http://evil", "click")`
@@ -19,7 +20,9 @@ person wrote is lost and `spreadsheet_unescape` gives it back exactly.
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from typing import Any
 
 #: First characters a spreadsheet may evaluate (OWASP: equals, plus, minus, at, tab, carriage return).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
@@ -37,6 +40,14 @@ def _needs_quote(value: str) -> bool:
     head = value.lstrip().lstrip(_INVISIBLE).lstrip()
     # NFKC folds full-width and small forms (U+FF1D, U+FE62, U+FF0D, U+FF20) into the ASCII signs.
     return bool(head) and unicodedata.normalize("NFKC", head[0])[:1] in FORMULA_TRIGGERS
+
+
+def text_or_none(value: Any) -> str | None:
+    """A record's value as text: stripped, or None for None, NaN and blanks."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def spreadsheet_safe(value: str) -> str:

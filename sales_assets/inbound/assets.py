@@ -44,6 +44,7 @@ from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 from sales_assets.common.seller import SellerSettings
 from sales_assets.common.spend import PaidCalls
+from sales_assets.common.text import text_or_none
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject
 from sales_assets.inbound.settings import InboundSettings
@@ -222,13 +223,6 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def submission_record(submission: FormSubmission, form: Form, source: str) -> dict[str, Any]:
     """A submission as a row of `form_submissions`, before validation."""
     values = {v.name: v.value for v in submission.values}
@@ -238,12 +232,12 @@ def submission_record(submission: FormSubmission, form: Form, source: str) -> di
         "form_name": form.name or form.id,
         "submitted_at": pd.Timestamp(submission.submitted_at, unit="ms", tz="UTC"),
         "source": source,
-        "email": _text(values.get("email")),
-        "page_url": _text(submission.page_url),
+        "email": text_or_none(values.get("email")),
+        "page_url": text_or_none(submission.page_url),
         "_values": values,
     }
     for field, column in FIELD_COLUMNS.items():
-        row[column] = _text(values.get(field))
+        row[column] = text_or_none(values.get(field))
     return row
 
 
@@ -410,7 +404,7 @@ def enrich_companies(
     inputs: dict[str, dict[str, str]] = {}
     for row in leads.to_dict("records"):
         domain = None if row["free_mail"] else email_domain(row["email"]) or None
-        company = None if "company" in flagged_fields(row) else _text(row.get("company"))
+        company = None if "company" in flagged_fields(row) else text_or_none(row.get("company"))
         if domain:
             key = f"domain:{domain}"
             inputs[key] = {"domain": domain, **({"name": company} if company else {})}
@@ -460,10 +454,10 @@ def enrich_companies(
             {
                 "domain": key.split(":", 1)[1] if key and key.startswith("domain:") else None,
                 "business_id": business_id,
-                "company_name": _text(data.get("name")),
-                "industry": _text(data.get("linkedin_industry_category")),
-                "employees_range": _text(data.get("number_of_employees_range")),
-                "revenue_range": _text(data.get("yearly_revenue_range")),
+                "company_name": text_or_none(data.get("name")),
+                "industry": text_or_none(data.get("linkedin_industry_category")),
+                "employees_range": text_or_none(data.get("number_of_employees_range")),
+                "revenue_range": text_or_none(data.get("yearly_revenue_range")),
                 "country_code": country_code(data.get("country_name")),
                 "enrichment_status": status,
             }
@@ -644,7 +638,7 @@ def _empty_route(lead: Mapping[str, Any]) -> dict[str, Any]:
         "reason": None,
         "owner_id": None,
         "owner_source": None,
-        "contact_id": _text(lead.get("crm_contact_id")),
+        "contact_id": text_or_none(lead.get("crm_contact_id")),
         "contact_created": False,
         "task_id": None,
         "due_at": None,

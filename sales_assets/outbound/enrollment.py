@@ -33,6 +33,7 @@ from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.schemas import schema_check, table_schema
+from sales_assets.common.text import text_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +106,6 @@ ENROLLMENT_COLUMNS = list(CampaignEnrollments.to_schema().columns)
 # --- pure helpers -------------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    """A non-empty string, or None (for NaN, None and blanks)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def enrollment_candidates(
     outreach_copy: pd.DataFrame, qualified_leads: pd.DataFrame, crm_sync_results: pd.DataFrame
 ) -> pd.DataFrame:
@@ -126,16 +119,23 @@ def enrollment_candidates(
     )
     frame["email"] = [
         normalise_email(e) if e else None
-        for e in (_text(a) or _text(b) for a, b in zip(frame["email"], frame["lead_email"], strict=True))
+        for e in (
+            text_or_none(a) or text_or_none(b)
+            for a, b in zip(frame["email"], frame["lead_email"], strict=True)
+        )
     ]
 
     crm = crm_sync_results.reindex(columns=["record_type", "key", "prospect_id", "outcome", "reason"])
     failed = crm[(crm["record_type"] == "contact") & (crm["outcome"] == "failed")]
     failed_by_prospect = {
-        _text(p): _text(r) for p, r in zip(failed["prospect_id"], failed["reason"], strict=True) if _text(p)
+        text_or_none(p): text_or_none(r)
+        for p, r in zip(failed["prospect_id"], failed["reason"], strict=True)
+        if text_or_none(p)
     }
     failed_by_email = {
-        normalise_email(k): _text(r) for k, r in zip(failed["key"], failed["reason"], strict=True) if _text(k)
+        normalise_email(k): text_or_none(r)
+        for k, r in zip(failed["key"], failed["reason"], strict=True)
+        if text_or_none(k)
     }
 
     outcomes: list[str | None] = []
@@ -146,14 +146,14 @@ def enrollment_candidates(
         email = row["email"]
         if row["status"] not in SENDABLE_COPY:
             outcome = "held_back"
-            reason = _text(row["hold_reason"]) or f"copy status {row['status']}"
+            reason = text_or_none(row["hold_reason"]) or f"copy status {row['status']}"
         elif row["prospect_id"] in failed_by_prospect or (email and email in failed_by_email):
             outcome = "crm_failed"
             reason = failed_by_prospect.get(row["prospect_id"]) or failed_by_email.get(email or "")
             reason = reason or "the CRM write of this contact failed"
         elif not email or "@" not in email:
             outcome, reason = "failed", "no email address"
-        elif not _text(row["subject"]) or not _text(row["body"]):
+        elif not text_or_none(row["subject"]) or not text_or_none(row["body"]):
             outcome, reason = "failed", "copy has no subject or body"
         elif email in seen:
             outcome, reason = "skipped_duplicate", f"same address as prospect {seen[email]} in this batch"
@@ -169,16 +169,16 @@ def enrollment_candidates(
 def lead_input(row: Mapping[str, Any]) -> LeadInput:
     """What lemlist gets for one lead: its standard fields and the copy as custom variables (left out when
     empty, so a template never renders a literal 'None')."""
-    variables = {name: _text(row.get(column)) for name, column in COPY_VARIABLES.items()}
+    variables = {name: text_or_none(row.get(column)) for name, column in COPY_VARIABLES.items()}
     return LeadInput(
         email=row["email"],
-        first_name=_text(row.get("first_name")),
-        last_name=_text(row.get("last_name")),
-        company_name=_text(row.get("company_name")),
-        company_domain=_text(row.get("domain")),
-        job_title=_text(row.get("job_title")),
-        linkedin_url=_text(row.get("linkedin_url")),
-        phone=_text(row.get("phone")),
+        first_name=text_or_none(row.get("first_name")),
+        last_name=text_or_none(row.get("last_name")),
+        company_name=text_or_none(row.get("company_name")),
+        company_domain=text_or_none(row.get("domain")),
+        job_title=text_or_none(row.get("job_title")),
+        linkedin_url=text_or_none(row.get("linkedin_url")),
+        phone=text_or_none(row.get("phone")),
         variables={k: v for k, v in variables.items() if v is not None},
     )
 
