@@ -18,7 +18,8 @@ from pathlib import Path
 import dagster as dg
 
 from resources.sandbox import Sandbox
-from sales_assets.definitions import build_definitions, default_resources, startup_runs
+from sales_assets.definitions import build_definitions, default_resources
+from sales_assets.startup import startup_runs
 
 
 def usage(sandbox: Sandbox) -> tuple[Counter[str], float]:

@@ -85,7 +85,7 @@ def _wait_for_webserver(url: str, process: subprocess.Popen[bytes], timeout: flo
 def _submit_startup_runs(host: str, port: int, timeout: float) -> list[str]:
     from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
-    from sales_assets.definitions import startup_runs
+    from sales_assets.startup import startup_runs
 
     client = DagsterGraphQLClient(host, port_number=port, timeout=60)
     run_ids: list[str] = []
@@ -175,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
     os.environ["DAGSTER_HOME"] = str(home)
     import dagster as dg
 
-    from sales_assets.definitions import defs, startup_runs
+    from sales_assets.definitions import defs
+    from sales_assets.startup import startup_runs
 
     failed = 0
     with dg.DagsterInstance.get() as instance:

@@ -3,25 +3,24 @@
 `build_definitions()` takes resource overrides so tests can bind resources to their own sandbox state and
 store; `defs` is what `dagster dev -m sales_assets.definitions` and the gRPC code server load. The vendor
 resources come from `resources.mode`, which picks the sandbox (default) or live mode from `SALES_MODE`.
+What is checked before the load, and the runs started once at start-up, are `sales_assets.startup`'s.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import dagster as dg
 
-from resources.mode import build_vendor_resources, check_live_environment, current_mode
+from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.campaigns import enrollment_settings_from_env
 from sales_assets.common.icp import IcpProfilesResource
-from sales_assets.common.left_behind import failure_policy_from_env
-from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
+from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.common.run_tags import vendor_tags
-from sales_assets.common.seller import live_required_variables, seller_settings_from_env
+from sales_assets.common.seller import seller_settings_from_env
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import engagement_checks, reply_actions
@@ -58,6 +57,7 @@ from sales_assets.outbound.reverification import (
     reverification_job,
 )
 from sales_assets.schedules import campaign_stats_schedule, outbound_schedules, reverification_schedule
+from sales_assets.startup import check_environment
 
 OUTBOUND_ASSETS = [
     discovered_companies,
@@ -98,36 +98,6 @@ vendor_status_schedule = dg.ScheduleDefinition(
 )
 
 
-class StartupRun(NamedTuple):
-    """A run `sales-pipeline up` submits once at start-up so the UI has data from the first minute."""
-
-    job: str
-    partition_key: str | None = None
-
-    @property
-    def tags(self) -> dict[str, str]:
-        if self.partition_key is None:
-            return {}
-        key = outbound_partitions.get_partition_key_from_str(self.partition_key)
-        return {
-            "dagster/partition": self.partition_key,
-            **{f"dagster/partition/{dim}": value for dim, value in key.keys_by_dimension.items()},
-        }
-
-
-def startup_runs(now: datetime | None = None) -> list[StartupRun]:
-    """The vendor check, then today's outbound run for every ICP."""
-    today = (now or datetime.now(UTC)).date().isoformat()
-    return [
-        StartupRun("vendor_status_job"),
-        *(StartupRun("outbound_daily_job", f"{today}|{icp}") for icp in sorted(ICP_PROFILES)),
-    ]
-
-
-#: The jobs `sales-pipeline up` runs once at start-up.
-STARTUP_JOBS: tuple[str, ...] = ("vendor_status_job", "outbound_daily_job")
-
-
 def default_resources(
     *,
     sandbox_state: str | os.PathLike[str] | None = None,
@@ -140,11 +110,9 @@ def default_resources(
     benchmarks pass their own paths.
 
     In live mode a missing variable stops the load with one error naming all of them, the vendor keys
-    and the seller's together, so one restart fixes everything."""
+    and the seller's together, so one restart fixes everything (`sales_assets.startup.check_environment`)."""
     env = os.environ if environ is None else environ
-    if current_mode(env) == "live":
-        check_live_environment(env, also_required=live_required_variables())
-    failure_policy_from_env(env)  # a malformed SALES_MAX_LEFT_BEHIND_SHARE stops the load, not a run
+    check_environment(env)
     return {
         **build_vendor_resources(sandbox_state=sandbox_state, environ=env),
         "seller": seller_settings_from_env(env),

@@ -15,8 +15,9 @@ from resources.sandbox import Sandbox
 from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.common.seller import VARIABLES as SELLER_VARIABLES
 from sales_assets.common.seller import live_required_variables
-from sales_assets.definitions import STARTUP_JOBS, build_definitions, default_resources, defs, startup_runs
+from sales_assets.definitions import build_definitions, default_resources, defs
 from sales_assets.operations.vendor_status import vendor_status
+from sales_assets.startup import STARTUP_JOBS, startup_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ What belongs here: the settings resource, the environment variables it is bound 
 `seller_settings_from_env`, which binds it for the current mode: in sandbox mode the sandbox world's
 fictional seller (any variable that is set overrides it), in live mode the variables alone. Live mode never
 falls back to the sandbox's seller: a missing variable stops the code location from loading
-(`live_required_variables`, checked together with the vendor keys by `sales_assets.definitions`).
+(`live_required_variables`, checked together with the vendor keys by `sales_assets.startup`).
 
 The values are not secrets, so they are read at load, like the other `*_settings_from_env` bindings, and
 show in the Dagster UI as values rather than `dg.EnvVar` references: a person can see who signs the mail.
