@@ -33,9 +33,10 @@ from sales_assets.inbound.assets import (
     InboundRouting,
     inbound_checks,
 )
+from sales_assets.inbound.defs import form_leads_sensor, inbound_job
 from sales_assets.inbound.replies import ReplyDraft, refusal, repeated_fields, reply_prompt, system_prompt
 from sales_assets.inbound.routing import assign_owners, round_robin
-from sales_assets.inbound.sensors import LeadsCursor, form_leads_sensor, inbound_job, run_key
+from sales_assets.inbound.sensors import LeadsCursor, run_key
 from sales_assets.inbound.settings import (
     DEFAULT_FORMS,
     InboundSettings,

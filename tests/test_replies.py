@@ -22,6 +22,7 @@ from resources.sandbox.transport import SandboxTransport
 from resources.sandbox.world import Person
 from sales_assets.common.seller import SellerSettings, sandbox_seller_values
 from sales_assets.definitions import build_definitions
+from sales_assets.engagement.defs import replies_sensor
 from sales_assets.engagement.replies import (
     CACHE_NAMESPACE,
     LABEL_TTL,
@@ -30,13 +31,7 @@ from sales_assets.engagement.replies import (
     label_key,
 )
 from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
-from sales_assets.engagement.sensors import (
-    RepliesCursor,
-    new_activities,
-    replies_sensor,
-    requests_for,
-    run_key,
-)
+from sales_assets.engagement.sensors import RepliesCursor, new_activities, requests_for, run_key
 from sales_assets.engagement.settings import ReplySettings
 from tests.sandbox_people import replayed
 

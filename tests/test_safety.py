@@ -19,13 +19,12 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
 from sales_assets.common.campaigns import EnrollmentSettings
+from sales_assets.engagement.defs import campaign_safety_job, campaign_safety_sensor
 from sales_assets.engagement.safety import (
     PAUSE_KIND,
     WARNING_KIND,
     CampaignFigures,
     SafetySettings,
-    campaign_safety_job,
-    campaign_safety_sensor,
     judge,
     safety_settings_from_env,
 )

@@ -11,13 +11,13 @@ import pytest
 
 from sales_assets.common.icp import IcpConfigError, RunSchedule, parse_icp_profiles
 from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
-from sales_assets.definitions import build_definitions, outbound_daily_job
-from sales_assets.engagement.stats import campaign_stats_job
-from sales_assets.outbound.reverification import reverification_job
-from sales_assets.schedules import (
-    campaign_stats_schedule,
+from sales_assets.definitions import build_definitions
+from sales_assets.engagement.defs import campaign_stats_job, campaign_stats_schedule
+from sales_assets.outbound.defs import (
+    outbound_daily_job,
     outbound_schedule,
     outbound_schedules,
+    reverification_job,
     reverification_schedule,
 )
 

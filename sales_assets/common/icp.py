@@ -232,7 +232,7 @@ class IcpProfile(_Strict):
     fit_weights: FitWeights = Field(default_factory=FitWeights)
     signal_weights: SignalWeights = Field(default_factory=SignalWeights)
     contact_weights: ContactWeights = Field(default_factory=ContactWeights)
-    # When the daily outbound run of this profile starts (sales_assets/schedules.py).
+    # When the daily outbound run of this profile starts (`outbound_schedule`, sales_assets/outbound/defs.py).
     schedule: RunSchedule = Field(default_factory=RunSchedule)
 
     @field_validator("name")

@@ -2,8 +2,9 @@
 the `campaign_safety_job` it requests to pause a campaign through the lemlist API.
 
 What belongs here: `SafetySettings` (thresholds, bound from the environment by `safety_settings_from_env`),
-the pure judgement (`CampaignFigures`, `judge`), the sensor and the pause op/job. Campaign discovery and
-complaint attribution are shared with the daily stats (`stats.py`).
+the pure judgement (`CampaignFigures`, `judge`), the sensor's evaluation (`judge_running_campaigns`) and the
+pause op. The sensor (`campaign_safety_sensor`) and the job of the op (`campaign_safety_job`) are declared
+in `defs.py`. Campaign discovery and complaint attribution are shared with the daily stats (`stats.py`).
 
 The rules (defaults of DESIGN section 7): over a rolling window of `window_days`, a bounce rate at or above
 2 % warns and at or above 3 % pauses, once the campaign has sent `min_sent` emails in the window; any spam
@@ -314,14 +315,6 @@ def pause_campaign(
     )
 
 
-@dg.job(
-    description="Pause (or stop, on a spam complaint) one lemlist campaign for the figures in the run "
-    "config; requested by campaign_safety_sensor."
-)
-def campaign_safety_job() -> None:
-    pause_campaign()
-
-
 def settle_pause_intents(client: Any, store: PipelineStoreResource, log: Any) -> int:
     """Pauses a run sent but did not record (killed in between): recorded from the campaign's state in
     lemlist. Returns how many were settled."""
@@ -341,20 +334,16 @@ def settle_pause_intents(client: Any, store: PipelineStoreResource, log: Any) ->
     return settled
 
 
-@dg.sensor(
-    job=campaign_safety_job,
-    minimum_interval_seconds=300,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Judges each running product campaign's bounce rate and spam complaints; warns, pauses "
-    "or stops.",
-)
-def campaign_safety_sensor(
+def judge_running_campaigns(
     context: dg.SensorEvaluationContext,
     lemlist: LemlistResource,
     pipeline_store: PipelineStoreResource,
     enrollment_settings: EnrollmentSettings,
     safety_settings: SafetySettings,
 ) -> dg.SensorResult | dg.SkipReason:
+    """One tick of `campaign_safety_sensor`: settle pauses a stopped run left unrecorded, judge every
+    running product campaign whose figures changed, warn, and request a `campaign_safety_job` run per
+    pause or stop."""
     client = lemlist.get_client()
     settle_pause_intents(client, pipeline_store, context.log)
     emails = ledger_emails(pipeline_store)

@@ -1,7 +1,8 @@
-"""The replies sensor and the job it starts: lemlist replies, bounces and unsubscribes -> a run of their day.
+"""What the replies sensor does: lemlist replies, bounces and unsubscribes -> a run of their day.
 
-What belongs here: `engagement_replies_job` (activities -> classifications -> actions for one day),
-`replies_sensor`, and its cursor (`RepliesCursor`). The sensor only looks: it reads lemlist's activities
+What belongs here: the sensor's evaluation (`poll_replies`) and its cursor (`RepliesCursor`); the sensor
+(`replies_sensor`) and the job it starts (`engagement_replies_job`: activities -> classifications -> actions
+for one day) are declared in `defs.py`. The sensor only looks: it reads lemlist's activities
 since its cursor, and asks for a run of each day that has new ones, with a `run_key` made of the day and the
 new activities' ids, so the same news never starts two runs. The run re-reads its whole day, so what the
 sensor saw is never the only copy.
@@ -19,22 +20,10 @@ from resources.errors import VendorError
 from resources.lemlist.models import Activity
 from resources.lemlist.resource import LemlistResource
 from sales_assets.common.partitions import daily_partitions
-from sales_assets.common.run_tags import vendor_tags
-from sales_assets.engagement.activities import ACTIONABLE_TYPES, lemlist_activities
-from sales_assets.engagement.replies import reply_classifications
-from sales_assets.engagement.reply_actions import reply_actions
+from sales_assets.engagement.activities import ACTIONABLE_TYPES
 
 #: How far back a sensor without a cursor looks (older days are a backfill's job).
 FIRST_LOOKBACK = timedelta(days=2)
-
-engagement_replies_job = dg.define_asset_job(
-    "engagement_replies_job",
-    tags=vendor_tags("lemlist", "anthropic", "hubspot"),
-    selection=dg.AssetSelection.assets(lemlist_activities, reply_classifications, reply_actions),
-    # Three short steps in a chain: one process is faster than a process per step.
-    executor_def=dg.in_process_executor,
-    description="One day of lemlist activities: replies labelled, then tasks, suppression and alerts.",
-)
 
 
 @dataclass
@@ -121,15 +110,10 @@ def requests_for(
     return requests, passed, held
 
 
-@dg.sensor(
-    job=engagement_replies_job,
-    minimum_interval_seconds=60,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Polls lemlist for new replies, bounces and unsubscribes and runs their day's partition.",
-)
-def replies_sensor(
+def poll_replies(
     context: dg.SensorEvaluationContext, lemlist: LemlistResource
 ) -> dg.SensorResult | dg.SkipReason:
+    """One tick of `replies_sensor`: a run request per day with new replies, bounces or unsubscribes."""
     cursor = RepliesCursor.parse(context.cursor)
     now = datetime.now(UTC)
     since = cursor.after or (now - FIRST_LOOKBACK)

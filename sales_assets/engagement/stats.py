@@ -43,7 +43,6 @@ from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import ICP_PROFILES, daily_partitions
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 
 logger = logging.getLogger(__name__)
@@ -597,14 +596,3 @@ def stats_checks() -> list[dg.AssetChecksDefinition]:
             "campaign_recommendations", CampaignRecommendationsFrame, partitions_def=daily_partitions
         ),
     ]
-
-
-campaign_stats_job = dg.define_asset_job(
-    "campaign_stats_job",
-    tags=vendor_tags("lemlist"),
-    selection=dg.AssetSelection.assets(campaign_stats, campaign_recommendations),
-    # Two short steps in a chain: one process is faster than a process per step.
-    executor_def=dg.in_process_executor,
-    description="The day's figures of every product campaign in lemlist, and the suggestions drawn from "
-    "them.",
-)

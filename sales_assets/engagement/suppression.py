@@ -49,7 +49,6 @@ from resources.pipeline_store.database import Database, open_database
 from resources.pipeline_store.erasure import erase_person
 from resources.pipeline_store.resource import default_store_path
 from sales_assets.common.metadata import markdown_table
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_unescape
 
@@ -456,18 +455,3 @@ def suppression_list(
             ),
         },
     )
-
-
-suppression_job = dg.define_asset_job(
-    "suppression_sync_job",
-    tags=vendor_tags("lemlist", "hubspot"),
-    selection=dg.AssetSelection.assets(suppression_list),
-    description="Fold lemlist's unsubscribe list and HubSpot's opt-outs into the suppression list.",
-)
-
-suppression_schedule = dg.ScheduleDefinition(
-    name="suppression_sync_hourly",
-    job=suppression_job,
-    cron_schedule="23 * * * *",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)

@@ -1,10 +1,10 @@
-"""`form_leads_sensor` and the `inbound_job` it starts.
+"""What `form_leads_sensor` does; the sensor and the `inbound_job` it starts are declared in `defs.py`.
 
-What belongs here: the polling of HubSpot form submissions for the allow-listed forms (cursor on each
-form's newest submission time) and of the webhook events the intake landed in the action ledger (cursor
-on their time), turned into one run request per day partition with a deterministic run key: the same
-submissions always give the same key, so a tick evaluated twice never starts a second run. The work of a
-run is the inbound assets'.
+What belongs here: the sensor's evaluation (`poll_form_leads`): the polling of HubSpot form submissions for
+the allow-listed forms (cursor on each form's newest submission time) and of the webhook events the intake
+landed in the action ledger (cursor on their time), turned into one run request per day partition with a
+deterministic run key: the same submissions always give the same key, so a tick evaluated twice never starts
+a second run. The work of a run is the inbound assets'.
 """
 
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
@@ -21,24 +21,11 @@ import pandas as pd
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.partitions import daily_partitions
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.webhook import WEBHOOK_KIND
 
 #: How far back the very first tick reads (later ticks read from the cursor).
 FIRST_TICK_LOOKBACK = timedelta(hours=24)
-#: Short enough for the speed-to-lead target (a task within 60 s of the submission at p95).
-MINIMUM_INTERVAL_SECONDS = 15
-
-inbound_job = dg.define_asset_job(
-    "inbound_job",
-    tags=vendor_tags("hubspot", "explorium", "anthropic"),
-    selection=dg.AssetSelection.groups("inbound"),
-    # Three short steps in a chain: a process per step would add seconds of imports to the speed to lead.
-    executor_def=dg.in_process_executor,
-    description="One day of inbound form leads: read and validate the submissions, enrich and tier the "
-    "leads, and route each new one to its owner (HubSpot task with a drafted reply) exactly once.",
-)
 
 
 @dataclass
@@ -94,19 +81,13 @@ class OpenDays:
         return "open" if day <= self.last else "future"
 
 
-@dg.sensor(
-    job=inbound_job,
-    minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="New HubSpot submissions of the allow-listed forms (and signed webhook deliveries) -> a run "
-    "of the inbound job for each day partition they fall on.",
-)
-def form_leads_sensor(
+def poll_form_leads(
     context: dg.SensorEvaluationContext,
     hubspot: HubSpotResource,
     pipeline_store: PipelineStoreResource,
     inbound_settings: InboundSettings,
 ) -> dg.SensorResult:
+    """One tick of `form_leads_sensor`: a run request per day partition with new submissions."""
     inbound_settings.check()
     cursor = LeadsCursor.parse(context.cursor)
     now = datetime.now(UTC)

@@ -1,8 +1,9 @@
 """`email_reverification`: enrolled contacts whose email check is older than 90 days, checked again through
 Explorium; addresses that became invalid go on the suppression list.
 
-What belongs here: the asset, its settings (`ReverificationSettings`), its pandera model, its job, and the
-pure helpers it is made of (the last check per contact, who is due, what a fresh check means).
+What belongs here: the asset, its settings (`ReverificationSettings`), its pandera model, and the pure
+helpers it is made of (the last check per contact, who is due, what a fresh check means). Its job and
+weekly schedule are in `defs.py`.
 
 Where the check time is known: in the enrichment cache. Every address the product holds was bought through
 Explorium's contacts_information bulk enrichment, which `PaidCalls` caches per prospect with its
@@ -41,7 +42,6 @@ from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 from sales_assets.common.spend import PaidCalls
 from sales_assets.outbound.contacts import contact_details
@@ -288,15 +288,6 @@ def email_reverification(
             ),
         },
     )
-
-
-reverification_job = dg.define_asset_job(
-    "email_reverification_job",
-    tags=vendor_tags("explorium"),
-    selection=dg.AssetSelection.assets(email_reverification),
-    description="Re-check, through Explorium, enrolled contacts whose email check is older than 90 days; "
-    "suppress the addresses that became invalid.",
-)
 
 
 def reverification_checks() -> list[dg.AssetChecksDefinition]:

@@ -37,7 +37,8 @@ from resources.sandbox.engagement import LABELS, engagement_for
 from resources.sandbox.sandbox import SIMULATORS
 from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.definitions import build_definitions, default_resources
-from sales_assets.engagement.safety import SafetySettings, campaign_safety_job, campaign_safety_sensor
+from sales_assets.engagement.defs import campaign_safety_job, campaign_safety_sensor
+from sales_assets.engagement.safety import SafetySettings
 from sales_assets.engagement.sensors import RepliesCursor, new_activities, requests_for
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.outbound.copywriting import CopySettings

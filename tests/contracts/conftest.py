@@ -36,9 +36,9 @@ from resources.sandbox.sandbox import Exchange, recording
 from sales_assets.common.campaigns import enrollment_settings_from_env
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.definitions import build_definitions
-from sales_assets.engagement.safety import campaign_safety_sensor
-from sales_assets.engagement.sensors import RepliesCursor, replies_sensor
-from sales_assets.inbound.sensors import form_leads_sensor
+from sales_assets.engagement.defs import campaign_safety_sensor, replies_sensor
+from sales_assets.engagement.sensors import RepliesCursor
+from sales_assets.inbound.defs import form_leads_sensor
 
 
 @dataclass
