@@ -134,3 +134,30 @@ def test_vendor_calling_jobs_carry_the_tags_the_run_queue_limits() -> None:
     assert "sales/vendor/lemlist" in defs.resolve_job_def("engagement_replies_job").tags
     with pytest.raises(ValueError, match="unknown vendors"):
         vendor_tags("salesforce")
+
+
+def test_the_graph_draws_where_data_flows_between_stages() -> None:
+    """Outbound, engagement and inbound are not islands: the gates and the enrollment read the suppression
+    list, and the day's activities and stats read the campaigns every ICP enrolled into that day."""
+    import dagster as dg
+
+    from sales_assets.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+
+    def parents(key: str) -> set[str]:
+        return {k.to_user_string() for k in graph.get(dg.AssetKey(key)).parent_keys}
+
+    assert "suppression_list" in parents("qualified_leads")
+    assert "suppression_list" in parents("campaign_enrollments")
+    for daily in ("lemlist_activities", "campaign_stats"):
+        assert "campaign_enrollments" in parents(daily)
+        node = graph.get(dg.AssetKey(daily))
+        mapping = graph.get_partition_mapping(dg.AssetKey(daily), dg.AssetKey("campaign_enrollments"))
+        upstream = mapping.get_upstream_mapped_partitions_result_for_partitions(
+            node.partitions_def.subset_with_partition_keys(["2026-12-02"]),  # type: ignore[union-attr]
+            node.partitions_def,
+            graph.get(dg.AssetKey("campaign_enrollments")).partitions_def,
+        )
+        keys = {str(k) for k in upstream.partitions_subset.get_partition_keys()}
+        assert keys and all(k.startswith("2026-12-02|") for k in keys)

@@ -46,6 +46,11 @@ daily_partitions = dg.DailyPartitionsDefinition(
     start_date=os.environ.get(START_DATE_VARIABLE) or DEFAULT_START_DATE, end_offset=1
 )
 
+#: A daily asset's dependency on every ICP's outbound enrollments of the same day: lineage across stages
+#: (the engagement stage reads lemlist, where those enrollments went, not the asset's value). The day
+#: dimension is `daily_partitions` itself, so Dagster maps a day to every ICP of that day on its own.
+ENROLLMENTS_OF_THE_DAY = dg.AssetDep("campaign_enrollments")
+
 
 @dataclass(frozen=True)
 class OutboundPartition:

@@ -25,7 +25,7 @@ from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import Activity, InboxMessage
 from resources.lemlist.resource import LemlistResource
 from sales_assets.common.metadata import markdown_table
-from sales_assets.common.partitions import daily_partitions
+from sales_assets.common.partitions import ENROLLMENTS_OF_THE_DAY, daily_partitions
 from sales_assets.common.schemas import table_schema
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,8 @@ def activities_frame(rows: Sequence[dict[str, object]]) -> pd.DataFrame:
     group_name="engagement",
     kinds={"lemlist", "pandas"},
     metadata={"dagster/column_schema": table_schema(LemlistActivities)},
+    # The campaigns outbound enrolled leads into that day (every ICP of the day).
+    deps=[ENROLLMENTS_OF_THE_DAY],
     pool="lemlist",
     retry_policy=dg.RetryPolicy(
         max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS

@@ -42,7 +42,7 @@ from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
 from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
 from sales_assets.common.metadata import markdown_table
-from sales_assets.common.partitions import ICP_PROFILES, daily_partitions
+from sales_assets.common.partitions import ENROLLMENTS_OF_THE_DAY, ICP_PROFILES, daily_partitions
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
 
 logger = logging.getLogger(__name__)
@@ -475,6 +475,8 @@ def _stats_by_id(
     group_name="engagement",
     kinds={"lemlist", "pandas"},
     metadata={"dagster/column_schema": table_schema(CampaignStatsFrame)},
+    # The campaigns outbound enrolled leads into that day (every ICP of the day).
+    deps=[ENROLLMENTS_OF_THE_DAY],
     pool="lemlist",
     retry_policy=dg.RetryPolicy(
         max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS

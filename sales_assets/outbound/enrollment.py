@@ -363,6 +363,8 @@ class EnrollmentRun:
     group_name="outbound",
     kinds={"lemlist", "pandas"},
     metadata={"dagster/column_schema": table_schema(CampaignEnrollments)},
+    # Each lead is checked against the suppression list again right before it is added.
+    deps=["suppression_list"],
     pool="lemlist",
     retry_policy=dg.RetryPolicy(
         max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS

@@ -93,6 +93,8 @@ def suppression_status(leads: pd.DataFrame, store: PipelineStoreResource) -> pd.
     },
     partitions_def=outbound_partitions,
     group_name="outbound",
+    # The gates read the suppression list the engagement stage keeps (through the store, so by key).
+    deps=["suppression_list"],
     can_subset=False,
     pool="hubspot",
     retry_policy=VENDOR_STEP_RETRY,
