@@ -102,3 +102,37 @@ def test_rerun_spends_nothing_and_duplicates_nothing(daily) -> None:
             filter_groups=[{"filters": [{"propertyName": "email", "operator": "EQ", "value": email}]}]
         )
         assert len(found.results) == 1
+
+
+def test_the_days_summary_has_one_figure_per_icp_and_follows_each_run(daily) -> None:
+    import dagster as dg
+
+    from sales_assets.definitions import build_definitions
+    from sales_assets.outbound.defs import outbound_summary_sensor
+
+    env, result = daily
+    # The sensor asks for the day's summary after the successful outbound run, once per run.
+    run = env.instance.get_run_by_id(result.run_id)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="outbound_summary_after_each_run",
+        dagster_instance=env.instance,
+        dagster_run=run,
+        dagster_event=env.instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)[
+            0
+        ].dagster_event,
+    )
+    request = outbound_summary_sensor(context)
+    assert isinstance(request, dg.RunRequest) and request.partition_key == DAY
+    assert request.run_key == f"{DAY}:{result.run_id}"
+
+    job = build_definitions(resources=env.resources).resolve_job_def("outbound_summary_job")
+    summary = job.execute_in_process(partition_key=DAY, instance=env.instance)
+    assert summary.success
+    frame = summary.asset_value("outbound_daily_summary").set_index("icp")
+    leads = result.asset_value("qualified_leads")
+    assert frame.at["revops_saas", "ran"] and frame.at["revops_saas", "qualified_leads"] == len(leads)
+    assert frame.at["revops_saas", "credits"] > 0
+    assert not frame.drop(index="revops_saas")["ran"].any()
+    (materialization,) = summary.asset_materializations_for_node("outbound_daily_summary")
+    assert materialization.metadata["revops_saas/qualified_leads"].value == len(leads)
+    assert "fintech_eu/qualified_leads" in materialization.metadata

@@ -1,5 +1,6 @@
 """The outbound stage's definitions: its assets and their checks, the daily job with one schedule per ICP,
-and the weekly email re-verification with its job and schedule.
+the day's summary with its job and the sensor that runs it after each outbound run, and the weekly email
+re-verification with its job and schedule.
 
 What belongs here: every asset, check, job, schedule and sensor of `sales_assets/outbound/`, gathered in
 `defs()`, and `settings()`, the stage's own settings resources. `sales_assets/definitions.py` merges the
@@ -29,6 +30,7 @@ from sales_assets.outbound.reverification import (
     email_reverification,
     reverification_checks,
 )
+from sales_assets.outbound.summary import outbound_daily_summary, summary_checks
 
 #: Re-verification once a week, Monday morning (UTC), before the day's outbound runs.
 REVERIFICATION_CRON = "0 5 * * 1"
@@ -47,7 +49,7 @@ OUTBOUND_ASSETS = [
 outbound_daily_job = dg.define_asset_job(
     "outbound_daily_job",
     tags=vendor_tags("explorium", "hubspot", "anthropic", "lemlist"),
-    selection=dg.AssetSelection.groups("outbound"),
+    selection=dg.AssetSelection.assets(*OUTBOUND_ASSETS),
     # The steps form a chain, so a process per step would only add seconds of imports per step; runs of
     # different partitions are what execute in parallel (each its own process, bounded by the pools).
     executor_def=dg.in_process_executor,
@@ -62,6 +64,31 @@ reverification_job = dg.define_asset_job(
     description="Re-check, through Explorium, enrolled contacts whose email check is older than 90 days; "
     "suppress the addresses that became invalid.",
 )
+
+
+outbound_summary_job = dg.define_asset_job(
+    "outbound_summary_job",
+    selection=dg.AssetSelection.assets(outbound_daily_summary),
+    description="Each ICP's outbound day in one row, with one figure per ICP for the UI's plots.",
+)
+
+
+@dg.run_status_sensor(
+    name="outbound_summary_after_each_run",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[outbound_daily_job],
+    request_job=outbound_summary_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Summarises the day again after each successful outbound run of one of its ICPs.",
+)
+def outbound_summary_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest | dg.SkipReason:
+    partition = (
+        context.dagster_run.tags.get("dagster/partition/day")
+        or ((context.dagster_run.tags.get("dagster/partition") or "").split("|")[0])
+    )
+    if not partition:
+        return dg.SkipReason(f"run {context.dagster_run.run_id} has no day partition")
+    return dg.RunRequest(run_key=f"{partition}:{context.dagster_run.run_id}", partition_key=partition)
 
 
 def outbound_schedule(job: "JobLike", profile: IcpProfile) -> dg.ScheduleDefinition:
@@ -120,15 +147,17 @@ def reverification_schedule(
 def defs() -> dg.Definitions:
     """The outbound stage, without resources."""
     return dg.Definitions(
-        assets=[*OUTBOUND_ASSETS, email_reverification],
+        assets=[*OUTBOUND_ASSETS, outbound_daily_summary, email_reverification],
         asset_checks=[
             *outbound_read_checks(),
             *crm_sync_checks(),
             *outreach_copy_checks(),
             *enrollment_checks(),
             *reverification_checks(),
+            *summary_checks(),
         ],
-        jobs=[outbound_daily_job, reverification_job],
+        jobs=[outbound_daily_job, outbound_summary_job, reverification_job],
+        sensors=[outbound_summary_sensor],
         schedules=[
             *outbound_schedules(outbound_daily_job, ICP_PROFILES),
             reverification_schedule(reverification_job),
