@@ -363,11 +363,11 @@ def form_submissions(
     delivered = webhook_submissions(pipeline_store.actions.entries(WEBHOOK_KIND), context.partition_key)
     ignored_webhook = 0
     for form_id, submission in delivered:
-        form = by_id.get(form_id)
-        if form is None or not submission.conversion_id:
+        delivered_form = by_id.get(form_id)
+        if delivered_form is None or not submission.conversion_id:
             ignored_webhook += 1
             continue
-        rows.setdefault(submission.conversion_id, submission_record(submission, form, "webhook"))
+        rows.setdefault(submission.conversion_id, submission_record(submission, delivered_form, "webhook"))
     frame = validate_rows(list(rows.values()), {f.id: f.required_fields or ["email"] for f in forms})
     counts = frame["status"].value_counts().to_dict()
     problems = frame[frame["status"] != "valid"]
@@ -810,9 +810,9 @@ def inbound_routing(
         except AuthenticationError as exc:
             raise dg.Failure(str(exc), allow_retries=False) from exc
         for key, (route, _) in by_key.items():
-            task_id = outcome.record_id(key)
-            if task_id is not None:
-                route.update(outcome="task_created", task_id=task_id)
+            created_id = outcome.record_id(key)
+            if created_id is not None:
+                route.update(outcome="task_created", task_id=created_id)
             elif key in outcome.pending:
                 route.update(outcome="failed", reason="task pending: an earlier attempt may have created it")
             else:

@@ -18,6 +18,7 @@ from resources.explorium.models import (
     DEFAULT_PAGE_SIZE,
     ENRICH_BATCH,
     MAX_EXCLUDED,
+    ContactType,
     IncludesFilter,
     ProspectFilters,
 )
@@ -288,7 +289,7 @@ def enriched_contacts(
         account=client,
     )
     chosen = company_contacts[company_contacts["selected"]].reset_index(drop=True)
-    types = ["email", "phone"] if profile.enrich_phone else ["email"]
+    types: list[ContactType] = ["email", "phone"] if profile.enrich_phone else ["email"]
 
     def buy(batch: list[str]) -> tuple[dict[str, Any], float, int]:
         result = client.enrich_contacts(batch, contact_types=types)

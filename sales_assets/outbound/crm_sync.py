@@ -284,7 +284,7 @@ def _write_contact_chunk(
     if pairs:
         # Associating twice is harmless in HubSpot: an unconfirmed association is simply sent again.
         associated = crm.associate_contacts_to_companies(list(pairs.values()))
-        failed_pairs = {(e.context.get("fromObjectId") or [None])[0] for e in associated.errors}
+        failed_pairs = {next(iter(e.context.get("fromObjectId") or ()), None) for e in associated.errors}
         done = {a.from_id for a in associated.results}
         for email, (cid, _) in pairs.items():
             rows[email]["associated"] = cid in done and cid not in failed_pairs
@@ -295,7 +295,7 @@ def _write_contact_chunk(
         # The note is keyed by the contact, recorded before it is sent and findable after: a lost answer
         # or a crash never writes it twice, and a contact whose note is missing gets it on the next run
         # even though HubSpot now reports it as "updated".
-        outcome = create_once(
+        notes = create_once(
             crm,
             store,
             kind=NOTE_KIND,
@@ -307,9 +307,9 @@ def _write_contact_chunk(
             partition=partition,
         )
         for email in noted:
-            rows[email]["note_created"] = outcome.record_id(email) is not None
+            rows[email]["note_created"] = notes.record_id(email) is not None
             if not rows[email]["note_created"]:
-                reason = outcome.failed.get(email, "pending: an earlier attempt may have written it")
+                reason = notes.failed.get(email, "pending: an earlier attempt may have written it")
                 rows[email]["reason"] = f"note not written ({reason[:200]}); retried by the next run"
     return rows
 
