@@ -14,7 +14,7 @@ systemic failure and fails loudly.
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import pandas as pd
@@ -162,7 +162,11 @@ def sync_companies(
     """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
     Returns the result rows and the company id of every domain that has one."""
     firsts = leads.dropna(subset=["domain"]).drop_duplicates("domain")
-    wanted = {row["domain"]: company_properties(row) for row in firsts.to_dict("records")}
+    # to_dict types record keys Hashable; these columns are str.
+    wanted = {
+        row["domain"]: company_properties(row)
+        for row in cast(list[dict[str, Any]], firsts.to_dict("records"))
+    }
     known = {
         d: i for d, i in zip(firsts["domain"], firsts["crm_company_id"], strict=True) if isinstance(i, str)
     }
@@ -345,7 +349,8 @@ def sync_contacts(
     notes need not wait for every other batch's upsert: the calls fill the rate-limit window instead of
     queueing behind each phase.
     """
-    records = leads.to_dict("records")
+    # to_dict types record keys Hashable; these columns are str.
+    records = cast(list[dict[str, Any]], leads.to_dict("records"))
     wanted = {r["email"]: contact_properties(r, icp) for r in records}
     state = store.crm_sync.get_many("contacts", wanted)
     changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]
