@@ -152,7 +152,11 @@ def up(args: argparse.Namespace) -> int:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def stop_and_exit(*_: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_and_exit)
     try:
         _wait_for_webserver(url, process, timeout=args.timeout)
         run_ids: list[str] = []
@@ -190,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def add_suppression_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_suppression_commands(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("suppression", help="import, export or erase entries of the suppression list")
     parser.add_argument("--store", default=None, help="pipeline store file (default: the assets' one)")
     actions = parser.add_subparsers(dest="action", required=True)

@@ -16,10 +16,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import anthropic
 import httpx2
+from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
+from anthropic.types.messages import batch_create_params
 from pydantic import BaseModel, ValidationError
 
 from resources.billing import Billed
@@ -326,7 +328,11 @@ class ClaudeClient:
         ids = [r.custom_id for r in requests]
         if len(set(ids)) != len(ids):
             raise ValueError("custom_id must be unique within a Message Batch")
-        payload = [{"custom_id": r.custom_id, "params": r.params} for r in requests]
+        # `params` come from message_params; the SDK types them as its TypedDict, the models as a dict.
+        payload: list[batch_create_params.Request] = [
+            {"custom_id": r.custom_id, "params": cast(MessageCreateParamsNonStreaming, r.params)}
+            for r in requests
+        ]
         batch = self._call(
             "POST /v1/messages/batches",
             lambda: self._sdk.messages.batches.create(requests=payload),

@@ -513,13 +513,13 @@ def _dump(model: type[BaseModel], value: BaseModel | Mapping[str, Any]) -> dict[
     return parsed.model_dump(exclude_none=True)
 
 
-def _one(data: Any, model: type[T]) -> T | None:
+def _one(data: Any, model: type[RecordT]) -> RecordT | None:
     # Explorium's enrich outputs are an object or a one-element list depending on the type.
     if isinstance(data, list):
         data = data[0] if data else None
     if data is None:
         return None
-    return model.model_validate(data)  # type: ignore[attr-defined, no-any-return]
+    return model.model_validate(data)
 
 
 def _unique(ids: Iterable[str]) -> list[str]:

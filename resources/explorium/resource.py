@@ -34,4 +34,4 @@ class ExploriumResource(VendorResource):
         )
 
     def get_client(self) -> ExploriumClient:
-        return super().get_client()  # type: ignore[no-any-return]
+        return super().get_client()

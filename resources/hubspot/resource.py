@@ -90,4 +90,4 @@ class HubSpotResource(VendorResource):
         )
 
     def get_client(self) -> HubSpotClient:
-        return super().get_client()  # type: ignore[no-any-return]
+        return super().get_client()

@@ -644,7 +644,9 @@ def parse_unsubscribe_csv(text: str, *, endpoint: str) -> list[Unsubscribe]:
             vendor="lemlist",
             endpoint=endpoint,
         )
-    columns = {name: header.index(name) for name in ("_id", "value", "source", "createdat") if name in header}
+    columns: dict[str, int] = {
+        name: header.index(name) for name in ("_id", "value", "source", "createdat") if name in header
+    }
 
     def cell(row: list[str], name: str) -> str | None:
         i = columns.get(name)
@@ -690,7 +692,8 @@ def _last_page(data: Any, page: int, count: int) -> bool:
     answer's `pagination` (or a top-level `totalPage`, which is where n8n reads it)."""
     limit = PAGE_SIZE
     if isinstance(data, dict):
-        pagination = data.get("pagination") if isinstance(data.get("pagination"), dict) else data
+        wrapped = data.get("pagination")
+        pagination: dict[str, Any] = wrapped if isinstance(wrapped, dict) else data
         echoed = pagination.get("limit")
         if isinstance(echoed, int) and 0 < echoed < PAGE_SIZE:
             limit = echoed

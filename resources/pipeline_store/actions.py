@@ -10,6 +10,7 @@ live in the vendors.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,7 +102,7 @@ class ActionLedger:
         return frame
 
 
-def _action(row: Mapping[str, Any]) -> Action:
+def _action(row: sqlite3.Row) -> Action:
     return Action(
         row["kind"],
         row["key"],

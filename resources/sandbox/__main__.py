@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write("\n")
     elif args.command == "faults":
         pairs = dict(s.split("=", 1) for s in args.switches)
-        faults = store.set_faults(args.vendor, **{k: _value(v) for k, v in pairs.items()})
-        out.write(faults.to_json() + "\n")
+        switched = store.set_faults(args.vendor, **{k: _value(v) for k, v in pairs.items()})
+        out.write(switched.to_json() + "\n")
     elif args.command == "clear":
         store.clear_faults()
     elif args.command == "advance":

@@ -37,7 +37,7 @@ class CaseInsensitiveDict(dict[str, str]):
         for k, v in (items or {}).items():
             self[k.lower()] = v
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 

@@ -1249,7 +1249,8 @@ class SchemaFiller:
     def array(self, schema: dict[str, Any], name: str, depth: int, limits: dict[str, float]) -> list[Any]:
         low = int(limits.get("minItems", 0))
         high = int(limits.get("maxItems", max(low, 3)))
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        declared = schema.get("items")
+        items: dict[str, Any] = declared if isinstance(declared, dict) else {}
         fact = self.fact(name)
         values: list[Any] = []
         if isinstance(fact, list) and self.resolve(items).get("type", "string") == "string":

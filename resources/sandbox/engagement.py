@@ -572,7 +572,7 @@ _AUTO_REPLIES = {
         "vers vous dès que possible.",
     ),
 }
-_SUBJECTS = {
+_SUBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
     "reply": {"en": ("Re: {s}",), "de": ("Re: {s}", "AW: {s}"), "fr": ("Re: {s}", "RE : {s}")},
     "out_of_office": {
         "en": ("Automatic reply: {s}", "Out of Office: {s}", "Out of office Re: {s}"),

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from resources.sandbox.app import (
     Bucket,
@@ -1382,8 +1382,10 @@ class ExploriumSimulator(VendorSimulator):
             if p.prospect_id in exclude:
                 continue
             company = self.world.company(p.business_id)
+            if company is None:
+                continue
             pair = (p, company)
-            if company is not None and all(f(pair) for f in filters):
+            if all(f(pair) for f in filters):
                 out.append(pair)
         return out
 
@@ -1777,6 +1779,10 @@ class ExploriumSimulator(VendorSimulator):
         return out
 
     def _funding(self, c: Company, now: datetime) -> dict[str, Any]:
+        def investors_of(s: Signal) -> list[str]:
+            # Signal.data holds objects; the world writes a funding round's investors as a list of names.
+            return cast(list[str], s.data.get("investors", []))
+
         rounds = sorted(
             (s for s in self._visible_signals(c, now) if s.event_name == "new_funding_round"),
             key=lambda s: self._occurred(s),
@@ -1790,9 +1796,9 @@ class ExploriumSimulator(VendorSimulator):
             }
             for s in rounds
         ]
-        investors = sorted({i for s in rounds for i in s.data.get("investors", [])})  # type: ignore[union-attr]
+        investors = sorted({i for s in rounds for i in investors_of(s)})
         first, last = (rounds[0], rounds[-1]) if rounds else (None, None)
-        total = sum(float(s.data.get("amount_raised") or 0) for s in rounds)  # type: ignore[arg-type]
+        total = sum(float(cast(int, s.data.get("amount_raised") or 0)) for s in rounds)
         return _present(
             {
                 "domain": c.domain,
@@ -1804,9 +1810,7 @@ class ExploriumSimulator(VendorSimulator):
                 "ipo_size_usd": None,
                 "ipo_date": None,
                 "is_ipo": c.is_public,
-                "number_of_investors_for_first_funding_round": len(first.data.get("investors", []))
-                if first
-                else None,
+                "number_of_investors_for_first_funding_round": len(investors_of(first)) if first else None,
                 "first_funding_round_value_usd": first.data.get("amount_raised") if first else None,
                 "first_funding_round_type": first.data.get("founding_stage") if first else None,
                 "first_funding_round_date": self._occurred(first).date().isoformat() if first else None,
@@ -1816,9 +1820,7 @@ class ExploriumSimulator(VendorSimulator):
                 "last_funding_round_date": self._occurred(last).date().isoformat() if last else None,
                 "last_funding_round_value_usd": str(last.data.get("amount_raised")) if last else None,
                 "last_funding_round_type": last.data.get("founding_stage") if last else None,
-                "number_of_investors_for_last_funding_round": len(last.data.get("investors", []))
-                if last
-                else None,
+                "number_of_investors_for_last_funding_round": len(investors_of(last)) if last else None,
                 "funding_rounds_info": info,
                 "known_funding_total_value": total if rounds else None,
             }

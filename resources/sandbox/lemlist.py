@@ -841,7 +841,7 @@ class LemlistSimulator(VendorSimulator):
                 # Facts ran out: refused rather than added paused, so that a bounced or opted-out address is
                 # never silently queued again; worded like lemlist's other "Bad params" errors.
                 return _text("Bad params: lead email is in the unsubscribe list", 400)
-            lead = {
+            lead: dict[str, Any] = {
                 "_id": f"lea_{_h(campaign_id, email)}",
                 "campaignId": campaign_id,
                 "email": email,

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import cast
 from urllib.parse import urlsplit
 
 from resources.sandbox.app import CaseInsensitiveDict, SimRequest
@@ -95,7 +96,8 @@ class SandboxServer:
         self.sandbox = sandbox
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(sandbox))
         self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]
+        # An AF_INET server's address is (host, port); typeshed also allows bytes hosts of other families.
+        self.host, self.port = cast(tuple[str, int], self.httpd.server_address[:2])
         self._thread: threading.Thread | None = None
 
     @property

@@ -364,7 +364,7 @@ class _Rng(random.Random):
     Python keeps stable, rather than to the implementation details of `choice`/`randint`.
     """
 
-    def _randbelow(self, n: int) -> int:  # type: ignore[override]
+    def _randbelow(self, n: int) -> int:
         return int(self.random() * n)
 
     def randint(self, a: int, b: int) -> int:

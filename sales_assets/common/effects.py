@@ -136,9 +136,9 @@ def create_once(
     out.calls += result.calls
     for record in result.results:
         position = int(record.input_key) if record.input_key and record.input_key.isdigit() else None
-        key = todo[position] if position is not None else record.get(EFFECT_KEY_PROPERTY)
-        if key in inputs:
-            out.created[key] = record.id
+        created_key = todo[position] if position is not None else record.get(EFFECT_KEY_PROPERTY)
+        if created_key is not None and created_key in inputs:
+            out.created[created_key] = record.id
     for error in result.errors:
         if error.index is not None and error.index < len(todo) and todo[error.index] not in out.created:
             out.failed[todo[error.index]] = error.message or error.category

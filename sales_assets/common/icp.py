@@ -380,9 +380,10 @@ class _StrictLoader(yaml.SafeLoader):
                         key=key,
                     )
                 first_seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+        # PyYAML refuses a node that is no mapping itself.
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
-    def construct_yaml_float(self, node: yaml.Node) -> float:
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
             raise _Refused(

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import dagster as dg
 import pandas as pd
@@ -256,7 +256,9 @@ def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | Non
     """One row per reply, bounce and unsubscribe: offline rules first, Claude for the unsure replies (or a
     review when Claude is off or fails: the offline guess is kept, and nobody is suppressed on it)."""
     rows: list[dict[str, Any]] = []
-    for activity in activities[activities["type"].isin([REPLY, BOUNCE, UNSUBSCRIBE])].to_dict("records"):
+    actionable = activities[activities["type"].isin([REPLY, BOUNCE, UNSUBSCRIBE])]
+    # to_dict types record keys Hashable; these columns are str.
+    for activity in cast(list[dict[str, Any]], actionable.to_dict("records")):
         activity = {k: (None if is_missing(v) else v) for k, v in activity.items()}
         kind = activity["type"]
         if kind == UNSUBSCRIBE:

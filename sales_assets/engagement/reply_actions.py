@@ -25,7 +25,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import pandas as pd
@@ -236,9 +236,10 @@ class ReplyActionRun:
         self.calls = {"hubspot": 0, "lemlist": 0}
 
     def run(self, classifications: pd.DataFrame) -> pd.DataFrame:
-        rows = [
+        # to_dict types record keys Hashable; these columns are str.
+        rows: list[dict[str, Any]] = [
             {k: (None if is_missing(v) else v) for k, v in r.items()}
-            for r in classifications.to_dict("records")
+            for r in cast(list[dict[str, Any]], classifications.to_dict("records"))
         ]
         plans = {r["activity_id"]: plan_action(r["label"], r["type"], bool(r["needs_review"])) for r in rows}
         self._soft_bounces(rows, plans)

@@ -129,7 +129,11 @@ def poll_replies(
     fresh = new_activities(found, cursor)
     if not fresh:
         return dg.SkipReason(f"no new replies, bounces or unsubscribes since {since.isoformat()}")
-    last_day = date.fromisoformat(daily_partitions.get_last_partition_key())
+    last_key = daily_partitions.get_last_partition_key()
+    if last_key is None:
+        # Only with a start date in the future: the tick fails, and says why.
+        raise ValueError(f"no daily partition exists yet (start {daily_partitions.start:%Y-%m-%d})")
+    last_day = date.fromisoformat(last_key)
     requests, passed, held = requests_for(fresh, last_day)
     if held:
         context.log.info(

@@ -15,10 +15,10 @@ tier, not written to the HubSpot contact, and a draft that repeats one is refuse
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
 # definition time to find the context and the resources.
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import pandas as pd
@@ -130,7 +130,7 @@ class FormSubmissions(pa.DataFrameModel):
         coerce = False
 
     @pa.dataframe_check(error="every invalid or duplicate submission says why")
-    def problems_say_why(cls, frame: pd.DataFrame) -> Series[bool]:
+    def problems_say_why(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["status"] == "valid") | frame["problems"].notna()
 
 
@@ -201,7 +201,7 @@ class InboundRouting(pa.DataFrameModel):
         coerce = False
 
     @pa.dataframe_check(error="a task id exactly when a task exists, a reason whenever there is none")
-    def task_or_reason(cls, frame: pd.DataFrame) -> Series[bool]:
+    def task_or_reason(cls, frame: pd.DataFrame) -> pd.Series:
         routed = frame["outcome"].isin(("task_created", "already_routed"))
         return (routed == frame["task_id"].notna()) & (routed | frame["reason"].notna())
 
@@ -291,7 +291,8 @@ def _objects(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     out = frame[list(columns)].copy()
     for column in out.columns:
         if out[column].dtype == object:
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
+            # None, not NaN, for a missing value: the stubs leave None out of where().
+            out[column] = out[column].astype(object).where(out[column].notna(), None)  # type: ignore[call-overload]
     return out
 
 
@@ -300,7 +301,8 @@ def best_fit(companies: pd.DataFrame, icp_profiles: IcpProfilesResource) -> pd.D
     bought for inbound leads, so it scores neutral (0.5) as discovery scores an unknown stack."""
     if companies.empty:
         return pd.DataFrame({"icp_fit": pd.Series(dtype=float), "icp_profile": pd.Series(dtype=object)})
-    frame = companies.assign(tech_stack=[[] for _ in range(len(companies))])
+    # A list per cell: the stubs take scalars only.
+    frame = companies.assign(tech_stack=[[] for _ in range(len(companies))])  # type: ignore[misc]
     best = pd.Series(-1.0, index=companies.index)
     which = pd.Series(None, index=companies.index, dtype=object)
     for name, profile in sorted(icp_profiles.profiles().items()):
@@ -356,11 +358,11 @@ def form_submissions(
     delivered = webhook_submissions(pipeline_store.actions.entries(WEBHOOK_KIND), context.partition_key)
     ignored_webhook = 0
     for form_id, submission in delivered:
-        form = by_id.get(form_id)
-        if form is None or not submission.conversion_id:
+        delivered_form = by_id.get(form_id)
+        if delivered_form is None or not submission.conversion_id:
             ignored_webhook += 1
             continue
-        rows.setdefault(submission.conversion_id, submission_record(submission, form, "webhook"))
+        rows.setdefault(submission.conversion_id, submission_record(submission, delivered_form, "webhook"))
     frame = validate_rows(list(rows.values()), {f.id: f.required_fields or ["email"] for f in forms})
     counts = frame["status"].value_counts().to_dict()
     problems = frame[frame["status"] != "valid"]
@@ -402,7 +404,8 @@ def enrich_companies(
     client = explorium.get_client()
     keys: list[str | None] = []
     inputs: dict[str, dict[str, str]] = {}
-    for row in leads.to_dict("records"):
+    # to_dict types record keys Hashable; these columns are str.
+    for row in cast(list[dict[str, Any]], leads.to_dict("records")):
         domain = None if row["free_mail"] else email_domain(row["email"]) or None
         company = None if "company" in flagged_fields(row) else text_or_none(row.get("company"))
         if domain:
@@ -520,10 +523,11 @@ def inbound_leads(
     contacts = crm_contacts(client, frame["email"].tolist())
     policy = inbound_settings.policy()
     rows = []
-    for i, row in frame.iterrows():
+    # reset_index above: the labels are ints. fits' cells are a float and a profile name or None.
+    for i, row in cast(Iterable[tuple[int, pd.Series]], frame.iterrows()):
         company = companies.loc[i]
-        fit = float(fits.loc[i, "icp_fit"]) if i in fits.index else None
-        profile = fits.loc[i, "icp_profile"] if i in fits.index else None
+        fit = float(fits.loc[i, "icp_fit"]) if i in fits.index else None  # type: ignore[arg-type]
+        profile = cast(str | None, fits.loc[i, "icp_profile"]) if i in fits.index else None
         crm = contacts.get(row["email"], {})
         tiering = tier_lead(
             LeadFacts(
@@ -570,7 +574,8 @@ def inbound_leads(
             "duplicate_count": "int64",
         }
     )
-    leads["icp_fit"] = leads["icp_fit"].astype(object).where(leads["icp_fit"].notna(), None).astype(float)
+    # None, not NaN, for a missing value: the stubs leave None out of where().
+    leads["icp_fit"] = leads["icp_fit"].astype(object).where(leads["icp_fit"].notna(), None).astype(float)  # type: ignore[call-overload]
     leads = _objects(leads, LEAD_COLUMNS)
     tiers = leads["tier"].value_counts().to_dict()
     return dg.MaterializeResult(
@@ -678,7 +683,8 @@ def inbound_routing(
     store = pipeline_store
     client = hubspot.get_client()
     calls_before = client.stats.total_calls
-    leads = inbound_leads.to_dict("records")
+    # to_dict types record keys Hashable; these columns are str.
+    leads = cast(list[dict[str, Any]], inbound_leads.to_dict("records"))
     routes = {lead["conversion_id"]: _empty_route(lead) for lead in leads}
     done = store.actions.get_many(TASK_KIND, list(routes))
     recent = _recent_tasks(store, now)
@@ -803,9 +809,9 @@ def inbound_routing(
         except AuthenticationError as exc:
             raise dg.Failure(str(exc), allow_retries=False) from exc
         for key, (route, _) in by_key.items():
-            task_id = outcome.record_id(key)
-            if task_id is not None:
-                route.update(outcome="task_created", task_id=task_id)
+            created_id = outcome.record_id(key)
+            if created_id is not None:
+                route.update(outcome="task_created", task_id=created_id)
             elif key in outcome.pending:
                 route.update(outcome="failed", reason="task pending: an earlier attempt may have created it")
             else:

@@ -117,13 +117,13 @@ def match_forms(forms: Sequence[Form], wanted: Sequence[str]) -> list[Form]:
         if form.name:
             by_key.setdefault(form.name.strip().lower(), form)
     found: dict[str, Form] = {}
-    missing = []
+    missing: list[str] = []
     for item in wanted:
-        form = by_key.get(item.strip().lower())
-        if form is None:
+        match = by_key.get(item.strip().lower())
+        if match is None:
             missing.append(item)
         else:
-            found.setdefault(form.id, form)
+            found.setdefault(match.id, match)
     if missing:
         names = ", ".join(sorted(f.name or f.id for f in forms))
         raise ConfigurationError(

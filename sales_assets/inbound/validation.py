@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sales_assets.common.instructions import reads_as_instructions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: One `@`, no spaces, a dot in the domain, no empty labels, a 2+ letter top-level domain.
 _EMAIL = re.compile(
@@ -160,7 +163,7 @@ def validate_submission(values: Mapping[str, Any], required: Sequence[str]) -> V
     )
 
 
-def flagged_fields(row: Mapping[str, Any]) -> dict[str, str]:
+def flagged_fields(row: Mapping[str, Any] | pd.Series) -> dict[str, str]:
     """The visitor-typed fields of a submission row (`VISITOR_FIELDS`) that read as instructions to a
     machine, each with why. Empty for an ordinary submission."""
     flagged: dict[str, str] = {}

@@ -63,7 +63,9 @@ GATE_FIGURES: dict[str, list[str]] = {
 _WHO = ["prospect_id", "full_name", "email"]
 
 
-def _failing(frame: pd.DataFrame, mask: pd.Series, columns: Sequence[str]) -> dict[str, object]:
+def _failing(
+    frame: pd.DataFrame, mask: pd.Series, columns: Sequence[str]
+) -> dict[str, int | dg.MarkdownMetadataValue]:
     failing = frame[mask.to_numpy()]
     return {
         "rows": len(frame),

@@ -18,6 +18,7 @@ from resources.explorium.models import (
     DEFAULT_PAGE_SIZE,
     ENRICH_BATCH,
     MAX_EXCLUDED,
+    ContactType,
     IncludesFilter,
     ProspectFilters,
 )
@@ -84,8 +85,9 @@ def contacts_frame(records: list[dict[str, Any]], companies: pd.DataFrame) -> pd
                 or next(iter(r.get("job_department_array") or []), None),
                 "linkedin_url": linkedin or None,
                 "country_name": r.get("country_name"),
-                "company_icp_score": float(company.at[business_id, "icp_score"]),
-                "company_rank": int(company.at[business_id, "rank"]),
+                # Cells of the float icp_score and int rank columns.
+                "company_icp_score": float(company.at[business_id, "icp_score"]),  # type: ignore[arg-type]
+                "company_rank": int(company.at[business_id, "rank"]),  # type: ignore[arg-type]
                 "company_linkedin": r.get("company_linkedin"),
             }
         )
@@ -112,7 +114,8 @@ def pick_contacts(contacts: pd.DataFrame, profile: IcpProfile) -> pd.DataFrame:
     reason = pd.Series(None, index=out.index, dtype=object)
     reason[out["contact_score_max"] < profile.gates.min_contact_score] = "below_contact_threshold"
     place = reason.isna().groupby(out["business_id"]).cumsum()
-    reason[reason.isna() & (place > profile.contacts_per_company)] = "over_company_cap"
+    # A cumsum of bools counts; the stubs keep it Series[bool].
+    reason[reason.isna() & (place > profile.contacts_per_company)] = "over_company_cap"  # type: ignore[operator]
     out["drop_reason"] = reason
     out["selected"] = reason.isna()
     return out
@@ -289,7 +292,7 @@ def enriched_contacts(
         account=client,
     )
     chosen = company_contacts[company_contacts["selected"]].reset_index(drop=True)
-    types = ["email", "phone"] if profile.enrich_phone else ["email"]
+    types: list[ContactType] = ["email", "phone"] if profile.enrich_phone else ["email"]
 
     def buy(batch: list[str]) -> tuple[dict[str, Any], float, int]:
         result = client.enrich_contacts(batch, contact_types=types)
@@ -321,7 +324,10 @@ def enriched_contacts(
         for i, d in zip(chosen["prospect_id"], details, strict=True)
     ]
     frame["enriched_at"] = pd.to_datetime(
-        [(d or {}).get("_fetched_at") for d in details], utc=True, format="ISO8601"
+        # ISO strings, or None for a lead without details.
+        [(d or {}).get("_fetched_at") for d in details],  # type: ignore[arg-type]
+        utc=True,
+        format="ISO8601",
     )
 
     company_cols = [

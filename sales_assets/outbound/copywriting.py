@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import pandas as pd
@@ -291,7 +291,7 @@ class OutreachCopy(pa.DataFrameModel):
         coerce = False
 
     @pa.dataframe_check(error="copy present exactly when not held back, a reason exactly when held back")
-    def copy_matches_status(cls, frame: pd.DataFrame) -> Series[bool]:
+    def copy_matches_status(cls, frame: pd.DataFrame) -> pd.Series:
         held = frame["status"] == "held_back"
         texts = frame[["subject", "body", "follow_up_subject", "follow_up_body"]].notna().all(axis=1)
         return (held == ~texts) & (held == frame["hold_reason"].notna())
@@ -830,7 +830,9 @@ def write_outreach_copy(
     system = settings.system_prompt(seller)
     system_sha = hashlib.sha256(system.encode()).hexdigest()
     leads = [
-        build_prompt(row, settings, seller, system_sha) for row in qualified_leads.to_dict(orient="records")
+        build_prompt(row, settings, seller, system_sha)
+        # to_dict types record keys Hashable; these columns are str.
+        for row in cast(list[dict[str, Any]], qualified_leads.to_dict(orient="records"))
     ]
     unique = list({lead.key: lead for lead in leads}.values())
     cache = pipeline_store.cache

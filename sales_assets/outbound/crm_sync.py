@@ -14,7 +14,7 @@ systemic failure and fails loudly.
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import pandas as pd
@@ -163,7 +163,11 @@ def sync_companies(
     """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
     Returns the result rows and the company id of every domain that has one."""
     firsts = leads.dropna(subset=["domain"]).drop_duplicates("domain")
-    wanted = {row["domain"]: company_properties(row) for row in firsts.to_dict("records")}
+    # to_dict types record keys Hashable; these columns are str.
+    wanted = {
+        row["domain"]: company_properties(row)
+        for row in cast(list[dict[str, Any]], firsts.to_dict("records"))
+    }
     known = {
         d: i for d, i in zip(firsts["domain"], firsts["crm_company_id"], strict=True) if isinstance(i, str)
     }
@@ -285,7 +289,7 @@ def _write_contact_chunk(
     if pairs:
         # Associating twice is harmless in HubSpot: an unconfirmed association is simply sent again.
         associated = crm.associate_contacts_to_companies(list(pairs.values()))
-        failed_pairs = {(e.context.get("fromObjectId") or [None])[0] for e in associated.errors}
+        failed_pairs = {next(iter(e.context.get("fromObjectId") or ()), None) for e in associated.errors}
         done = {a.from_id for a in associated.results}
         for email, (cid, _) in pairs.items():
             rows[email]["associated"] = cid in done and cid not in failed_pairs
@@ -296,7 +300,7 @@ def _write_contact_chunk(
         # The note is keyed by the contact, recorded before it is sent and findable after: a lost answer
         # or a crash never writes it twice, and a contact whose note is missing gets it on the next run
         # even though HubSpot now reports it as "updated".
-        outcome = create_once(
+        notes = create_once(
             crm,
             store,
             kind=NOTE_KIND,
@@ -308,9 +312,9 @@ def _write_contact_chunk(
             partition=partition,
         )
         for email in noted:
-            rows[email]["note_created"] = outcome.record_id(email) is not None
+            rows[email]["note_created"] = notes.record_id(email) is not None
             if not rows[email]["note_created"]:
-                reason = outcome.failed.get(email, "pending: an earlier attempt may have written it")
+                reason = notes.failed.get(email, "pending: an earlier attempt may have written it")
                 rows[email]["reason"] = f"note not written ({reason[:200]}); retried by the next run"
     return rows
 
@@ -346,7 +350,8 @@ def sync_contacts(
     notes need not wait for every other batch's upsert: the calls fill the rate-limit window instead of
     queueing behind each phase.
     """
-    records = leads.to_dict("records")
+    # to_dict types record keys Hashable; these columns are str.
+    records = cast(list[dict[str, Any]], leads.to_dict("records"))
     wanted = {r["email"]: contact_properties(r, icp) for r in records}
     state = store.crm_sync.get_many("contacts", wanted)
     changed = [e for e in wanted if e not in state or state[e].props_hash != properties_hash(wanted[e])]

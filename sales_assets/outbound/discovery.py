@@ -123,13 +123,14 @@ def signals_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _signal_records(signals: pd.DataFrame, ids: pd.Index) -> pd.Series:
     """Each company's signals as a list of plain dicts (kept on the row for the intelligence step)."""
-    out = pd.Series([[] for _ in range(len(ids))], index=ids, dtype=object)
+    out: pd.Series = pd.Series([[] for _ in range(len(ids))], index=ids, dtype=object)
     if signals.empty:
         return out
     records = signals.assign(occurred_at=signals["occurred_at"].map(lambda t: t.isoformat()))
     for business_id, group in records.groupby("business_id"):
         if business_id in out.index:
-            out.at[business_id] = group.drop(columns="business_id").to_dict("records")
+            # A list per cell: the stubs take scalars only.
+            out.at[business_id] = group.drop(columns="business_id").to_dict("records")  # type: ignore[assignment]
     return out
 
 
@@ -299,7 +300,8 @@ def scored_companies(
 
     # Technographics are paid for only where they can change the decision: companies that would reach
     # the threshold with a perfect technology fit, have a domain and are not already customers.
-    best_case = fit_components(frame.assign(tech_stack=[[] for _ in ids]), profile)
+    # A list per cell: the stubs take scalars only.
+    best_case = fit_components(frame.assign(tech_stack=[[] for _ in ids]), profile)  # type: ignore[misc]
     best_case["fit_score"] += profile.fit_weights.technology * (1.0 - best_case["fit_technology"])
     ceiling = icp_score(pd.concat([best_case, intent], axis=1).assign(reachability_score=1.0), profile)
     worth_buying = (
@@ -348,7 +350,8 @@ def scored_companies(
     )
     reason[reason.isna() & (scored["icp_score"] < profile.gates.min_icp_score)] = "below_icp_threshold"
     eligible = reason.isna().cumsum()
-    reason[reason.isna() & (eligible > profile.top_companies)] = "not_in_top_companies"
+    # A cumsum of bools counts; the stubs keep it Series[bool].
+    reason[reason.isna() & (eligible > profile.top_companies)] = "not_in_top_companies"  # type: ignore[operator]
     scored["drop_reason"] = reason
     scored["selected"] = reason.isna()
     scored["signal_count"] = scored["signal_count"].astype(int)

@@ -402,7 +402,8 @@ def campaign_enrollments(
 
     enrolled["campaign_id"] = campaign.id
     frame = enrolled[ENROLLMENT_COLUMNS].astype(object)
-    frame = frame.where(frame.notna(), None)
+    # None, not NaN, for a missing value: the stubs leave None out of where().
+    frame = frame.where(frame.notna(), None)  # type: ignore[call-overload]
     counts = frame["outcome"].value_counts().to_dict()
     added_today = pipeline_store.enrollments.count(campaign.id, today.date())
     failed = frame[frame["outcome"] == "failed"]

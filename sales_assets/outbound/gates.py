@@ -137,4 +137,5 @@ def gate_details(leads: pd.DataFrame, failures: pd.DataFrame, gates: Gates) -> p
         mask = failures[gate].to_numpy()
         if mask.any():
             out[mask] = out[mask] + np.where(out[mask] == "", "", "; ") + parts[gate][mask]
-    return out.where(out != "", None)
+    # None, not NaN, for a missing value: the stubs leave None out of where().
+    return out.where(out != "", None)  # type: ignore[call-overload]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -453,10 +453,13 @@ def derive_intelligence(
         for column in OUTPUT_COLUMNS:
             out[column] = pd.Series(dtype=float if column == "why_now_confidence" else object)
         return out
-    events = _fresh_events(signals, as_of, max_age_days)
-    rows: dict[str, Mapping[str, Any]] = {}
+    # Keyed by business id, and looked up with None for a lead without one (which finds nothing).
+    events: dict[Any, list[_Event]] = _fresh_events(signals, as_of, max_age_days)
+    rows: dict[Any, Mapping[str, Any]] = {}
     if companies is not None and not companies.empty and "business_id" in companies:
-        for record in companies.drop_duplicates("business_id").to_dict("records"):
+        firsts = companies.drop_duplicates("business_id")
+        # to_dict types record keys Hashable; these columns are str.
+        for record in cast(list[dict[str, Any]], firsts.to_dict("records")):
             rows[record["business_id"]] = record
     none = pd.Series(None, index=leads.index, dtype=object)
     business_ids = leads.get("business_id", none)

@@ -56,8 +56,10 @@ def crm_status(leads: pd.DataFrame, hubspot: HubSpotResource) -> pd.DataFrame:
         {
             "crm_contact_id": [c.id if c else None for c in records],
             "crm_owner_id": [c.get("hubspot_owner_id") if c else None for c in records],
-            "crm_in_sequence": [bool(c) and c.get("hs_sequences_is_enrolled") == "true" for c in records],
-            "crm_email_optout": [bool(c) and c.get("hs_email_optout") == "true" for c in records],
+            "crm_in_sequence": [
+                c is not None and c.get("hs_sequences_is_enrolled") == "true" for c in records
+            ],
+            "crm_email_optout": [c is not None and c.get("hs_email_optout") == "true" for c in records],
         },
         index=leads.index,
     )

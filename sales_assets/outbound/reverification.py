@@ -35,7 +35,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 from pydantic import Field
 
-from resources.explorium.models import ENRICH_BATCH
+from resources.explorium.models import ENRICH_BATCH, ContactType
 from resources.explorium.pricing import contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource, normalise_email
@@ -48,7 +48,7 @@ from sales_assets.outbound.contacts import contact_details
 
 ENDPOINT = "POST /prospects/contacts_information/bulk_enrich"
 CACHE_NAMESPACE = f"explorium:{ENDPOINT}"
-CONTACT_TYPES = ["email"]
+CONTACT_TYPES: list[ContactType] = ["email"]
 SUPPRESSION_SOURCE = "explorium_reverification"
 OUTCOMES = ("still_valid", "became_invalid", "still_invalid", "risky", "no_data", "over_budget")
 EMAIL_STATUSES = ("valid", "catch-all", "unknown", "invalid", "missing")
