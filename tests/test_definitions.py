@@ -122,18 +122,18 @@ def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None
         assert result.success, run
 
 
-def test_vendor_calling_jobs_carry_the_tags_the_run_queue_limits() -> None:
-    from sales_assets.common.run_tags import vendor_tags
+def test_vendor_limits_are_pools_not_run_tags() -> None:
+    """Every vendor-calling step claims its vendor's pool, and no job needs a tag for the run queue: a run
+    launched from the UI is held to the same limits."""
+    import dagster as dg
 
     defs = build_definitions()
-    outbound = defs.resolve_job_def("outbound_daily_job").tags
-    assert {k for k in outbound if k.startswith("sales/vendor/")} == {
-        f"sales/vendor/{v}" for v in ("explorium", "hubspot", "lemlist", "anthropic")
-    }
-    assert defs.resolve_job_def("inbound_job").tags["sales/vendor/hubspot"] == "true"
-    assert "sales/vendor/lemlist" in defs.resolve_job_def("engagement_replies_job").tags
-    with pytest.raises(ValueError, match="unknown vendors"):
-        vendor_tags("salesforce")
+    graph = defs.resolve_asset_graph()
+    pools = {pool for k in graph.get_all_asset_keys() for pool in graph.get(k).pools or ()}
+    assert pools == {"explorium", "hubspot", "lemlist", "anthropic"}
+    for job in defs.resolve_all_job_defs():
+        assert not [t for t in job.tags if t.startswith("sales/")], job.name
+    assert dg.AssetKey("qualified_leads") in graph.get_all_asset_keys()
 
 
 def test_the_graph_draws_where_data_flows_between_stages() -> None:

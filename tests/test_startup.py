@@ -12,6 +12,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from sales_assets.startup import STARTUP_JOBS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
@@ -55,7 +57,11 @@ def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -
     assert (home / "sandbox" / "state.sqlite").exists()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
-        assert runs and all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+        startup = [run for run in runs if run.job_name in STARTUP_JOBS]
+        assert startup and all(run.status == dg.DagsterRunStatus.SUCCESS for run in startup)
+        # Sensors start runs of their own meanwhile (the day's summary after each outbound run, form leads);
+        # `--exit-after-startup` stops the services once the start-up runs are done, which interrupts
+        # whatever of those is still running, so only the start-up runs are held to success here.
 
 
 def test_run_executes_the_startup_jobs_in_process(tmp_path: Path) -> None:

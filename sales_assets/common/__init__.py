@@ -3,7 +3,7 @@
 What belongs here: settings, helpers and models more than one stage needs: the ICP profiles (`icp.py`),
 the partitions built from them (`partitions.py`) and company fit against them (`fit.py`), the pandera
 models' table schema and schema check (`schemas.py`), paying for vendor data (`spend.py`,
-`claude_spend.py`), the vendor step retry (`retry.py`) and run tags (`run_tags.py`), the product's lemlist
+`claude_spend.py`), the vendor step retry (`retry.py`), the product's lemlist
 campaigns (`campaigns.py`), the seller (`seller.py`), third-party text fenced for prompts (`fencing.py`) or
 made safe for the spreadsheet a person opens it in (`text.py`), and Dagster metadata (`metadata.py`).
 Stages import from here and never from each other; code only one stage uses stays in that stage's package.

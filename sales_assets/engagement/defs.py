@@ -19,7 +19,6 @@ import dagster as dg
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.campaigns import EnrollmentSettings
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schedules import JobLike, tick_time
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.replies import reply_classifications
@@ -48,7 +47,6 @@ REPLY_ASSETS = [lemlist_activities, reply_classifications, reply_actions]
 
 engagement_replies_job = dg.define_asset_job(
     "engagement_replies_job",
-    tags=vendor_tags("lemlist", "anthropic", "hubspot"),
     selection=dg.AssetSelection.assets(lemlist_activities, reply_classifications, reply_actions),
     # Three short steps in a chain: one process is faster than a process per step.
     executor_def=dg.in_process_executor,
@@ -57,7 +55,6 @@ engagement_replies_job = dg.define_asset_job(
 
 suppression_job = dg.define_asset_job(
     "suppression_sync_job",
-    tags=vendor_tags("lemlist", "hubspot"),
     selection=dg.AssetSelection.assets(suppression_list),
     description="Fold lemlist's unsubscribe list and HubSpot's opt-outs into the suppression list.",
 )
@@ -71,7 +68,6 @@ suppression_schedule = dg.ScheduleDefinition(
 
 campaign_stats_job = dg.define_asset_job(
     "campaign_stats_job",
-    tags=vendor_tags("lemlist"),
     selection=dg.AssetSelection.assets(campaign_stats, campaign_recommendations),
     # Two short steps in a chain: one process is faster than a process per step.
     executor_def=dg.in_process_executor,

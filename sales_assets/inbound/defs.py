@@ -16,7 +16,6 @@ import dagster as dg
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.inbound.assets import INBOUND_ASSETS, inbound_checks
 from sales_assets.inbound.sensors import poll_form_leads
 from sales_assets.inbound.settings import InboundSettings, inbound_settings_from_env
@@ -26,7 +25,6 @@ MINIMUM_INTERVAL_SECONDS = 15
 
 inbound_job = dg.define_asset_job(
     "inbound_job",
-    tags=vendor_tags("hubspot", "explorium", "anthropic"),
     selection=dg.AssetSelection.groups("inbound"),
     # Three short steps in a chain: a process per step would add seconds of imports to the speed to lead.
     executor_def=dg.in_process_executor,

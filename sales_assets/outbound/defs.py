@@ -16,7 +16,6 @@ import dagster as dg
 
 from sales_assets.common.icp import IcpProfile
 from sales_assets.common.partitions import ICP_PROFILES
-from sales_assets.common.run_tags import vendor_tags
 from sales_assets.common.schedules import JobLike, tick_time
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
@@ -48,7 +47,6 @@ OUTBOUND_ASSETS = [
 
 outbound_daily_job = dg.define_asset_job(
     "outbound_daily_job",
-    tags=vendor_tags("explorium", "hubspot", "anthropic", "lemlist"),
     selection=dg.AssetSelection.assets(*OUTBOUND_ASSETS),
     # The steps form a chain, so a process per step would only add seconds of imports per step; runs of
     # different partitions are what execute in parallel (each its own process, bounded by the pools).
@@ -59,7 +57,6 @@ outbound_daily_job = dg.define_asset_job(
 
 reverification_job = dg.define_asset_job(
     "email_reverification_job",
-    tags=vendor_tags("explorium"),
     selection=dg.AssetSelection.assets(email_reverification),
     description="Re-check, through Explorium, enrolled contacts whose email check is older than 90 days; "
     "suppress the addresses that became invalid.",
@@ -69,6 +66,8 @@ reverification_job = dg.define_asset_job(
 outbound_summary_job = dg.define_asset_job(
     "outbound_summary_job",
     selection=dg.AssetSelection.assets(outbound_daily_summary),
+    # Two short steps that read the instance: a process each would only add seconds of imports.
+    executor_def=dg.in_process_executor,
     description="Each ICP's outbound day in one row, with one figure per ICP for the UI's plots.",
 )
 
