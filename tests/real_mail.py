@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sales_assets.engagement.classify import LABELS, classify_reply
-from sales_assets.engagement.replies import obeyed
+from sales_assets.engagement.replies import BOUNCE_LABELS, obeyed
 from sales_assets.engagement.settings import SUPPRESS_LABELS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL_MAIL = SHARED / "data" / "real_mail.jsonl"
-BOUNCES = ("bounce_hard", "bounce_soft", "policy_block")
+BOUNCES = tuple(sorted(BOUNCE_LABELS))
 AUTOMATIC = ("out_of_office", "auto_reply")
 HUMAN = (
     "interested",

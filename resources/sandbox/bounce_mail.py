@@ -109,16 +109,16 @@ def _exchange(answer: str, email: str, domain: str, rng: random.Random) -> str:
 def _gmail(answer: str, email: str, domain: str, rng: random.Random) -> str:
     basic, _ = _code(answer)
     title = "** Message not delivered **" if basic.startswith("5") else "** Message delayed **"
+    # Gmail words a connection failure as its own sentence before the remote answer.
+    said = (
+        f"The response was:\n\nThe recipient server did not accept our requests to connect. {answer}\n"
+        if basic.startswith("4") and "4.4." in answer
+        else f"The response from the remote server was:\n{answer}\n"
+    )
     return (
         f"{title}\n\n"
         f"There was a problem delivering your message to {email}. See the technical details below.\n\n"
-        "The response was:\n\n"
-        f"The recipient server did not accept our requests to connect. {answer}\n"
-        if basic.startswith("4") and "4.4." in answer
-        else f"{title}\n\n"
-        f"There was a problem delivering your message to {email}. See the technical details below.\n\n"
-        "The response from the remote server was:\n"
-        f"{answer}\n"
+        f"{said}"
     )
 
 

@@ -9,29 +9,16 @@ inbound finds the profile a form lead's company fits best. Pure functions: no ve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 
-from sales_assets.common.icp import IcpProfile
+from sales_assets.common.icp import EmployeeRange, IcpProfile, RevenueRange
 
-EMPLOYEE_ORDER = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"]
-REVENUE_ORDER = [
-    "0-500K",
-    "500K-1M",
-    "1M-5M",
-    "5M-10M",
-    "10M-25M",
-    "25M-75M",
-    "75M-200M",
-    "200M-500M",
-    "500M-1B",
-    "1B-10B",
-    "10B-100B",
-    "100B-1T",
-    "1T-10T",
-    "10T+",
-]
+# Smallest first, as the profile's own types list them.
+EMPLOYEE_ORDER: list[str] = list(get_args(EmployeeRange))
+REVENUE_ORDER: list[str] = list(get_args(RevenueRange))
 
 
 def _ordinal_match(values: pd.Series, wanted: Sequence[str], order: Sequence[str]) -> pd.Series:

@@ -32,15 +32,14 @@ def _labels(text: str) -> dict[str, str]:
     return {label: strength for label, (strength, _) in text_labels(text).items()}
 
 
-def _words(ds: DeliveryStatus, text: str) -> tuple[dict[str, str], str]:
+def _words(ds: DeliveryStatus, text: str) -> tuple[dict[str, str], dict[str, str], str]:
     """The labels the wording points to (label -> strength), from the remote server's diagnostic line when
-    it says anything sure, else from the report's own text (the returned original left out); and where
-    they came from."""
-    if ds.diagnostic:
-        found = _labels(ds.diagnostic)
-        if any(strength == "sure" for strength in found.values()):
-            return found, "diagnostic"
-    return _labels(report_text(text)), "text"
+    it says anything sure, else from the report's own text (the returned original left out); the
+    diagnostic's own labels; and where the first came from."""
+    diagnostic = _labels(ds.diagnostic) if ds.diagnostic else {}
+    if any(strength == "sure" for strength in diagnostic.values()):
+        return diagnostic, diagnostic, "diagnostic"
+    return _labels(report_text(text)), diagnostic, "text"
 
 
 def _sure_words(words: dict[str, str]) -> set[str]:
@@ -57,7 +56,7 @@ def decide_bounce(ds: DeliveryStatus, text: str) -> BounceDecision:
     challenge = CHALLENGE_RESPONSE.search(f"{ds.diagnostic or ''}\n{report_text(text)}")
     if challenge:
         return decision("auto_reply", True, f"challenge-response ('{challenge.group(0)}'), not a bounce")
-    words, where = _words(ds, text)
+    words, diagnostic, where = _words(ds, text)
     sure_words = _sure_words(words)
     if ds.action == "delayed":
         return decision(POLICY if POLICY in sure_words else SOFT, True, "DSN Action: delayed (still trying)")
@@ -76,7 +75,7 @@ def decide_bounce(ds: DeliveryStatus, text: str) -> BounceDecision:
             return decision(POLICY if policy else SOFT, True, reason)
         # Only the remote server's own words can cast doubt on a sure code: a transcript also holds the
         # answers of other hosts tried on the way ("450 busy, try later" before the final "551").
-        doubt = _sure_words(_labels(ds.diagnostic)) if ds.diagnostic else sure_words
+        doubt = _sure_words(diagnostic) if ds.diagnostic else sure_words
         if sure and doubt and label not in doubt:
             # "5.1.1 ... blocked by policy", "5.7.1 No such user": the code and the server's words disagree.
             # The words name the cause, but a disagreement is never sure (and never suppresses).

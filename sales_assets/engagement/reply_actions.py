@@ -272,7 +272,10 @@ class ReplyActionRun:
             partition=self.partition,
         )
         window = timedelta(days=self.settings.soft_bounce_window_days)
-        seen = self.store.actions.entries(SOFT_BOUNCE_KIND)
+        # A soft bounce is recorded after it happened, so anything inside the window of the earliest bounce
+        # here was recorded since that bounce's window began: older rows need not be read.
+        earliest = min(pd.Timestamp(r["created_at"]) for r in soft).to_pydatetime()
+        seen = self.store.actions.entries(SOFT_BOUNCE_KIND, since=earliest - window)
         by_email: dict[str, list[tuple[pd.Timestamp, str]]] = {}
         for key, detail in zip(seen["key"], seen["detail"], strict=True):
             by_email.setdefault(detail["email"], []).append((pd.Timestamp(detail["at"]), key))

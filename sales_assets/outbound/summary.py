@@ -61,21 +61,22 @@ def summary_rows(
     instance: dg.DagsterInstance, store: PipelineStoreResource, day: str, icps: list[str]
 ) -> pd.DataFrame:
     """The day's figures per ICP from the instance's materializations and the spend ledger."""
-    spend = store.ledger.entries()
     rows = []
     for icp in icps:
         partition = f"{day}|{icp}"
         row: dict[str, Any] = {"icp": icp, "ran": False}
-        for asset, key, column in FIGURES:
+        latest: dict[str, dg.AssetMaterialization | None] = {}
+        for asset in dict.fromkeys(asset for asset, _, _ in FIGURES):
             records = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition]), limit=1
             ).records
-            materialization = records[0].asset_materialization if records else None
-            if materialization is not None:
-                row["ran"] = True
+            latest[asset] = records[0].asset_materialization if records else None
+        row["ran"] = any(m is not None for m in latest.values())
+        for asset, key, column in FIGURES:
+            materialization = latest[asset]
             row[column] = _number(materialization.metadata.get(key)) if materialization is not None else 0.0
-        mine = spend[(spend["partition"] == partition) & ~spend["cached"]] if len(spend) else spend
-        row["credits"] = float(mine["credits"].sum()) if len(mine) else 0.0
+        spend = store.ledger.entries(partition=partition)
+        row["credits"] = float(spend.loc[~spend["cached"], "credits"].sum()) if len(spend) else 0.0
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
