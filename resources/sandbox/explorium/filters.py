@@ -59,6 +59,7 @@ def _lower(values: Iterable[str]) -> list[str]:
 
 
 def norm_name(text: str) -> str:
+    """A company or person name for comparison: lowercased, punctuation and legal forms dropped."""
     words = re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split()
     return " ".join(w for w in words if w not in LEGAL_FORMS)
 
@@ -229,6 +230,7 @@ def _job_departments(errors: Errors, values: list[str], loc: list[Any]) -> list[
 def parse_filters(
     errors: Errors, raw: Any, table: dict[str, tuple[str, Sequence[str] | None, Matcher]]
 ) -> list[Filter]:
+    """The `filters` object of a request body, parsed against `table`; problems go to `errors`."""
     if raw is None:
         return []
     if not isinstance(raw, dict):

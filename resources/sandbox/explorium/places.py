@@ -116,20 +116,24 @@ EXCHANGES = {
 
 
 def exchange_ticker(country_code: str, symbol: str | None) -> str | None:
+    """A ticker as Explorium writes it, `MIC:SYMBOL`."""
     if not symbol:
         return None
     return f"{EXCHANGES.get(country_code, 'XNYS')}:{symbol}"
 
 
 def local_region_name(country_code: str, region: str) -> str:
+    """The ISO 3166-2 local name of a world region (`bavaria` -> `bayern`)."""
     return REGION_NAMES.get((country_code, region), region)
 
 
 def region_code(country_code: str, region: str) -> str:
+    """The `region_country_code` value of a region, e.g. `us-ca`."""
     sub = REGION_CODES.get((country_code, region)) or re.sub(r"[^a-z]", "", region)[:3]
     return f"{country_code}-{sub}"
 
 
 def city_region_country(country_code: str, region: str, city: str) -> str:
+    """The `city_region_country` label of a place, e.g. `Austin, TX, US`."""
     sub = region_code(country_code, region).split("-", 1)[1]
     return f"{city.title()}, {sub.upper()}, {country_code.upper()}"

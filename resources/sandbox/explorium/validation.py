@@ -34,6 +34,8 @@ class Invalid(Exception):
 
 
 class Errors:
+    """The 422 `detail` items of one request, collected so every problem is reported at once."""
+
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
 
@@ -61,6 +63,7 @@ class Errors:
 
 
 def request_body(req: SimRequest) -> dict[str, Any]:
+    """The JSON body as an object; `Invalid` when it is missing or not an object."""
     body = req.json()
     if body is None:
         raise Invalid([{"loc": ["body"], "msg": "field required", "type": "value_error.missing"}])
@@ -92,6 +95,7 @@ def int_field(
     le: int | None = None,
     loc: Sequence[Any] = ("body",),
 ) -> int | None:
+    """The integer `body[key]` (numeric strings accepted, as pydantic v1 does), checked against `ge`/`le`."""
     where = [*loc, key]
     if key not in body or body[key] is None:
         if required:
@@ -134,6 +138,7 @@ def str_list(
     max_items: int | None = None,
     pattern: re.Pattern[str] | None = None,
 ) -> list[str]:
+    """The strings of a list, each checked against `pattern`; item and size problems go to `errors`."""
     if not isinstance(value, list):
         errors.add(loc, "value is not a valid list", "type_error.list")
         return []
@@ -170,6 +175,7 @@ def str_list(
 
 
 def parse_time(errors: Errors, value: Any, loc: Sequence[Any], *, end: bool) -> datetime | None:
+    """An ISO date or datetime in UTC; a bare date read as the end of its day when `end`."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -191,6 +197,7 @@ def parse_time(errors: Errors, value: Any, loc: Sequence[Any], *, end: bool) -> 
 def ids_body(
     req: SimRequest, key: str, pattern: re.Pattern[str], *, many: bool
 ) -> tuple[list[str], dict[str, Any]]:
+    """The id (or ids, when `many`) and `parameters` of an enrichment body, ids checked against `pattern`."""
     body = request_body(req)
     errors = Errors()
     extra_keys(errors, body, (key, "parameters", "request_context"))
