@@ -750,7 +750,7 @@ def test_campaign_walk_stops_when_a_page_repeats(wrapped: bool, caplog: pytest.L
             )
         return httpx.Response(200, json=same_page)
 
-    with caplog.at_level("WARNING", logger="resources.lemlist.client"):
+    with caplog.at_level("WARNING", logger="resources.lemlist.base_client"):
         campaigns = mock_client(ignores_page).list_campaigns()
     assert [c.id for c in campaigns] == [c["_id"] for c in same_page]
     assert len(requests) == 2
@@ -768,7 +768,7 @@ def test_offset_walk_stops_when_the_server_ignores_offset(caplog: pytest.LogCapt
             raise AssertionError("the client kept walking")
         return httpx.Response(200, json=same_page)
 
-    with caplog.at_level("WARNING", logger="resources.lemlist.client"):
+    with caplog.at_level("WARNING", logger="resources.lemlist.base_client"):
         walked = list(mock_client(ignores_offset).iter_unsubscribes())
     assert len(walked) == 100 and len(requests) == 2
     assert any("repeats" in r.getMessage() for r in caplog.records)

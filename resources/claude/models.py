@@ -1,7 +1,7 @@
 """Pydantic models of what `ClaudeClient` returns: message results, usage, batches and batch results.
 
 What belongs here: the typed shapes our code reads. Vendor payloads keep unknown fields
-(`extra="allow"`), so a new API field never breaks a run. The SDK's own types stay inside `client.py`.
+(`extra="allow"`), so a new API field never breaks a run. The SDK's own types stay inside the client modules.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Explorium AgentSource v1: the client, its payload models and the Dagster resource.
 
-`ExploriumResource` (resource.py) builds an `ExploriumClient` (client.py) against the real API or the
-sandbox; `models.py` holds the filters and the records it returns.
+`ExploriumResource` (resource.py) builds an `ExploriumClient` (client.py, one module per API area) against
+the real API or the sandbox; `filters.py` holds the filters and `models.py` the records it returns.
 """
 
 from resources.explorium.client import DEFAULT_BASE_URL, DEFAULT_LIMIT, ExploriumClient

@@ -1,7 +1,7 @@
 """`ExploriumResource`: the Dagster resource that hands assets an `ExploriumClient`.
 
 What belongs here: Explorium's configuration (its rate limit on top of the shared `VendorResource` fields)
-and how the client is built. Endpoints belong in `client.py`.
+and how the client is built. Endpoints belong in the area modules that `client.py` composes.
 """
 
 from __future__ import annotations

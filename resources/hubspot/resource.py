@@ -1,7 +1,8 @@
 """`HubSpotResource`: the Dagster resource that hands assets a `HubSpotClient`.
 
 What belongs here: HubSpot's configuration on top of the shared `VendorResource` fields (the API version, its
-rate-limit tier, the search limit, the portal) and how the client is built. Endpoints belong in `client.py`.
+rate-limit tier, the search limit, the portal) and how the client is built. Endpoints belong in the area
+modules that `client.py` composes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`LemlistResource`: the Dagster resource that builds the lemlist client.
 
 What belongs here: the lemlist-specific configuration (its rate limit) on top of `VendorResource`, and
-`create_client()`. Endpoints belong in `client.py`.
+`create_client()`. Endpoints belong in the area modules that `client.py` composes.
 """
 
 from __future__ import annotations
