@@ -5,7 +5,7 @@ ordinary text (false positives) and how often it catches an attack (true positiv
     .venv/bin/python benchmarks/instruction_detector.py --replies 10000 --show 20
 
 Ordinary text: the hand-written reply corpus (`tests/reply_corpus.py`), every reply template of the sandbox
-(`resources/sandbox/engagement.py`, plain and ambiguous, greetings and sign-offs filled in), replies the
+(`resources/sandbox/engagement/`, plain and ambiguous, greetings and sign-offs filled in), replies the
 sandbox writes for the people of its default world (plain and ambiguous wordings), the near misses of
 `tests/injection_corpus.py` (business text with the same words), and the visitor-typed fields (name, title,
 company, message) of the sandbox's form submissions over 60 days. Attacks: `tests/injection_corpus.py` and

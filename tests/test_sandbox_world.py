@@ -1,4 +1,4 @@
-"""The sandbox's synthetic world (`resources/sandbox/world.py`) and lead engagement (`engagement.py`)."""
+"""The sandbox's synthetic world (`resources/sandbox/world/`) and lead engagement (`engagement/`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The offline sandbox: faithful simulators of the Explorium, HubSpot, lemlist and Anthropic HTTP APIs.
 
 The real clients in `resources/` talk to it unchanged, either in process (`transport.py`) or over a socket
-(`python -m resources.sandbox serve --port PORT`). See `sandbox.py` for the wiring, `world.py` for the
+(`python -m resources.sandbox serve --port PORT`). See `sandbox.py` for the wiring, `world/` for the
 synthetic world, `store.py` for the durable state, and one module per vendor.
 """
 
