@@ -44,6 +44,7 @@ from resources.sandbox.lemlist.common import (
     WINDOW_SECONDS,
     js_date,
 )
+from resources.sandbox.lemlist.engine import Event, LemlistEngine
 from resources.sandbox.lemlist.inbox import InboxRoutes
 from resources.sandbox.lemlist.leads import LeadRoutes
 from resources.sandbox.lemlist.stats import StatsRoutes
@@ -66,6 +67,8 @@ __all__ = [
     "UNSUBSCRIBES",
     "UNSUB_BULK_MAX",
     "WINDOW_SECONDS",
+    "Event",
+    "LemlistEngine",
     "LemlistSimulator",
     "js_date",
 ]

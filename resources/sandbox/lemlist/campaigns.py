@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from resources.sandbox.app import SimRequest, SimResponse, json_response, route
-from resources.sandbox.lemlist.common import CAMPAIGNS, LEADS, NEXT_DUE, PAGE_MAX, text_error
+from resources.sandbox.lemlist.common import CAMPAIGNS, PAGE_MAX, text_error
 from resources.sandbox.lemlist.engine import LemlistEngine
 
 _BAD_NAME = "Bad params: name is required"
@@ -16,7 +16,7 @@ _REVIEW_CONDITIONS = {"deliverable", "risky", "undeliverable", "unverified"}
 
 
 class CampaignRoutes(LemlistEngine):
-    """Campaign routes; starting or pausing one re-plans its leads."""
+    """Campaign routes."""
 
     @route("GET", "/api/campaigns")
     def list_campaigns(self, req: SimRequest) -> SimResponse:
@@ -128,32 +128,3 @@ class CampaignRoutes(LemlistEngine):
             "status": campaign["status"],
             "hasError": False,
         }
-
-    def _set_running(self, campaign_id: str, *, running: bool) -> SimResponse:
-        self._sync()
-        now = self.store.timestamp()
-        with self.store.transaction():
-            campaign = self._campaign(campaign_id)
-            if campaign is None:
-                return text_error("Campaign not found", 404)
-            if campaign["status"] in ("ended", "archived"):
-                return text_error(f"Bad params: campaign is {campaign['status']}", 400)
-            runs = campaign["runs"]
-            is_open = bool(runs) and runs[-1][1] is None
-            if running and not is_open:
-                runs.append([now, None])
-            elif not running and is_open:
-                runs[-1][1] = now
-            campaign["status"] = "running" if running else "paused"
-            self.store.put(CAMPAIGNS, campaign_id, campaign)
-            self._touch(campaign_id)
-        return json_response({"_id": campaign_id, "state": campaign["status"]})
-
-    def _touch(self, campaign_id: str | None) -> None:
-        """Mark leads (of one campaign, or all) for re-planning at the next sync."""
-        for lead in self.store.all(LEADS):
-            mine = campaign_id is None or lead["campaignId"] == campaign_id
-            if mine and lead.get("nextDue") != 0:
-                lead["nextDue"] = 0
-                self.store.put(LEADS, lead["_id"], lead, key=lead["email"])
-        self.store.set_meta(NEXT_DUE, "0")

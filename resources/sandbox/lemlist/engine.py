@@ -4,7 +4,8 @@ world's engagement model (`resources.sandbox.engagement`), and the email bodies 
 
 Nothing is "sent" when a lead is added. Each lead has a plan computed from the campaign's running
 intervals, the lead's pauses and the engagement outcome of its email; events of the plan become
-activities once the sandbox clock passes them (`_sync`, run before every read).
+activities once the sandbox clock passes them (`_sync`, run before every read). Starting or pausing a
+campaign (`_set_running`) opens or closes one of those running intervals and re-plans its leads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+from resources.sandbox.app import SimResponse, json_response
 from resources.sandbox.engagement import engagement_for
 from resources.sandbox.lemlist.common import (
     ACTIVITIES,
@@ -24,6 +26,7 @@ from resources.sandbox.lemlist.common import (
     fraction,
     iso,
     short_id,
+    text_error,
 )
 from resources.sandbox.lemlist.records import LemlistRecords
 from resources.sandbox.lemlist.schedule import complement, next_start, sending_window, zone_of
@@ -42,7 +45,36 @@ Event = tuple[float, str, str, dict[str, Any]]
 
 
 class LemlistEngine(LemlistRecords):
-    """Plans each lead's sequence and emits its due events as activities."""
+    """Starts and pauses campaigns, plans each lead's sequence and emits its due events as activities."""
+
+    def _set_running(self, campaign_id: str, *, running: bool) -> SimResponse:
+        self._sync()
+        now = self.store.timestamp()
+        with self.store.transaction():
+            campaign = self._campaign(campaign_id)
+            if campaign is None:
+                return text_error("Campaign not found", 404)
+            if campaign["status"] in ("ended", "archived"):
+                return text_error(f"Bad params: campaign is {campaign['status']}", 400)
+            runs = campaign["runs"]
+            is_open = bool(runs) and runs[-1][1] is None
+            if running and not is_open:
+                runs.append([now, None])
+            elif not running and is_open:
+                runs[-1][1] = now
+            campaign["status"] = "running" if running else "paused"
+            self.store.put(CAMPAIGNS, campaign_id, campaign)
+            self._touch(campaign_id)
+        return json_response({"_id": campaign_id, "state": campaign["status"]})
+
+    def _touch(self, campaign_id: str | None) -> None:
+        """Mark leads (of one campaign, or all) for re-planning at the next sync."""
+        for lead in self.store.all(LEADS):
+            mine = campaign_id is None or lead["campaignId"] == campaign_id
+            if mine and lead.get("nextDue") != 0:
+                lead["nextDue"] = 0
+                self.store.put(LEADS, lead["_id"], lead, key=lead["email"])
+        self.store.set_meta(NEXT_DUE, "0")
 
     def _sync(self) -> None:
         """Turn every planned event whose time has come into an activity (idempotent, any process)."""
