@@ -49,7 +49,7 @@ class Sample:
 
 
 def lemlist_html(text: str) -> str:
-    """The reply body as lemlist serves it (see `resources/sandbox/lemlist.py`)."""
+    """The reply body as lemlist serves it (see `resources/sandbox/lemlist/engine.py`)."""
     return '<div dir="ltr">' + html.escape(text, quote=False).replace("\n", "<br>") + "</div>"
 
 

@@ -1,5 +1,5 @@
 """lemlist: the client (`client.py`), its payload models (`models.py`) and the Dagster resource
-(`resource.py`). The sandbox simulator of lemlist's API lives in `resources/sandbox/lemlist.py`."""
+(`resource.py`). The sandbox simulator of lemlist's API lives in `resources/sandbox/lemlist/`."""
 
 from resources.lemlist.client import LemlistClient
 from resources.lemlist.models import (

@@ -24,5 +24,5 @@ VALUE_PROPOSITION = (
 
 def sender_email(seed: int = DEFAULT_SEED) -> str:
     """The address the fictional seller sends from: lemlist's sending user in the sandbox is the world's
-    first HubSpot owner (`resources/sandbox/lemlist.py`)."""
+    first HubSpot owner (`resources/sandbox/lemlist/base.py`)."""
     return _owners(seed)[0].email
