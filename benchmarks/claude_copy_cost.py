@@ -31,14 +31,11 @@ from resources.sandbox.claude import AnthropicSimulator
 from resources.sandbox.store import Usage
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import sandbox_seller
-from sales_assets.outbound.copywriting import (
-    BATCH_ENDPOINT,
-    MESSAGES_ENDPOINT,
-    CopySettings,
-    EmailCopy,
-    build_prompt,
-    outreach_copy,
-)
+from sales_assets.outbound.copy_models import EmailCopy
+from sales_assets.outbound.copy_prompt import build_prompt
+from sales_assets.outbound.copy_settings import CopySettings
+from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT
+from sales_assets.outbound.copywriting import outreach_copy
 
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|revops_saas"

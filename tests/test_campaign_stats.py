@@ -19,19 +19,15 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
 from resources.sandbox.world import Person
 from sales_assets.common.campaigns import EnrollmentSettings
-from sales_assets.engagement.stats import (
-    RATES,
+from sales_assets.engagement.product_campaigns import complaints_by_campaign
+from sales_assets.engagement.recommendations import (
     RULES,
     CampaignRecommendationsFrame,
-    CampaignStatsFrame,
     RecommendationSettings,
-    add_rates,
     campaign_recommendations,
-    campaign_stats,
-    complaints_by_campaign,
     recommend,
-    stats_checks,
 )
+from sales_assets.engagement.stats import RATES, CampaignStatsFrame, add_rates, campaign_stats, stats_checks
 from tests.sandbox_people import spam_bounce_plain
 
 ICP = "revops_saas"

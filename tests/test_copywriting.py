@@ -25,25 +25,19 @@ from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import INVALID_JSON_MARKER, AnthropicSimulator
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import SellerSettings, sandbox_seller
-from sales_assets.outbound.copywriting import (
-    BATCH_ENDPOINT,
-    MESSAGES_ENDPOINT,
-    CopySettings,
-    CopyWriter,
-    EmailCopy,
-    OutreachCopy,
-    build_prompt,
+from sales_assets.outbound.copy_checks import outreach_copy_checks
+from sales_assets.outbound.copy_lint import (
     capitalised_runs,
-    lead_facts,
     lint_copy,
-    outreach_copy,
-    outreach_copy_checks,
     placeholders,
-    retry_message,
     spam_phrases,
     unsupported_claims,
-    user_message,
 )
+from sales_assets.outbound.copy_models import EmailCopy, OutreachCopy
+from sales_assets.outbound.copy_prompt import build_prompt, lead_facts, retry_message, user_message
+from sales_assets.outbound.copy_settings import CopySettings
+from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT, CopyWriter
+from sales_assets.outbound.copywriting import outreach_copy
 
 ICP = "revops_saas"
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]

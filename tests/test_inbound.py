@@ -25,17 +25,12 @@ from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import AnthropicSimulator
 from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.seller import SellerSettings, sandbox_seller
-from sales_assets.inbound.assets import (
-    INBOUND_ASSETS,
-    TASK_KIND,
-    FormSubmissions,
-    InboundLeads,
-    InboundRouting,
-    inbound_checks,
-)
-from sales_assets.inbound.defs import form_leads_sensor, inbound_job
+from sales_assets.inbound.checks import inbound_checks
+from sales_assets.inbound.defs import INBOUND_ASSETS, form_leads_sensor, inbound_job
+from sales_assets.inbound.inbound_routing import TASK_KIND
 from sales_assets.inbound.replies import ReplyDraft, refusal, repeated_fields, reply_prompt, system_prompt
 from sales_assets.inbound.routing import assign_owners, round_robin
+from sales_assets.inbound.schemas import FormSubmissions, InboundLeads, InboundRouting
 from sales_assets.inbound.sensors import LeadsCursor, run_key
 from sales_assets.inbound.settings import (
     DEFAULT_FORMS,

@@ -26,18 +26,16 @@ from resources.hubspot.signature import sign_v3
 from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from sales_assets.inbound.assets import form_submissions
+from sales_assets.inbound.form_submissions import form_submissions
 from sales_assets.inbound.settings import InboundSettings
-from sales_assets.inbound.webhook import (
+from sales_assets.inbound.webhook import PATH, WebhookApp, main
+from sales_assets.inbound.webhook_events import (
     MAX_JSON_DEPTH,
-    PATH,
     REJECTED_KIND,
     WEBHOOK_KIND,
-    WebhookApp,
-    build_server,
     json_depth_exceeds,
-    main,
 )
+from sales_assets.inbound.webhook_server import build_server
 
 SECRET = "test-client-secret"
 HOST = "intake.example.com"

@@ -12,14 +12,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sales_assets.outbound.intelligence import (
+from sales_assets.outbound.intelligence import derive_intelligence, intelligence_summary
+from sales_assets.outbound.intelligence_rules import (
     HOOKS,
     OTHER_WHY_NOW,
     PAIN_RULES,
     TECH_CONFIDENCE,
     WHY_NOW,
-    derive_intelligence,
-    intelligence_summary,
 )
 
 AS_OF = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)

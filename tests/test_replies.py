@@ -30,7 +30,8 @@ from sales_assets.engagement.replies import (
     ClaudeReplyLabel,
     label_key,
 )
-from sales_assets.engagement.reply_actions import ReplyActionRun, next_lead_status, pick_owner, plan_action
+from sales_assets.engagement.reply_action_run import ReplyActionRun
+from sales_assets.engagement.reply_plans import next_lead_status, pick_owner, plan_action
 from sales_assets.engagement.sensors import RepliesCursor, new_activities, requests_for, run_key
 from sales_assets.engagement.settings import ReplySettings
 from tests.sandbox_people import replayed

@@ -46,7 +46,7 @@ def test_the_triggers_are_owasps() -> None:
 
 
 def test_task_bodies_neutralise_formulas_of_third_party_text() -> None:
-    from sales_assets.engagement.reply_actions import plan_action, task_input
+    from sales_assets.engagement.reply_plans import plan_action, task_input
     from sales_assets.engagement.settings import ReplySettings
     from sales_assets.inbound.routing import task_body, task_subject
 

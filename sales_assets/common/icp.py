@@ -11,13 +11,14 @@ The file is read strictly, because a silently ignored line is a budget or a prof
 force: a key given twice in one mapping (plain YAML keeps the last one without a word), a non-finite number
 (`.inf`, `.nan`, or a float too large to represent) and a key the models do not know (at the top level or at
 any depth of a profile) are each an error naming the file, the line and, for unknown keys, the allowed ones.
+The strict YAML loader and the walks from a place in the document to its line are `icp_yaml.py`'s.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,8 @@ import dagster as dg
 import yaml
 from dagster._utils.schedules import is_valid_cron_schedule
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sales_assets.common.icp_yaml import Refused, StrictLoader, key_line, node_at, path_of, where_in_file
 
 # The file stays with the outbound stage, whose targeting it mostly holds (and where the README sends people).
 DEFAULT_ICP_FILE = Path(__file__).parents[1] / "outbound" / "icp_profiles.yaml"
@@ -280,139 +283,22 @@ class IcpConfigError(ValueError):
 TOP_LEVEL_KEYS = ("profiles",)
 
 
-def _node_at(root: yaml.Node | None, path: tuple[Any, ...]) -> yaml.Node | None:
-    """The deepest YAML node along `path` (mapping keys and sequence indexes)."""
-    node = root
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            # The last match: after a `<<` merge, the explicit key follows the merged one and is in force.
-            matches = [v for k, v in node.value if k.value == str(part)]
-            if not matches:
-                # The key itself is missing: point at the mapping that should hold it.
-                return node
-            node = matches[-1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            return node
-    return node
-
-
-def _key_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int:
-    """1-based line of the last key of `path` (for errors about a mapping key itself, like a profile name)."""
-    parent = _node_at(root, path[:-1])
-    if isinstance(parent, yaml.MappingNode):
-        for key, _ in reversed(parent.value):
-            if key.value == str(path[-1]):
-                return key.start_mark.line + 1
-    return parent.start_mark.line + 1 if parent is not None else 1
-
-
-def _path_of(root: yaml.Node | None, target: yaml.Node) -> tuple[Any, ...] | None:
-    """Keys and indexes from `root` down to `target` (compared by identity), or None if it is not there."""
-    if root is None:
-        return None
-    if root is target:
-        return ()
-    children: list[tuple[Any, yaml.Node]] = []
-    if isinstance(root, yaml.MappingNode):
-        children = [(k.value, v) for k, v in root.value]
-    elif isinstance(root, yaml.SequenceNode):
-        children = list(enumerate(root.value))
-    for part, child in children:
-        below = _path_of(child, target)
-        if below is not None:
-            return (part, *below)
-    return None
-
-
-def _where(path: tuple[Any, ...] | None) -> str:
-    """`profile 'x', field 'a.b': ` for a place in the file, in the style of the validation errors."""
-    if not path:
-        return ""
-    parts = [str(p) for p in path]
-    if parts[0] == "profiles" and len(parts) >= 2:
-        field = f", field '{'.'.join(parts[2:])}'" if len(parts) > 2 else ""
-        return f"profile '{parts[1]}'{field}: "
-    return f"key '{'.'.join(parts)}': "
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """Valid YAML that the ICP file still refuses (a duplicate key, a non-finite number), marked at `node`."""
-
-    def __init__(
-        self, node: yaml.Node, problem: str, *, mapping: yaml.MappingNode | None = None, key: Any = None
-    ) -> None:
-        super().__init__(problem=problem, problem_mark=node.start_mark)
-        self.node = node
-        # For a duplicate key, `node` is the repeated key, `mapping` the mapping that holds it twice.
-        self.mapping = mapping
-        self.key = key
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing what it would otherwise take silently: a key given twice in one mapping
-    (at any depth) and a float that is not finite. Line marks are kept: errors point at the offending key or
-    value, and the composed node tree still maps validation errors back to lines."""
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            first_seen: dict[Any, yaml.Node] = {}
-            for key_node, _ in node.value:
-                # A `<<: *defaults` merge is no duplicate: keys written beside it override it on purpose.
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, Hashable):
-                    continue  # the base constructor reports an unhashable key with its own mark
-                if key in first_seen:
-                    first = first_seen[key].start_mark.line
-                    earlier = (
-                        "earlier on the same line"
-                        if first == key_node.start_mark.line
-                        else f"on line {first + 1}"
-                    )
-                    raise _Refused(
-                        key_node,
-                        f"duplicate key, first given {earlier}; YAML would silently keep only the last one, "
-                        "so remove or merge one of them",
-                        mapping=node,
-                        key=key,
-                    )
-                first_seen[key] = key_node
-        # PyYAML refuses a node that is no mapping itself.
-        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
-
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
-        value = super().construct_yaml_float(node)
-        if not math.isfinite(value):
-            raise _Refused(
-                node,
-                f"{node.value!r} is not a finite number (infinity and NaN are not allowed; "
-                "write the number itself, e.g. 2500)",
-            )
-        return value
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
-
-
 def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     """The document and its node tree, in one pass of the strict loader."""
-    loader = _StrictLoader(text)
+    loader = StrictLoader(text)
     root: yaml.Node | None = None
     try:
         root = loader.get_single_node()
         return (loader.construct_document(root) if root is not None else None), root
-    except _Refused as exc:
-        path = _path_of(root, exc.mapping if exc.mapping is not None else exc.node)
+    except Refused as exc:
+        path = path_of(root, exc.mapping if exc.mapping is not None else exc.node)
         problem = exc.problem or ""
         if exc.mapping is not None and path is not None:
             path = (*path, exc.key)
             if len(path) == 2 and path[0] == "profiles":
                 problem = problem.replace("duplicate key", "duplicate profile name", 1)
         line = exc.node.start_mark.line + 1
-        raise IcpConfigError(f"{source}, line {line}: {_where(path)}{problem}") from exc
+        raise IcpConfigError(f"{source}, line {line}: {where_in_file(path)}{problem}") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark else ""
@@ -446,7 +332,7 @@ def parse_icp_profiles(text: str, source: str = "<icp profiles>") -> dict[str, I
     """Profiles from YAML text: a top-level `profiles:` mapping of name -> profile."""
     data, root = _parse(text, source)
     problems: list[str] = [
-        f"{source}, line {_key_line(root, (key,))}: unknown top-level key '{key}'; the allowed keys are: "
+        f"{source}, line {key_line(root, (key,))}: unknown top-level key '{key}'; the allowed keys are: "
         f"{', '.join(TOP_LEVEL_KEYS)}"
         for key in (data if isinstance(data, Mapping) else ())
         if key not in TOP_LEVEL_KEYS
@@ -460,13 +346,13 @@ def parse_icp_profiles(text: str, source: str = "<icp profiles>") -> dict[str, I
     for name, body in data["profiles"].items():
         where = ("profiles", name)
         if not isinstance(body, Mapping):
-            node = _node_at(root, where)
+            node = node_at(root, where)
             line = node.start_mark.line + 1 if node else 1
             problems.append(f"{source}, line {line}: profile '{name}': expected a mapping of fields")
             continue
         if "name" in body:
             # Taken from the body, it would silently rename the profile its key under `profiles:` names.
-            line = _key_line(root, (*where, "name"))
+            line = key_line(root, (*where, "name"))
             problems.append(
                 f"{source}, line {line}: profile '{name}', field 'name': {_unknown_key(IcpProfile)} "
                 "(a profile's name is its key under 'profiles:')"
@@ -478,11 +364,11 @@ def parse_icp_profiles(text: str, source: str = "<icp profiles>") -> dict[str, I
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 if loc[:1] == ("name",):
-                    line = _key_line(root, where)
+                    line = key_line(root, where)
                 elif error["type"] == "extra_forbidden":
-                    line = _key_line(root, where + loc)
+                    line = key_line(root, where + loc)
                 else:
-                    node = _node_at(root, where + loc)
+                    node = node_at(root, where + loc)
                     line = node.start_mark.line + 1 if node else 1
                 message = error["msg"]
                 if error["type"] == "extra_forbidden":

@@ -4,7 +4,7 @@
 What belongs here: `BounceDecision` and `decide_bounce`, which reads a `DeliveryStatus` (`dsn.py`) in this
 order: the DSN `Action` (a delay is never a failure), the enhanced `Status` by RFC 3463, then the provider
 wordings of `bounce_texts.py`, diagnostic line first. `classify.classify_bounce` wraps it for the reply
-pipeline. What a decision does (suppress, count, alert) is `reply_actions.py`'s.
+pipeline. What a decision does (suppress, count, alert) is `reply_plans.py`'s.
 
 Only a decision that would suppress an address needs to be sure, so doubt always leans away from hard: a
 hard code next to sure policy or temporary wording, an ambiguous code (X.0.0, 5.2.1, 5.4.4, 5.5.0, a bare

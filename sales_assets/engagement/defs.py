@@ -21,8 +21,10 @@ from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.common.schedules import JobLike, tick_time
 from sales_assets.engagement.activities import lemlist_activities
+from sales_assets.engagement.checks import engagement_checks
+from sales_assets.engagement.recommendations import RecommendationSettings, campaign_recommendations
 from sales_assets.engagement.replies import reply_classifications
-from sales_assets.engagement.reply_actions import engagement_checks, reply_actions
+from sales_assets.engagement.reply_actions import reply_actions
 from sales_assets.engagement.safety import (
     SafetySettings,
     judge_running_campaigns,
@@ -31,12 +33,7 @@ from sales_assets.engagement.safety import (
 )
 from sales_assets.engagement.sensors import poll_replies
 from sales_assets.engagement.settings import ReplySettings
-from sales_assets.engagement.stats import (
-    RecommendationSettings,
-    campaign_recommendations,
-    campaign_stats,
-    stats_checks,
-)
+from sales_assets.engagement.stats import campaign_stats, stats_checks
 from sales_assets.engagement.suppression import suppression_list
 
 #: Campaign statistics of the day that just ended, once it is over (UTC).

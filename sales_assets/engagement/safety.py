@@ -4,7 +4,8 @@ the `campaign_safety_job` it requests to pause a campaign through the lemlist AP
 What belongs here: `SafetySettings` (thresholds, bound from the environment by `safety_settings_from_env`),
 the pure judgement (`CampaignFigures`, `judge`), the sensor's evaluation (`judge_running_campaigns`) and the
 pause op. The sensor (`campaign_safety_sensor`) and the job of the op (`campaign_safety_job`) are declared
-in `defs.py`. Campaign discovery and complaint attribution are shared with the daily stats (`stats.py`).
+in `defs.py`. Campaign discovery and complaint attribution are shared with the daily stats
+(`product_campaigns.py`).
 
 The rules (defaults of DESIGN section 7): over a rolling window of `window_days`, a bounce rate at or above
 2 % warns and at or above 3 % pauses, once the campaign has sent `min_sent` emails in the window; any spam
@@ -42,13 +43,13 @@ from resources.lemlist.models import CampaignStats
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.campaigns import EnrollmentSettings
-from sales_assets.engagement.stats import (
+from sales_assets.engagement.product_campaigns import (
     ProductCampaign,
     complaints_by_campaign,
     ledger_emails,
     product_campaigns,
-    rate,
 )
+from sales_assets.engagement.stats import rate
 
 PAUSE_KIND = "campaign_pause"
 WARNING_KIND = "campaign_warning"

@@ -1,11 +1,12 @@
 """`campaign_stats` and `campaign_recommendations`: the daily figures of the product's lemlist campaigns, and
 plain suggestions drawn from them.
 
-What belongs here: the two daily assets, their pandera models and blocking schema checks, the settings of
-the recommendation rules (`RecommendationSettings`), and the pure helpers they are made of: which lemlist
-campaigns are the product's (`product_campaigns`, shared with the safety sensor), how spam complaints are
-attributed to a campaign, how counters become rates, and the rules. The lemlist calls are
-`resources.lemlist`'s; the pause decisions are `safety.py`'s.
+What belongs here: `campaign_stats`, its pandera model, the blocking schema checks of both assets, and the
+pure helpers the figures are made of: how lemlist's counters become the frame's columns and rates. Which
+lemlist campaigns are the product's and how spam complaints are attributed to a campaign are
+`product_campaigns.py`'s (shared with the safety sensor); the suggestions, their settings and
+`campaign_recommendations` are `recommendations.py`'s. The lemlist calls are `resources.lemlist`'s; the
+pause decisions are `safety.py`'s.
 
 Where the figures come from:
 - Counters: lemlist's batch stats (`POST /v2/campaigns/stats/batch`, 100 campaigns per call), twice per run:
@@ -23,10 +24,8 @@ figure mailbox providers judge a sender by. A rate with a zero denominator is 0.
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
 # definition time to find the context and the resources.
 import logging
-import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -34,17 +33,23 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-from pydantic import Field
 
 from resources.errors import AuthenticationError
 from resources.lemlist.client import LemlistClient
-from resources.lemlist.models import Campaign, CampaignStats, Unsubscribe
+from resources.lemlist.models import CampaignStats
 from resources.lemlist.resource import LemlistResource
-from resources.pipeline_store import PipelineStoreResource, normalise_email
-from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, EnrollmentSettings
+from resources.pipeline_store import PipelineStoreResource
+from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.common.metadata import markdown_table
-from sales_assets.common.partitions import ENROLLMENTS_OF_THE_DAY, ICP_PROFILES, daily_partitions
+from sales_assets.common.partitions import ENROLLMENTS_OF_THE_DAY, daily_partitions
 from sales_assets.common.schemas import UtcTimestamp, schema_check, table_schema
+from sales_assets.engagement.product_campaigns import (
+    ProductCampaign,
+    complaints_by_campaign,
+    ledger_emails,
+    product_campaigns,
+)
+from sales_assets.engagement.recommendations import CampaignRecommendationsFrame
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +58,7 @@ warnings.filterwarnings(
     "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
 )
 
-#: The unsubscribe-list source lemlist documents for abuse (spam) reports.
-ABUSE_SOURCE = "abuse"
+
 #: The counters of a campaign, in the order the frame shows them.
 COUNTS = ("sent", "delivered", "opened", "clicked", "replied", "interested", "bounced", "unsubscribed")
 #: rate column -> (numerator column, denominator column).
@@ -69,8 +73,6 @@ RATES: dict[str, tuple[str, str]] = {
 }
 #: Every counter column to date (the `*_day` ones mirror them).
 COUNTER_COLUMNS = ("leads", "leads_launched", "leads_reached", *COUNTS, "spam_complaints")
-RULES = ("low_open_rate", "low_reply_rate", "high_bounce_rate", "spam_complaints", "raise_daily_cap")
-SEVERITIES = ("info", "warning", "critical")
 
 
 # --- models -----------------------------------------------------------------------------------------------
@@ -131,136 +133,7 @@ class CampaignStatsFrame(pa.DataFrameModel):
         return frame["sent_day"] <= frame["sent"]
 
 
-class CampaignRecommendationsFrame(pa.DataFrameModel):
-    """One row per suggestion, with the figure that triggered it and the threshold it crossed."""
-
-    day: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$")
-    campaign_id: Series[str]
-    campaign_name: Series[str]
-    icp: Series[str] = pa.Field(nullable=True)
-    rule: Series[str] = pa.Field(isin=RULES)
-    severity: Series[str] = pa.Field(isin=SEVERITIES)
-    metric: Series[str]
-    value: Series[float]
-    threshold: Series[float]
-    sent: Series[int] = _count()
-    suggestion: Series[str] = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = True
-        coerce = False
-
-    @pa.dataframe_check
-    @classmethod
-    def one_row_per_rule(cls, frame: pd.DataFrame) -> bool:
-        return not frame.duplicated(["campaign_id", "rule"]).any()
-
-
 STATS_COLUMNS = list(CampaignStatsFrame.to_schema().columns)
-RECOMMENDATION_COLUMNS = list(CampaignRecommendationsFrame.to_schema().columns)
-
-
-class RecommendationSettings(dg.ConfigurableResource):
-    """Thresholds of the campaign suggestions; each rule waits for a minimum of sends before it judges."""
-
-    low_open_rate: float = Field(
-        default=0.20, ge=0, le=1, description="Below this open rate: rework subjects."
-    )
-    low_open_min_sent: int = Field(default=50, ge=1, description="Sends before the open rate is judged.")
-    low_reply_rate: float = Field(default=0.02, ge=0, le=1, description="Below this reply rate: rework copy.")
-    low_reply_min_sent: int = Field(default=100, ge=1, description="Sends before the reply rate is judged.")
-    high_bounce_rate: float = Field(
-        default=0.02,
-        ge=0,
-        le=1,
-        description="At or above this bounce rate: clean the list (safety warns too).",
-    )
-    high_bounce_min_sent: int = Field(default=50, ge=1, description="Sends before the bounce rate is judged.")
-    strong_reply_rate: float = Field(
-        default=0.05,
-        ge=0,
-        le=1,
-        description="At or above this reply rate (and a low bounce rate): raise the cap.",
-    )
-    strong_min_sent: int = Field(default=100, ge=1, description="Sends before performance counts as strong.")
-    cap_raise: float = Field(
-        default=0.25, gt=0, le=1, description="Suggested raise of the daily cap (share)."
-    )
-
-
-# --- which campaigns are the product's --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProductCampaign:
-    """A lemlist campaign the product enrolls into, and the ICP it serves (None: only the ledger knows it)."""
-
-    campaign: Campaign
-    icp: str | None
-
-    @property
-    def id(self) -> str:
-        return self.campaign.id
-
-
-def product_campaigns(
-    client: LemlistClient,
-    settings: EnrollmentSettings,
-    ledger_campaign_ids: Iterable[str],
-    icps: Iterable[str] = tuple(ICP_PROFILES),
-) -> list[ProductCampaign]:
-    """The product's campaigns: the ids configured per ICP, the open campaigns named `<prefix> <icp>` (as
-    enrollment finds or creates them) and every campaign the enrollment ledger has leads in. One
-    `GET /campaigns` walk; campaigns lemlist no longer knows are left out."""
-    by_id = {c.id: c for c in client.list_campaigns()}
-    icp_of: dict[str, str | None] = {}
-    for icp in sorted(icps):
-        configured = settings.campaigns.get(icp)
-        if configured:
-            icp_of[configured] = icp
-            continue
-        name = settings.campaign_name(icp)
-        for campaign in by_id.values():
-            if campaign.name == name and campaign.status not in CLOSED_CAMPAIGN_STATES:
-                icp_of.setdefault(campaign.id, icp)
-    for campaign_id in ledger_campaign_ids:
-        icp_of.setdefault(campaign_id, None)
-    missing = sorted(cid for cid in icp_of if cid not in by_id)
-    if missing:
-        logger.warning("lemlist does not list these product campaigns (deleted?): %s", ", ".join(missing))
-    return [ProductCampaign(by_id[cid], icp) for cid, icp in sorted(icp_of.items()) if cid in by_id]
-
-
-def ledger_emails(store: PipelineStoreResource) -> dict[str, frozenset[str]]:
-    """Campaign id -> the addresses the product added to it (enrollment ledger, status `added`)."""
-    entries = store.enrollments.entries()
-    added = entries[entries["status"] == "added"]
-    return {
-        str(cid): frozenset(group["email"].map(normalise_email))
-        for cid, group in added.groupby("campaign_id", sort=True)
-    }
-
-
-def complaints_by_campaign(
-    unsubscribes: Iterable[Unsubscribe],
-    emails_by_campaign: Mapping[str, frozenset[str]],
-    *,
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> dict[str, int]:
-    """Spam complaints per campaign: `abuse` entries of lemlist's unsubscribe list (created in
-    [start, end] when given) whose address the campaign holds."""
-    abused: set[str] = set()
-    for entry in unsubscribes:
-        if (entry.source or "").lower() != ABUSE_SOURCE or not entry.value:
-            continue
-        created = entry.created_at
-        if created is not None and created.tzinfo is None:
-            created = created.replace(tzinfo=UTC)
-        if created is not None and ((start and created < start) or (end and created > end)):
-            continue
-        abused.add(normalise_email(entry.value))
-    return {cid: len(abused & emails) for cid, emails in emails_by_campaign.items()}
 
 
 # --- counters and rates -----------------------------------------------------------------------------------
@@ -363,101 +236,6 @@ def totals(frame: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-# --- recommendations --------------------------------------------------------------------------------------
-
-
-def recommend(stats: pd.DataFrame, settings: RecommendationSettings, *, daily_cap: int) -> pd.DataFrame:
-    """The suggestions for each campaign of `stats`, each with the figure and threshold behind it."""
-    s = settings
-    rows: list[dict[str, object]] = []
-    for row in stats.to_dict("records"):
-        sent = int(row["sent"])
-
-        def add(
-            rule: str, severity: str, metric: str, threshold: float, text: str, row=row, sent=sent
-        ) -> None:
-            rows.append(
-                {
-                    "day": row["day"],
-                    "campaign_id": row["campaign_id"],
-                    "campaign_name": row["campaign_name"],
-                    "icp": row["icp"],
-                    "rule": rule,
-                    "severity": severity,
-                    "metric": metric,
-                    "value": float(row[metric]),
-                    "threshold": float(threshold),
-                    "sent": sent,
-                    "suggestion": text,
-                }
-            )
-
-        pct = _pct
-        if sent >= s.low_open_min_sent and row["open_rate"] < s.low_open_rate:
-            add(
-                "low_open_rate",
-                "warning",
-                "open_rate",
-                s.low_open_rate,
-                f"Open rate is {pct(row['open_rate'])} after {sent} sends (below {pct(s.low_open_rate)}): "
-                "test new subject lines, and check the sending domain's reputation and warm-up.",
-            )
-        if sent >= s.low_reply_min_sent and row["reply_rate"] < s.low_reply_rate:
-            add(
-                "low_reply_rate",
-                "warning",
-                "reply_rate",
-                s.low_reply_rate,
-                f"Reply rate is {pct(row['reply_rate'])} after {sent} sends (below {pct(s.low_reply_rate)}): "
-                "rework the first email's offer and call to action, or tighten the ICP.",
-            )
-        if sent >= s.high_bounce_min_sent and row["bounce_rate"] >= s.high_bounce_rate:
-            add(
-                "high_bounce_rate",
-                "critical",
-                "bounce_rate",
-                s.high_bounce_rate,
-                f"Bounce rate is {pct(row['bounce_rate'])} ({row['bounced']} of {sent} sends, threshold "
-                f"{pct(s.high_bounce_rate)}): re-verify the list and hold catch-all addresses back.",
-            )
-        if row["spam_complaints"] > 0:
-            add(
-                "spam_complaints",
-                "critical",
-                "spam_complaints",
-                1,
-                f"{row['spam_complaints']} spam complaint(s): review targeting and copy before resuming; "
-                "the safety sensor stops the campaign.",
-            )
-        strong = (
-            sent >= s.strong_min_sent
-            and row["reply_rate"] >= s.strong_reply_rate
-            and row["bounce_rate"] < s.high_bounce_rate
-            and row["spam_complaints"] == 0
-        )
-        if strong:
-            new_cap = math.ceil(daily_cap * (1 + s.cap_raise)) if daily_cap else 0
-            add(
-                "raise_daily_cap",
-                "info",
-                "reply_rate",
-                s.strong_reply_rate,
-                f"Strong performance: reply rate {pct(row['reply_rate'])} after {sent} sends with bounce "
-                f"rate {pct(row['bounce_rate'])}: raise the daily cap from {daily_cap} to {new_cap} leads.",
-            )
-    frame = pd.DataFrame(rows, columns=RECOMMENDATION_COLUMNS)
-    frame["value"] = frame["value"].astype("float64")
-    frame["threshold"] = frame["threshold"].astype("float64")
-    frame["sent"] = frame["sent"].astype("int64")
-    for column in ("day", "campaign_id", "campaign_name", "icp", "rule", "severity", "metric", "suggestion"):
-        frame[column] = frame[column].astype(object)
-    return frame
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f} %"
-
-
 # --- assets -----------------------------------------------------------------------------------------------
 
 
@@ -552,41 +330,6 @@ def campaign_stats(
                         "sent_day",
                     ],
                 )
-            ),
-        },
-    )
-
-
-@dg.asset(
-    partitions_def=daily_partitions,
-    group_name="engagement",
-    kinds={"pandas"},
-    metadata={"dagster/column_schema": table_schema(CampaignRecommendationsFrame)},
-)
-def campaign_recommendations(
-    context: dg.AssetExecutionContext,
-    campaign_stats: pd.DataFrame,
-    recommendation_settings: RecommendationSettings,
-    enrollment_settings: EnrollmentSettings,
-) -> dg.MaterializeResult:
-    """Plain suggestions per campaign, each with the figure that triggered it: low open rate after 50
-    sends, low reply rate after 100, high bounce rate, spam complaints, and strong performance (raise the
-    daily cap)."""
-    frame = recommend(campaign_stats, recommendation_settings, daily_cap=enrollment_settings.daily_cap)
-    counts = frame["rule"].value_counts().to_dict()
-    lines = [
-        f"- **{r['campaign_name']}** ({r['rule']}, {r['severity']}): {r['suggestion']}"
-        for r in frame.to_dict("records")
-    ]
-    return dg.MaterializeResult(
-        value=frame,
-        metadata={
-            "dagster/row_count": len(frame),
-            "campaigns_judged": len(campaign_stats),
-            **{f"rule_{rule}": int(counts.get(rule, 0)) for rule in RULES},
-            "critical": int((frame["severity"] == "critical").sum()),
-            "suggestions": dg.MetadataValue.md(
-                "\n".join(lines) or "_no suggestion: nothing crossed a threshold_"
             ),
         },
     )

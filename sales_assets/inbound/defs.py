@@ -16,9 +16,14 @@ import dagster as dg
 
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
-from sales_assets.inbound.assets import INBOUND_ASSETS, inbound_checks
+from sales_assets.inbound.checks import inbound_checks
+from sales_assets.inbound.form_submissions import form_submissions
+from sales_assets.inbound.inbound_leads import inbound_leads
+from sales_assets.inbound.inbound_routing import inbound_routing
 from sales_assets.inbound.sensors import poll_form_leads
 from sales_assets.inbound.settings import InboundSettings, inbound_settings_from_env
+
+INBOUND_ASSETS = [form_submissions, inbound_leads, inbound_routing]
 
 #: Short enough for the speed-to-lead target (a task within 60 s of the submission at p95).
 MINIMUM_INTERVAL_SECONDS = 15

@@ -22,7 +22,7 @@ from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.inbound.settings import InboundSettings
-from sales_assets.inbound.webhook import WEBHOOK_KIND
+from sales_assets.inbound.webhook_events import WEBHOOK_KIND
 
 #: How far back the very first tick reads (later ticks read from the cursor).
 FIRST_TICK_LOOKBACK = timedelta(hours=24)

@@ -9,7 +9,8 @@ What belongs here: a small ASGI app (Starlette) served by uvicorn that verifies 
 within 5 minutes) with `resources.hubspot.signature`, answers 401 to forged or stale requests, and lands
 each valid event in the action ledger (kind `form_webhook`, keyed by conversion id, partition = the
 submission's UTC day). `form_submissions` reads them from there and `form_leads_sensor` requests the run,
-so a delivery is never processed here and never lost when a run fails.
+so a delivery is never processed here and never lost when a run fails. Reading a signed body into
+events is `webhook_events.py`'s; the uvicorn server and its connection limits are `webhook_server.py`'s.
 
 Nobody can stall it. Everything that can be checked without the body is checked before a body byte is
 read, in this order: route and method (404/405), `Content-Type` JSON (415), `Content-Length` present
@@ -38,18 +39,14 @@ import argparse
 import asyncio
 import base64
 import binascii
-import hashlib
 import json
 import logging
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -58,41 +55,28 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from resources.hubspot.models import FormSubmission
 from resources.hubspot.signature import MAX_AGE_MS, verify_signature_v3
 from resources.pipeline_store import PipelineStoreResource
-
-if TYPE_CHECKING:
-    import uvicorn
+from sales_assets.inbound.webhook_events import REJECTED_KIND, WEBHOOK_KIND, BadBody, parse_events, utc_day
+from sales_assets.inbound.webhook_server import (
+    HEADER_TIMEOUT_SECONDS,
+    KEEP_ALIVE_SECONDS,
+    LIMIT_CONCURRENCY,
+    MAX_HEADER_BYTES,
+    build_server,
+)
 
 logger = logging.getLogger(__name__)
 
 SECRET_VARIABLE = "HUBSPOT_CLIENT_SECRET"
-WEBHOOK_KIND = "form_webhook"
-REJECTED_KIND = "form_webhook_rejected"
 PATH = "/webhooks/hubspot/forms"
 #: Bodies larger than this are refused (413): a form event is a few kilobytes, a batch a few dozen.
 MAX_BODY_BYTES = 256 * 1024
 #: Seconds a client has to send the whole body once its headers passed; past that, 408.
 BODY_TIMEOUT_SECONDS = 10.0
-#: Seconds a connection has to send a complete request head (from connecting, or from the last answer).
-HEADER_TIMEOUT_SECONDS = 10.0
-#: Seconds an idle keep-alive connection stays open after an answer.
-KEEP_ALIVE_SECONDS = 5
-#: Open connections plus requests in progress before uvicorn answers 503 (HubSpot retries those).
-LIMIT_CONCURRENCY = 100
-#: Largest request head (request line plus headers) h11 buffers before refusing the request.
-MAX_HEADER_BYTES = 16 * 1024
-#: A form event nests four levels deep (array, event, values, value); anything past this is not one.
-MAX_JSON_DEPTH = 32
 
 _SIGNATURE_BYTES = 32  # HMAC-SHA256
 _UNAUTHORIZED = "invalid or expired signature"
-_JSON_TOKEN = re.compile(r'[\[\]{}"\\]')
-
-
-class BadBody(ValueError):
-    """A signed body none of whose events can be read (400)."""
 
 
 class _BodyTooLarge(Exception):
@@ -111,115 +95,6 @@ def _json(
     return Response(
         json.dumps(data).encode(), status_code=status, media_type="application/json", headers=extra
     )
-
-
-def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when the JSON `text` nests arrays and objects deeper than `limit`.
-
-    Checked before `json.loads`, whose recursion would otherwise decide how deep is too deep (a
-    RecursionError a few hundred levels down). Linear: the regex jumps to brackets, quotes and backslashes.
-    """
-    depth = 0
-    in_string = False
-    escaped_at = -1
-    for match in _JSON_TOKEN.finditer(text):
-        at = match.start()
-        if at == escaped_at:
-            continue
-        char = match.group()
-        if in_string:
-            if char == "\\":
-                escaped_at = at + 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
-def load_events(body: bytes) -> list[Any]:
-    """The events of a body (one object, or an array of anything); `BadBody` when none can be read."""
-    try:
-        # utf-8-sig: a byte-order mark was accepted before (json.loads on bytes skips it) and still is.
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadBody("body is not UTF-8") from exc
-    if json_depth_exceeds(text):
-        raise BadBody(f"body nests deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BadBody("body is not JSON") from exc
-    if isinstance(data, dict):
-        return [data]
-    if isinstance(data, list):
-        return data
-    raise BadBody("body is not an event or an array of events")
-
-
-def _utc_day(epoch_ms: int) -> str | None:
-    try:
-        return datetime.fromtimestamp(epoch_ms / 1000, UTC).date().isoformat()
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
-def _valid_text(item: Any) -> bool:
-    # JSON escapes can spell lone surrogates, which no UTF-8 store or log can hold.
-    try:
-        json.dumps(item, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def parse_events(body: bytes, now_ms: int) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """(accepted events by conversion id, rejected events by a key of their content) of one body.
-
-    Raises `BadBody` (a ValueError) when the body as a whole cannot be read.
-    """
-    accepted: dict[str, dict[str, Any]] = {}
-    rejected: dict[str, dict[str, Any]] = {}
-    for item in load_events(body):
-        digest = hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()[:32]
-        if not isinstance(item, dict):
-            rejected[digest] = {"reason": "event is not a JSON object", "event": item}
-            continue
-        if not _valid_text(item):
-            rejected[digest] = {"reason": "event holds text that is not valid Unicode", "event": item}
-            continue
-        form_id = str(item.get("formId") or item.get("formGuid") or "").strip()
-        if not form_id:
-            rejected[digest] = {"reason": "no formId", "event": item}
-            continue
-        try:
-            submission = FormSubmission.model_validate({"submittedAt": now_ms, **item})
-        except ValidationError as exc:
-            rejected[digest] = {
-                "reason": f"not a form submission: {exc.error_count()} error(s)",
-                "event": item,
-            }
-            continue
-        if _utc_day(submission.submitted_at) is None:
-            rejected[digest] = {"reason": "submittedAt is not a date", "event": item}
-            continue
-        conversion_id = submission.conversion_id or f"webhook-{digest}"
-        submission.conversion_id = conversion_id
-        accepted[conversion_id] = {
-            "form_id": form_id,
-            "submission": submission.model_dump(mode="json", by_alias=True),
-        }
-    return accepted, rejected
 
 
 def _is_json(content_type: str) -> bool:
@@ -393,97 +268,12 @@ class WebhookApp:
         """Record the events in the action ledger, accepted ones under their submission's UTC day."""
         by_day: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
         for key, event in accepted.items():
-            day = _utc_day(event["submission"]["submittedAt"])
+            day = utc_day(event["submission"]["submittedAt"])
             by_day.setdefault(day or "", {})[key] = ("received", event)
         for day, rows in by_day.items():
             self.store.actions.record_many(WEBHOOK_KIND, rows, partition=day)
         if rejected:
             self.store.actions.record_many(REJECTED_KIND, {k: ("rejected", v) for k, v in rejected.items()})
-
-
-def _protocol_class(header_timeout: float) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol plus a deadline for each request head.
-
-    uvicorn arms no timer on a new connection, and its keep-alive timer stops at the first byte of the next
-    request, so a socket that sends nothing, or a header line now and then, is kept open for ever and counts
-    against `limit_concurrency` until new deliveries get 503. This closes a connection whose request head
-    is not complete `header_timeout` seconds after it connected or after its previous answer.
-    """
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class HeadDeadlineProtocol(H11Protocol):
-        _head_timer: asyncio.TimerHandle | None = None
-
-        def _arm_head_deadline(self) -> None:
-            self._cancel_head_deadline()
-            self._head_timer = self.loop.call_later(header_timeout, self._head_deadline_passed)
-
-        def _cancel_head_deadline(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_deadline_passed(self) -> None:
-            self._head_timer = None
-            # IDLE: h11 has not seen a complete request head on this connection since the last answer.
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                logger.info("closing a connection that sent no complete request in %.1f s", header_timeout)
-                self.transport.close()
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm_head_deadline()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            if self.conn.their_state is not h11.IDLE:
-                self._cancel_head_deadline()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-                self._arm_head_deadline()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._cancel_head_deadline()
-            super().connection_lost(exc)
-
-    return HeadDeadlineProtocol
-
-
-def build_server(
-    app: WebhookApp,
-    host: str = "127.0.0.1",
-    port: int = 8787,
-    *,
-    header_timeout: float = HEADER_TIMEOUT_SECONDS,
-    keep_alive: int = KEEP_ALIVE_SECONDS,
-    limit_concurrency: int = LIMIT_CONCURRENCY,
-    max_header_bytes: int = MAX_HEADER_BYTES,
-) -> uvicorn.Server:
-    """A uvicorn server for `app` with the intake's limits (not started: `.run()` it)."""
-    import uvicorn
-
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        interface="asgi3",
-        http=_protocol_class(header_timeout),
-        ws="none",
-        lifespan="off",
-        # Our logging configuration, not uvicorn's own handlers.
-        log_config=None,
-        # The signed URI is the request's own, or --public-url: no X-Forwarded-* rewriting it.
-        proxy_headers=False,
-        server_header=False,
-        timeout_keep_alive=keep_alive,
-        limit_concurrency=limit_concurrency,
-        h11_max_incomplete_event_size=max_header_bytes,
-        timeout_graceful_shutdown=5,
-    )
-    return uvicorn.Server(config)
 
 
 def serve(app: WebhookApp, host: str, port: int, **limits: Any) -> None:

@@ -19,7 +19,9 @@ from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.common.schedules import JobLike, tick_time
 from sales_assets.outbound.checks import outbound_read_checks
 from sales_assets.outbound.contacts import company_contacts, enriched_contacts
-from sales_assets.outbound.copywriting import CopySettings, outreach_copy, outreach_copy_checks
+from sales_assets.outbound.copy_checks import outreach_copy_checks
+from sales_assets.outbound.copy_settings import CopySettings
+from sales_assets.outbound.copywriting import outreach_copy
 from sales_assets.outbound.crm_sync import crm_sync_checks, crm_sync_results
 from sales_assets.outbound.discovery import discovered_companies, scored_companies
 from sales_assets.outbound.enrollment import campaign_enrollments, enrollment_checks

@@ -41,7 +41,7 @@ from sales_assets.engagement.defs import campaign_safety_job, campaign_safety_se
 from sales_assets.engagement.safety import SafetySettings
 from sales_assets.engagement.sensors import RepliesCursor, new_activities, requests_for
 from sales_assets.inbound.settings import InboundSettings
-from sales_assets.outbound.copywriting import CopySettings
+from sales_assets.outbound.copy_settings import CopySettings
 
 OUTBOUND_ICP = "revops_saas"
 DEMO_FORM = "Request a demo"
