@@ -119,7 +119,7 @@ class LeadsAPI(LemlistBaseClient):
 
     def _interest(self, lead: str, campaign_id: str | None, verb: str) -> list[Lead]:
         # Each mark is an activity in lemlist: one that got no answer is not sent again (the caller checks the
-        # lead's state first, see `sales_assets/engagement/reply_actions.py`).
+        # lead's state first, see `sales_assets/engagement/reply_action_run.py`).
         if campaign_id:
             data = self._send(
                 "POST",
