@@ -84,7 +84,7 @@ class AssociationsApi(HubSpotRecords):
 
     def _missing_ends(self, from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any] | None:
         for kind, object_id in ((from_type, from_id), (to_type, to_id)):
-            if self._find_by(kind, None, object_id) is None:
+            if not self._live(kind, object_id):
                 return _standard_error(
                     "VALIDATION_ERROR",
                     f"No {SINGULAR[kind].lower()} with ID {object_id} exists",

@@ -5,6 +5,7 @@ failures by `objectWriteTraceId`) and single-object list/create/get/update.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -91,7 +92,8 @@ class ObjectsApi(HubSpotRecords):
         else:
             targets = [None] * len(inputs)
             keys = [f"input:{n}" for n in range(len(inputs))]
-        duplicates = sorted({str(inputs[n].get("id")) for n, k in enumerate(keys) if keys.count(k) > 1})
+        seen = Counter(keys)
+        duplicates = sorted({str(inputs[n].get("id")) for n, k in enumerate(keys) if seen[k] > 1})
         if duplicates:
             raise _Failure(
                 400,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -56,6 +57,8 @@ class HubSpotPortal(VendorSimulator):
             hashlib.sha256(f"{self.store.seed}:portal".encode()).hexdigest()[:6], 16
         )
         self._owner_ids = frozenset(o.id for o in self.world.owners)
+        # Per thread, what one request has read and may read again (see `HubSpotRecords._property_defs`).
+        self._request = threading.local()
         self._seed_portal()
 
     # --- seeding -------------------------------------------------------------------------------------
@@ -76,7 +79,7 @@ class HubSpotPortal(VendorSimulator):
                     "lifecyclestage": company.lifecyclestage,
                     "hubspot_owner_id": company.owner_id,
                 }
-                record_id = self._put_new("companies", props, created=created)
+                record_id = self._put_new("companies", props, created=created)["id"]
                 company_ids.setdefault(normalize_domain(company.domain), record_id)
                 if company.business_id:
                     by_business[company.business_id] = record_id
@@ -99,7 +102,7 @@ class HubSpotPortal(VendorSimulator):
                     "hs_email_optout": "true" if contact.email_optout else "false",
                     "hs_sequences_is_enrolled": "true" if contact.in_sequence else "false",
                 }
-                contact_id = self._put_new("contacts", props, created=created)
+                contact_id = self._put_new("contacts", props, created=created)["id"]
                 company_id = None
                 person = world.person(contact.prospect_id) if contact.prospect_id else None
                 if person is not None:
@@ -110,7 +113,10 @@ class HubSpotPortal(VendorSimulator):
                     self._associate("contacts", contact_id, "companies", company_id, 279)
                     self._associate("contacts", contact_id, "companies", company_id, 1)
 
-    def _put_new(self, object_type: str, props: Mapping[str, Any], *, created: str | None = None) -> str:
+    def _put_new(
+        self, object_type: str, props: Mapping[str, Any], *, created: str | None = None
+    ) -> dict[str, Any]:
+        """Store a new record; returns it as stored."""
         record_id = str(self.store.next_id("hubspot.object_id", start=10_001))
         stamp = created or _iso(self.store.now())
         properties = {k: v for k, v in props.items() if v is not None}
@@ -125,7 +131,7 @@ class HubSpotPortal(VendorSimulator):
             "archived": False,
         }
         self.store.put(self._ns(object_type), record_id, record, key=self._key(object_type, properties))
-        return record_id
+        return record
 
     @staticmethod
     def _ns(object_type: str) -> str:
@@ -242,7 +248,11 @@ class HubSpotPortal(VendorSimulator):
         # "once:<name>" is how SandboxStore.once records a claim.
         if self.store.get_meta("once:hubspot.seed") is None:
             self._seed_portal()
-        response = super().handle(req)
+        self._request.defs = {}
+        try:
+            response = super().handle(req)
+        finally:
+            self._request.defs = None
         if "X-HubSpot-Correlation-Id" not in response.headers:
             response.headers["X-HubSpot-Correlation-Id"] = new_uuid()
         return response

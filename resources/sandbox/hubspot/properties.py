@@ -141,6 +141,7 @@ class PropertiesApi(HubSpotRecords):
             "archived": False,
         }
         self.store.put("hubspot.properties", f"{object_type}:{name}", prop, key=object_type)
+        self._forget_property_defs(object_type)
         return prop
 
     def _groups(self, object_type: str) -> dict[str, dict[str, Any]]:

@@ -41,8 +41,22 @@ class HubSpotRecords(HubSpotPortal):
         return {p["name"]: p for p in self.store.find("hubspot.properties", object_type)}
 
     def _property_defs(self, object_type: str) -> dict[str, dict[str, Any]]:
-        """Every property of an object type, HubSpot's JSON shape, standard first."""
-        return {**self._standard_property_defs(object_type), **self._custom_properties(object_type)}
+        """Every property of an object type, HubSpot's JSON shape, standard first.
+
+        Read once per request (a batch validates each of its 100 inputs against them) and kept until the
+        request ends or creates a property (`_forget_property_defs`)."""
+        cache: dict[str, dict[str, dict[str, Any]]] | None = getattr(self._request, "defs", None)
+        found = cache.get(object_type) if cache is not None else None
+        if found is None:
+            found = {**self._standard_property_defs(object_type), **self._custom_properties(object_type)}
+            if cache is not None:
+                cache[object_type] = found
+        return found
+
+    def _forget_property_defs(self, object_type: str) -> None:
+        cache = getattr(self._request, "defs", None)
+        if cache is not None:
+            cache.pop(object_type, None)
 
     @functools.cache  # noqa: B019 (one simulator per sandbox, living as long as it)
     def _standard_property_defs(self, object_type: str) -> dict[str, dict[str, Any]]:
@@ -175,6 +189,11 @@ class HubSpotRecords(HubSpotPortal):
     def _unique_properties(self, object_type: str) -> set[str]:
         return {name for name, spec in self._property_defs(object_type).items() if spec.get("hasUniqueValue")}
 
+    def _live(self, object_type: str, record_id: str) -> bool:
+        """Whether a live (not archived) record has this id: `_find_by(type, None, id) is not None`, without
+        reading the record."""
+        return self.store.exists(self._ns(object_type), str(record_id), unless="archived")
+
     def _find_by(self, object_type: str, id_property: str | None, value: str) -> dict[str, Any] | None:
         """The live record whose `id_property` (record id when None) equals `value`."""
         ns = self._ns(object_type)
@@ -232,10 +251,7 @@ class HubSpotRecords(HubSpotPortal):
         """Create (record None) or update a record with validated properties; returns the stored record."""
         now = _iso(self.store.now())
         if record is None:
-            record_id = self._put_new(object_type, props, created=now)
-            stored = self.store.get(self._ns(object_type), record_id)
-            assert stored is not None
-            return stored
+            return self._put_new(object_type, props, created=now)
         properties = dict(record["properties"])
         for name, value in props.items():
             if value is None:
@@ -264,7 +280,7 @@ class HubSpotRecords(HubSpotPortal):
                         f"{type_id} is not a valid association type id for {SINGULAR[object_type]}",
                         sub_category="crm-associations.INVALID_ASSOCIATION_TYPE",
                     )
-                if self._find_by(pair[1], None, to_id) is None:
+                if not self._live(pair[1], to_id):
                     raise _Failure(
                         400,
                         "VALIDATION_ERROR",

@@ -15,7 +15,8 @@ from resources.sandbox.hubspot.schema import _ISO
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    # isoformat truncates to milliseconds, as the strftime("%f")[:-3] it replaces did, and costs less.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _ms(moment: datetime) -> int:

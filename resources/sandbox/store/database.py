@@ -59,6 +59,9 @@ class StoreBase:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Writers of this process queue here rather than in SQLite's busy handler, which sleeps in growing
+        # steps between attempts: a server answering in parallel hands the write lock on at once.
+        self._writer = threading.Lock()
         # executescript commits on its own, so the schema is made outside a transaction.
         self._conn().executescript(_SCHEMA)
         with self.transaction() as db:
@@ -108,13 +111,18 @@ class StoreBase:
         if conn.in_transaction:
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writer:
+            conn.execute("BEGIN IMMEDIATE")
+            # The clock offset is read once per transaction (see `timestamp`).
+            self._local.offset = None
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._local.offset = None
+            conn.execute("COMMIT")
 
     # --- meta and clock ---------------------------------------------------------------------------
 
@@ -129,10 +137,21 @@ class StoreBase:
                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 (name, value),
             )
+        if name == "clock_offset":
+            self._local.offset = None
 
     def timestamp(self) -> float:
-        """Sandbox time as a unix timestamp: the wall clock plus the offset tests may have advanced it by."""
-        return time.time() + float(self.get_meta("clock_offset", "0") or 0)
+        """Sandbox time as a unix timestamp: the wall clock plus the offset tests may have advanced it by.
+
+        Inside a transaction the offset is read once: the transaction holds the write lock, so no one can
+        move the clock meanwhile but this thread (`set_meta` forgets the cached value)."""
+        if not self._conn().in_transaction:
+            return time.time() + float(self.get_meta("clock_offset", "0") or 0)
+        offset: float | None = getattr(self._local, "offset", None)
+        if offset is None:
+            offset = float(self.get_meta("clock_offset", "0") or 0)
+            self._local.offset = offset
+        return time.time() + offset
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp(), UTC)

@@ -9,6 +9,9 @@ from typing import Any
 
 from resources.sandbox.store.database import StoreBase
 
+#: One encoder for every record written (`json.dumps` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(default=str)
+
 
 class RecordStore(StoreBase):
     """Records, sequences and one-off claims."""
@@ -31,15 +34,34 @@ class RecordStore(StoreBase):
         found = self.find(ns, key)
         return found[0] if found else None
 
+    def exists(self, ns: str, id: str, *, unless: str | None = None) -> bool:
+        """Whether a record is stored; with `unless`, only when that top-level field of its data is not true.
+        Asked of SQLite (`json_extract`): no record is decoded."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT json_extract(data, ?) FROM records WHERE ns = ? AND id = ?",
+                (f"$.{unless or 'id'}", ns, id),
+            )
+            .fetchone()
+        )
+        return row is not None and (unless is None or not row[0])
+
     def put(self, ns: str, id: str, data: dict[str, Any], *, key: str | None = None) -> None:
         now = self.timestamp()
+        sql = (
+            "INSERT INTO records (ns, id, k, data, created, updated) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (ns, id) DO UPDATE SET k = excluded.k, data = excluded.data, "
+            "updated = excluded.updated"
+        )
+        values = (ns, id, key, _ENCODER.encode(data), now, now)
+        conn = self._conn()
+        if conn.in_transaction:
+            # Most puts run inside a request's transaction: no need for another context manager.
+            conn.execute(sql, values)
+            return
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO records (ns, id, k, data, created, updated) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (ns, id) DO UPDATE SET k = excluded.k, data = excluded.data, "
-                "updated = excluded.updated",
-                (ns, id, key, json.dumps(data, default=str), now, now),
-            )
+            db.execute(sql, values)
 
     def delete(self, ns: str, id: str) -> bool:
         with self.transaction() as db:
@@ -58,14 +80,12 @@ class RecordStore(StoreBase):
 
     def next_id(self, ns: str, start: int = 1) -> int:
         with self.transaction() as db:
-            row = db.execute("SELECT value FROM sequences WHERE ns = ?", (ns,)).fetchone()
-            value = (row[0] + 1) if row else start
-            db.execute(
+            row = db.execute(
                 "INSERT INTO sequences (ns, value) VALUES (?, ?) "
-                "ON CONFLICT (ns) DO UPDATE SET value = excluded.value",
-                (ns, value),
-            )
-            return int(value)
+                "ON CONFLICT (ns) DO UPDATE SET value = value + 1 RETURNING value",
+                (ns, start),
+            ).fetchone()
+            return int(row[0])
 
     def once(self, name: str) -> bool:
         """True the first time `name` is claimed in this state file (for one-off seeding)."""
