@@ -75,12 +75,23 @@ def leads_from_world(sandbox: Sandbox, n: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def start_server(state: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(state: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "resources.sandbox", "--state", str(state), "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "resources.sandbox",
+            "--state",
+            str(state),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -95,13 +106,26 @@ def start_server(state: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the sandbox server did not start")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time a process has used (Linux /proc), to show how much of the wall time is the simulator's."""
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process and its live children (the server's worker processes) have used (Linux /proc),
+    to show how much of the wall time is the simulator's."""
+    fields = _stat(pid)
+    if fields is None:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    for entry in Path("/proc").iterdir():
+        child = _stat(int(entry.name)) if entry.name.isdigit() else None
+        # Field 1 (after the command) is the parent's pid.
+        if child is not None and child[1] == str(pid):
+            ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def floor_seconds(calls: Counter[str]) -> float:
@@ -119,13 +143,29 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="sandbox server processes (default 1: one process answering in parallel threads)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="batch calls in flight (HubSpotResource.max_concurrent_requests; default: the resource's)",
+    )
     args = parser.parse_args()
     key = outbound_partitions.get_partition_keys()[-1]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         sandbox = Sandbox.at(root / "state.sqlite")
-        server, url = start_server(root / "state.sqlite")
-        hubspot = HubSpotResource(api_key=SANDBOX_API_KEY, base_url=f"{url}/hubspot")
+        server, url = start_server(root / "state.sqlite", args.server_workers)
+        hubspot = HubSpotResource(
+            api_key=SANDBOX_API_KEY,
+            base_url=f"{url}/hubspot",
+            **({"max_concurrent_requests": args.concurrency} if args.concurrency else {}),
+        )
         resources = {
             "hubspot": hubspot,
             "pipeline_store": PipelineStoreResource(path=str(root / "store.sqlite")),
@@ -151,9 +191,7 @@ def main() -> None:
                     [crafted, crm_sync_results], partition_key=key, resources=resources, instance=instance
                 )
                 timings.append((time.perf_counter() - started, hubspot_calls(sandbox) - before, result))
-                cpu.append(
-                    (_cpu_seconds(server.pid) - server_before, time.process_time() - client_before)
-                )
+                cpu.append((_cpu_seconds(server.pid) - server_before, time.process_time() - client_before))
         server_cpu = _cpu_seconds(server.pid)
         server.terminate()
         server.wait(10)

@@ -2,21 +2,25 @@
 
 What belongs here: `SandboxServer`, uvicorn serving the Starlette app of `asgi.py` on a socket bound at
 construction (so `url` is known before `start`), in a background thread or in the foreground
-(`python -m resources.sandbox serve`), and the uvicorn protocol hook that lets the app drop a connection
-without answering (the `lose_response_next` fault). Routing and mounts belong in `asgi.py`.
+(`python -m resources.sandbox serve`); `serve_workers`, the same in several processes; and the uvicorn
+protocol hook that lets the app drop a connection without answering (the `lose_response_next` fault).
+Routing and mounts belong in `asgi.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import threading
 import time
 from typing import Any, cast
 
 import uvicorn
+from starlette.applications import Starlette
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
 
 from resources.sandbox.asgi import DROP_CONNECTION, build_app
 from resources.sandbox.sandbox import Sandbox
@@ -47,6 +51,41 @@ class _DroppingProtocol(HttpToolsProtocol):
         self.app = with_drop
 
 
+def _config(app: Any, **options: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http=_DroppingProtocol,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        headers=[("server", "sales-sandbox/1")],
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **options,
+    )
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of `serve_workers`: the sandbox of `$SANDBOX_STATE`."""
+    return build_app(Sandbox.at())
+
+
+def serve_workers(sandbox: Sandbox, host: str, port: int, workers: int) -> None:
+    """Serve `sandbox` from `workers` processes on one socket (uvicorn's supervisor), until SIGINT/SIGTERM.
+
+    One process answers in parallel only as far as the GIL lets it; HubSpot's work is CPU (validation,
+    JSON, SQLite), so a benchmark that wants a server as parallel as the vendor's gives it processes. They
+    share the state file as the pipeline's own processes do: records, rate-limit windows and faults live in
+    SQLite. A `kill_after` fault ends the worker that served the write (the supervisor starts another), so
+    chaos runs keep one worker."""
+    # The workers are spawned processes: they find the state file the way the CLI does.
+    os.environ["SANDBOX_STATE"] = str(sandbox.store.path)
+    config = _config(
+        "resources.sandbox.server:app_from_environment", factory=True, workers=workers, host=host, port=port
+    )
+    Multiprocess(config, sockets=[_bind(host, port)]).run()
+
+
 def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -64,17 +103,7 @@ class SandboxServer:
         self._socket = _bind(host, port)
         # An AF_INET socket's address is (host, port).
         self.host, self.port = cast(tuple[str, int], self._socket.getsockname()[:2])
-        config = uvicorn.Config(
-            build_app(sandbox),
-            http=_DroppingProtocol,
-            lifespan="off",
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            headers=[("server", "sales-sandbox/1")],
-            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(_config(build_app(sandbox)))
         self._thread: threading.Thread | None = None
 
     @property

@@ -79,13 +79,15 @@ class RecordStore(StoreBase):
         return int(self._conn().execute("SELECT COUNT(*) FROM records WHERE ns = ?", (ns,)).fetchone()[0])
 
     def next_id(self, ns: str, start: int = 1) -> int:
+        sql = (
+            "INSERT INTO sequences (ns, value) VALUES (?, ?) "
+            "ON CONFLICT (ns) DO UPDATE SET value = value + 1 RETURNING value"
+        )
+        conn = self._conn()
+        if conn.in_transaction:
+            return int(conn.execute(sql, (ns, start)).fetchone()[0])
         with self.transaction() as db:
-            row = db.execute(
-                "INSERT INTO sequences (ns, value) VALUES (?, ?) "
-                "ON CONFLICT (ns) DO UPDATE SET value = value + 1 RETURNING value",
-                (ns, start),
-            ).fetchone()
-            return int(row[0])
+            return int(db.execute(sql, (ns, start)).fetchone()[0])
 
     def once(self, name: str) -> bool:
         """True the first time `name` is claimed in this state file (for one-off seeding)."""
