@@ -1,6 +1,6 @@
 """Command line of the sandbox: `python -m resources.sandbox serve --port 8765`, and tools for its state.
 
-serve     run the four simulators as a local HTTP server
+serve     run the four simulators as a local HTTP server (`--workers 2`: in two processes)
 usage     calls, credits and tokens per vendor endpoint, as JSON
 faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=200`; the chaos faults:
           `faults hubspot lose_response_next=1 'lose_response_endpoint=POST */tasks/batch/create'`
@@ -20,7 +20,7 @@ import sys
 from dataclasses import asdict
 
 from resources.sandbox.sandbox import Sandbox
-from resources.sandbox.server import SandboxServer
+from resources.sandbox.server import SandboxServer, serve_workers
 from resources.sandbox.store import default_state_path
 
 
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes (default 1; see server.serve_workers)"
+    )
     usage = sub.add_parser("usage", help="print the usage ledger")
     usage.add_argument("--vendor", default=None)
     faults = sub.add_parser("faults", help="switch faults on for a vendor")
@@ -65,15 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     if args.command == "serve":
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-        server = SandboxServer(sandbox, args.host, args.port)
         logging.getLogger(__name__).info(
-            "sandbox (seed %s, %s companies, state %s) serving on %s: /hubspot /lemlist/api /explorium/v1 "
-            "/anthropic",
+            "sandbox (seed %s, %s companies, state %s) serving on http://%s:%s (%s process(es)): /hubspot "
+            "/lemlist/api /explorium/v1 /anthropic",
             store.seed,
             store.size,
             store.path,
-            server.url,
+            args.host,
+            args.port,
+            args.workers,
         )
+        if args.workers > 1:
+            serve_workers(sandbox, args.host, args.port, args.workers)
+            return 0
+        server = SandboxServer(sandbox, args.host, args.port)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -3,7 +3,7 @@
 What belongs here: `SimRequest`/`SimResponse` (framework-neutral, so the same simulator answers an
 in-process httpx transport and the socket server), the `route` decorator, and `VendorSimulator`, whose
 `handle` runs faults, authentication, server-side rate limits, routing and the usage ledger in that order.
-A vendor's own paths, payloads and error bodies belong in its module (`explorium.py`, `hubspot.py`,
+A vendor's own paths, payloads and error bodies belong in its module (`explorium.py`, `hubspot/`,
 `lemlist.py`, `claude.py`).
 """
 

@@ -1,92 +1,98 @@
 """The sandbox as a local HTTP server, for anything that wants a socket (official SDKs, curl, a browser).
 
-What belongs here: the stdlib threading HTTP server and the mount prefixes it serves:
-`/hubspot` (HubSpot), `/lemlist/api` (lemlist), `/explorium/v1` (Explorium), `/anthropic` (Anthropic),
-plus `GET /_sandbox/usage` and `GET /_sandbox/health` for people and benchmarks.
+What belongs here: `SandboxServer`, uvicorn serving the Starlette app of `asgi.py` on a socket bound at
+construction (so `url` is known before `start`), in a background thread or in the foreground
+(`python -m resources.sandbox serve`); `serve_workers`, the same in several processes; and the uvicorn
+protocol hook that lets the app drop a connection without answering (the `lose_response_next` fault).
+Routing and mounts belong in `asgi.py`.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
+import os
+import socket
 import threading
 import time
-from dataclasses import asdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import cast
-from urllib.parse import urlsplit
+from typing import Any, cast
 
-from resources.sandbox.app import CaseInsensitiveDict, SimRequest
-from resources.sandbox.sandbox import Sandbox, resolve_mount
+import uvicorn
+from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
+
+from resources.sandbox.asgi import DROP_CONNECTION, build_app
+from resources.sandbox.sandbox import Sandbox
 
 logger = logging.getLogger(__name__)
 
+#: How long `close()` lets requests in flight finish (a hanging answer is cut short after this).
+SHUTDOWN_GRACE_SECONDS = 1
 
-def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "sales-sandbox/1"
 
-        def log_message(self, format: str, *args: object) -> None:
-            logger.debug("%s " + format, self.address_string(), *args)
+class _DroppingProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, handing each request's app a way to close this connection.
 
-        def _serve(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if parts.path.startswith("/_sandbox/"):
-                self._send(200, *self._meta(parts.path))
-                return
-            found = resolve_mount(parts.path)
-            if found is None:
-                payload = {
-                    "message": "unknown mount; use /hubspot, /lemlist/api, /explorium/v1 or /anthropic"
-                }
-                self._send(404, json.dumps(payload).encode(), {"content-type": "application/json"})
-                return
-            vendor, path = found
-            sim = SimRequest(
-                method=self.command,
-                path=path,
-                query_string=parts.query,
-                headers=CaseInsensitiveDict(dict(self.headers.items())),
-                body=body,
-            )
-            response = sandbox.handle(vendor, sim)
-            if response.hang_seconds is not None:
-                time.sleep(response.hang_seconds)
-            if response.lost:
-                # Processed, never answered: the connection closes without a status line, as when a
-                # server dies or a proxy drops the answer after the write went through.
-                self.close_connection = True
-                return
-            self._send(response.status, response.body, response.headers)
+    ASGI can only answer; a server whose app returns without a response sends a 500. The `lost` fault needs
+    the other ending of a processed request, a connection that closes without a status line, so each
+    request's scope carries `DROP_CONNECTION`: a callable closing this connection's transport. uvicorn reads
+    `self.app` per request, so wrapping it once per connection is enough.
+    """
 
-        def _meta(self, path: str) -> tuple[bytes, dict[str, str]]:
-            if path == "/_sandbox/usage":
-                data: object = [asdict(u) for u in sandbox.store.usage()]
-            else:
-                data = {
-                    "ok": True,
-                    "seed": sandbox.store.seed,
-                    "size": sandbox.store.size,
-                    "now": sandbox.store.now().isoformat(),
-                }
-            return json.dumps(data).encode(), {"content-type": "application/json"}
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        app = self.app
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-            self.send_response(status)
-            for k, v in headers.items():
-                if k.lower() not in ("content-length", "connection"):
-                    self.send_header(k, v)
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+        async def with_drop(scope: Any, receive: Any, send: Any) -> None:
+            scope["extensions"] = {**(scope.get("extensions") or {}), DROP_CONNECTION: transport.close}
+            await app(scope, receive, send)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+        self.app = with_drop
 
-    return Handler
+
+def _config(app: Any, **options: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http=_DroppingProtocol,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        headers=[("server", "sales-sandbox/1")],
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **options,
+    )
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of `serve_workers`: the sandbox of `$SANDBOX_STATE`."""
+    return build_app(Sandbox.at())
+
+
+def serve_workers(sandbox: Sandbox, host: str, port: int, workers: int) -> None:
+    """Serve `sandbox` from `workers` processes on one socket (uvicorn's supervisor), until SIGINT/SIGTERM.
+
+    One process answers in parallel only as far as the GIL lets it; HubSpot's work is CPU (validation,
+    JSON, SQLite), so a benchmark that wants a server as parallel as the vendor's gives it processes. They
+    share the state file as the pipeline's own processes do: records, rate-limit windows and faults live in
+    SQLite. A `kill_after` fault ends the worker that served the write (the supervisor starts another), so
+    chaos runs keep one worker."""
+    # The workers are spawned processes: they find the state file the way the CLI does.
+    os.environ["SANDBOX_STATE"] = str(sandbox.store.path)
+    config = _config(
+        "resources.sandbox.server:app_from_environment", factory=True, workers=workers, host=host, port=port
+    )
+    Multiprocess(config, sockets=[_bind(host, port)]).run()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 class SandboxServer:
@@ -94,10 +100,10 @@ class SandboxServer:
 
     def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sandbox = sandbox
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(sandbox))
-        self.httpd.daemon_threads = True
-        # An AF_INET server's address is (host, port); typeshed also allows bytes hosts of other families.
-        self.host, self.port = cast(tuple[str, int], self.httpd.server_address[:2])
+        self._socket = _bind(host, port)
+        # An AF_INET socket's address is (host, port).
+        self.host, self.port = cast(tuple[str, int], self._socket.getsockname()[:2])
+        self._server = uvicorn.Server(_config(build_app(sandbox)))
         self._thread: threading.Thread | None = None
 
     @property
@@ -105,16 +111,25 @@ class SandboxServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="sandbox-server", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="sandbox-server", daemon=True)
         self._thread.start()
+        deadline = time.monotonic() + 30.0
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not self._server.started:
+            raise RuntimeError("the sandbox server did not start")
         return self
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever()
+        """Serve until `close()` (or, in the main thread, until SIGINT/SIGTERM)."""
+        self._server.run(sockets=[self._socket])
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._socket.close()
 
     def __enter__(self) -> SandboxServer:
         return self.start()

@@ -24,7 +24,7 @@ from resources.hubspot.client import BATCH_SIZE, HubSpotClient
 from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, properties_hash
-from sales_assets.common.effects import create_once
+from sales_assets.common.effects import create_once, ensure_effect_key_property
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
@@ -371,6 +371,11 @@ def sync_contacts(
     }
     chunks = [changed[i : i + BATCH_SIZE] for i in range(0, len(changed), BATCH_SIZE)]
     workers = max(1, min(crm.max_concurrency, len(chunks)))
+    if ours:
+        # The notes' key property is ensured here, once, before the batches run side by side: left to each
+        # batch's `create_once`, several would find it missing at once and all but one would be refused
+        # (409, "already exists"), failing the step.
+        ensure_effect_key_property(crm, store, "notes")
 
     def write(chunk: list[str]) -> dict[str, dict[str, Any]]:
         return _write_contact_chunk(
