@@ -96,6 +96,33 @@ def _as_sets(column: pd.Series, multi: bool) -> list[frozenset[str]]:
     return [norm(v) for v in column]
 
 
+def value_evidence(accounts: pd.DataFrame, converted: pd.Series, factor: str) -> list[ValueEvidence]:
+    """Every value of `factor` among `accounts`, with its counts among converters and among all accounts,
+    most accounts first."""
+    mask = converted.to_numpy(dtype=bool)
+    n_all, n_conv = len(accounts), int(mask.sum())
+    all_counts: dict[str, int] = {}
+    conv_counts: dict[str, int] = {}
+    for values, is_conv in zip(_as_sets(accounts[factor], FACTORS[factor]), mask, strict=True):
+        for value in values:
+            all_counts[value] = all_counts.get(value, 0) + 1
+            if is_conv:
+                conv_counts[value] = conv_counts.get(value, 0) + 1
+    return sorted(
+        (
+            ValueEvidence(
+                value,
+                conv_counts.get(value, 0),
+                count,
+                conv_counts.get(value, 0) / n_conv if n_conv else 0.0,
+                count / n_all,
+            )
+            for value, count in all_counts.items()
+        ),
+        key=lambda v: (-v.accounts, v.value),
+    )
+
+
 def learn_pattern(
     accounts: pd.DataFrame,
     converted: pd.Series,
@@ -109,29 +136,21 @@ def learn_pattern(
     `min_lift` times as often as accounts in general. Factors with no such value are left out."""
     mask = converted.to_numpy(dtype=bool)
     n_all, n_conv = len(accounts), int(mask.sum())
-    factors = []
     if n_conv == 0:
         return Pattern(0, n_all)
+    factors = []
     for factor, multi in FACTORS.items():
         if factor not in accounts.columns:
             continue
-        sets = _as_sets(accounts[factor], multi)
-        all_counts: dict[str, int] = {}
-        conv_counts: dict[str, int] = {}
-        for values, is_conv in zip(sets, mask, strict=True):
-            for value in values:
-                all_counts[value] = all_counts.get(value, 0) + 1
-                if is_conv:
-                    conv_counts[value] = conv_counts.get(value, 0) + 1
-        kept = []
-        for value, conv in conv_counts.items():
-            evidence = ValueEvidence(value, conv, all_counts[value], conv / n_conv, all_counts[value] / n_all)
-            if conv >= min_converted and evidence.converted_share >= min_share and evidence.lift >= min_lift:
-                kept.append(evidence)
+        kept = [
+            v
+            for v in value_evidence(accounts, converted, factor)
+            if v.converted >= min_converted and v.converted_share >= min_share and v.lift >= min_lift
+        ]
         if not kept:
             continue
         chosen = {v.value for v in kept}
-        has = np.array([bool(values & chosen) for values in sets])
+        has = np.array([bool(values & chosen) for values in _as_sets(accounts[factor], multi)])
         weight = max(float(has[mask].mean() - has.mean()), 0.0)
         if weight > 0:
             kept.sort(key=lambda v: (-v.lift, -v.converted, v.value))
