@@ -46,7 +46,7 @@ def startup_sensor(jobs: Sequence["JobLike"]) -> dg.SensorDefinition:
     @dg.sensor(
         name="startup_runs",
         jobs=targets,
-        minimum_interval_seconds=10,
+        minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING if marker else dg.DefaultSensorStatus.STOPPED,
         description="Start-up runs: the vendor check and today's outbound run of every ICP, once per start "
         "of `sales-pipeline up` (one run per job and partition a day), so every group has data from the "
