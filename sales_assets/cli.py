@@ -1,20 +1,23 @@
 """`sales-pipeline`: bring the product up on its embedded default, or run its main jobs once.
 
     sales-pipeline up     Dagster UI + daemon (schedules, sensors, run queue) on local storage under
-                          ./.dagster_home, against the sandbox unless SALES_MODE=live, and the start-up jobs
-                          submitted once so the UI has data from the first minute.
+                          ./.dagster_home, against the sandbox unless SALES_MODE=live; the `startup_runs`
+                          sensor launches the start-up jobs once so the UI has data from the first minute,
+                          and the sandbox runs in demo mode (SALES_DEMO, on by default) so the engagement
+                          side has replies within minutes.
     sales-pipeline run    the start-up jobs once, in this process, recorded in the same local instance.
     sales-pipeline suppression import FILE.csv | export [FILE] | erase EMAIL
                           the suppression list: CSV import, export, and GDPR erasure with a tombstone.
 
-What belongs here: process wiring (instance home, the `dagster dev` child, waiting for the webserver,
-submitting runs). Nothing about assets or vendors.
+What belongs here: process wiring (instance home, the sandbox's demo switch, the `dagster dev` child,
+waiting for the webserver and for the start-up runs). Nothing about assets or vendors.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -23,9 +26,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger("sales_pipeline")
+
+#: Demo mode of the sandbox under `up`: on unless 0/false/no, never in live mode (resources/sandbox/demo.py).
+DEMO_VARIABLE = "SALES_DEMO"
 
 #: The default of earlier versions, replaced by the current one on the next start (a file someone edited is
 #: left alone).
@@ -82,66 +90,116 @@ def _wait_for_webserver(url: str, process: subprocess.Popen[bytes], timeout: flo
     raise SystemExit(f"the Dagster UI did not answer at {url} within {timeout:.0f} s")
 
 
-def _submit_startup_runs(host: str, port: int, timeout: float) -> list[str]:
-    from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
+def _graphql(url: str, query: str, variables: dict[str, object]) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(
+        f"{url}/graphql", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        payload: dict[str, Any] = json.load(response)
+    if payload.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {payload['errors']}")
+    return payload["data"]
 
+
+_STARTUP_RUNS_QUERY = """
+query StartupRuns($filter: RunsFilter) {
+  runsOrError(filter: $filter) { ... on Runs { results { runId status } } }
+}
+"""
+
+
+def _wait_for_startup_runs(url: str, timeout: float) -> int:
+    """Wait until the `startup_runs` sensor has launched today's start-up runs and the daemon has run them
+    all; 0 if all succeeded. A run key the sensor used earlier the same day names the run of that start."""
     from sales_assets.startup import startup_runs
 
-    client = DagsterGraphQLClient(host, port_number=port, timeout=60)
-    run_ids: list[str] = []
+    day = datetime.now(UTC).date().isoformat()
+    keys = [startup.run_key(day) for startup in startup_runs()]
+    done = {"SUCCESS", "FAILURE", "CANCELED"}
     deadline = time.monotonic() + timeout
-    for startup in startup_runs():
-        job = startup.job
-        while True:
-            try:
-                run_ids.append(client.submit_job_execution(job, tags=startup.tags))
-                break
-            except DagsterGraphQLClientError as exc:
-                # The code location may still be loading right after the webserver answers.
-                if time.monotonic() > deadline:
-                    raise
-                logger.info("waiting for the code location before submitting %s (%s)", job, exc)
-                time.sleep(2.0)
-    return run_ids
-
-
-def _wait_for_runs(host: str, port: int, run_ids: list[str], timeout: float) -> int:
-    """Wait until the daemon has run every submitted run; 0 if all succeeded."""
-    from dagster import DagsterRunStatus
-    from dagster_graphql import DagsterGraphQLClient
-
-    client = DagsterGraphQLClient(host, port_number=port, timeout=60)
-    done = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
-    deadline = time.monotonic() + timeout
-    statuses: dict[str, DagsterRunStatus] = {}
+    statuses: dict[str, tuple[str, str]] = {}
     while time.monotonic() < deadline:
-        statuses = {run_id: client.get_run_status(run_id) for run_id in run_ids}
-        if all(status in done for status in statuses.values()):
+        for key in keys:
+            tags = [
+                {"key": "dagster/sensor_name", "value": "startup_runs"},
+                {"key": "dagster/run_key", "value": key},
+            ]
+            try:
+                found = _graphql(url, _STARTUP_RUNS_QUERY, {"filter": {"tags": tags}})["runsOrError"]
+            except (urllib.error.URLError, ConnectionError, TimeoutError, RuntimeError) as exc:
+                logger.info("waiting for the webserver (%s)", exc)
+                break
+            for run in found.get("results", [])[:1]:
+                statuses[key] = (run["runId"], run["status"])
+        if len(statuses) == len(keys) and all(status in done for _, status in statuses.values()):
             break
         time.sleep(2.0)
-    for run_id, status in statuses.items():
-        logger.info("run %s: %s", run_id, status.value)
-    return 0 if statuses and all(s == DagsterRunStatus.SUCCESS for s in statuses.values()) else 1
+    for key in keys:
+        run_id, status = statuses.get(key, ("-", "NOT LAUNCHED"))
+        logger.info("start-up run %s (%s): %s", key, run_id, status)
+    return 0 if len(statuses) == len(keys) and all(s == "SUCCESS" for _, s in statuses.values()) else 1
+
+
+def _switch_demo(on: bool) -> None:
+    """Demo mode of the sandbox this instance uses (its state file is shared by every process)."""
+    from resources.sandbox import demo
+    from resources.sandbox.store import SandboxStore, default_state_path
+
+    store = SandboxStore(default_state_path())
+    if on:
+        settings = demo.enable(store)
+        logger.info(
+            "sandbox demo mode on (%s): filled draft campaigns start %.0f s after their last lead and play "
+            "%.0fx faster; nothing is sent anywhere",
+            store.path,
+            settings.start_delay_seconds,
+            settings.pace,
+        )
+    else:
+        demo.disable(store)
+    store.close()
 
 
 def up(args: argparse.Namespace) -> int:
+    from resources.mode import current_mode
+    from sales_assets.common.flags import parse_flag
+    from sales_assets.startup import STARTUP_VARIABLE
+
     home = instance_home(args.home)
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    os.environ["DAGSTER_HOME"] = str(home)
+    env = dict(os.environ)
+    mode = current_mode(env)
+    if mode == "sandbox":
+        _switch_demo(on=not args.no_demo and parse_flag(env.get(DEMO_VARIABLE, "true"), DEMO_VARIABLE))
+    if args.no_startup_runs:
+        env.pop(STARTUP_VARIABLE, None)
+    else:
+        # This start's mark: the `startup_runs` sensor runs by default and serves each start once.
+        env[STARTUP_VARIABLE] = datetime.now(UTC).isoformat(timespec="seconds")
     url = f"http://{args.host}:{args.port}"
     command = [
         sys.executable,
+        # `dagster dev` is superseded by `dg dev` (the dagster-dg-cli package, not installed here); it still
+        # runs the UI, daemon and code server together as documented, so its notice is not shown.
+        "-W",
+        "ignore:Function `dev_command` is superseded",
         "-m",
         "dagster",
         "dev",
         "-m",
         "sales_assets.definitions",
+        # The code location loads from here; the services run in the instance's folder, so the production
+        # dagster.yaml at the top of the repository is not in their current folder (Dagster warns about it).
+        "-d",
+        str(Path.cwd()),
         "-h",
         args.host,
         "-p",
         str(args.port),
     ]
-    logger.info("starting Dagster (instance %s, mode %s)", home, os.environ.get("SALES_MODE", "sandbox"))
-    process = subprocess.Popen(command, env=env, start_new_session=True)
+    logger.info("starting Dagster (instance %s, mode %s)", home, mode)
+    process = subprocess.Popen(command, env=env, cwd=home, start_new_session=True)
 
     def stop(*_: object) -> None:
         # dagster dev's children can ignore SIGTERM when started without a terminal: stop the whole group.
@@ -159,14 +217,13 @@ def up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop_and_exit)
     try:
         _wait_for_webserver(url, process, timeout=args.timeout)
-        run_ids: list[str] = []
-        if not args.no_startup_runs:
-            run_ids = _submit_startup_runs(args.host, args.port, timeout=args.timeout)
-            for run_id in run_ids:
-                logger.info("submitted start-up run %s: %s/runs/%s", run_id, url, run_id)
         logger.info("Dagster UI: %s (Ctrl-C to stop)", url)
+        if not args.no_startup_runs:
+            logger.info("start-up runs: launched by the sensor startup_runs, %s/runs", url)
         if args.exit_after_startup:
-            return _wait_for_runs(args.host, args.port, run_ids, timeout=args.timeout)
+            if args.no_startup_runs:
+                return 0
+            return _wait_for_startup_runs(url, timeout=args.timeout)
         return process.wait()
     except KeyboardInterrupt:
         return 0
@@ -239,7 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     up_parser.add_argument("--host", default="127.0.0.1")
     up_parser.add_argument("--port", type=int, default=3000)
     up_parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the UI")
-    up_parser.add_argument("--no-startup-runs", action="store_true", help="do not submit the start-up jobs")
+    up_parser.add_argument(
+        "--no-startup-runs", action="store_true", help="leave the startup_runs sensor stopped"
+    )
+    up_parser.add_argument(
+        "--no-demo",
+        action="store_true",
+        help=f"sandbox without demo mode: campaigns stay drafts (same as {DEMO_VARIABLE}=false)",
+    )
     up_parser.add_argument(
         "--exit-after-startup",
         action="store_true",

@@ -70,7 +70,7 @@ def default_resources(
 def build_definitions(*, resources: Mapping[str, Any] | None = None) -> dg.Definitions:
     bound = default_resources() if resources is None else dict(resources)
     return dg.Definitions.merge(
-        operations.defs(),
+        operations.defs(startup_jobs=[outbound.outbound_daily_job]),
         outbound.defs(),
         engagement.defs(),
         inbound.defs(),

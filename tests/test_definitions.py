@@ -161,3 +161,50 @@ def test_the_graph_draws_where_data_flows_between_stages() -> None:
         )
         keys = {str(k) for k in upstream.partitions_subset.get_partition_keys()}
         assert keys and all(k.startswith("2026-12-02|") for k in keys)
+
+
+def test_the_startup_sensor_requests_each_startup_run_once_per_start() -> None:
+    """`startup_runs` asks for the vendor check and today's outbound run of every ICP once per start of
+    `sales-pipeline up`, each with a run key of the day and its partition, so the UI shows them as launched
+    by the sensor and a second start the same day launches nothing twice."""
+    from datetime import UTC, datetime
+
+    from sales_assets.startup import startup_requests
+
+    now = datetime(2026, 12, 3, 15, 4, tzinfo=UTC)
+    start = "2026-12-03T15:00:00+00:00"
+    result = startup_requests(None, start, now)
+    assert isinstance(result, dg.SensorResult) and result.cursor == start
+    requested = [(r.job_name, r.partition_key, r.run_key) for r in result.run_requests or []]
+    assert requested == [
+        ("vendor_status_job", None, "startup:2026-12-03:vendor_status_job"),
+        *(
+            ("outbound_daily_job", f"2026-12-03|{icp}", f"startup:2026-12-03:2026-12-03|{icp}")
+            for icp in sorted(ICP_PROFILES)
+        ),
+    ]
+    # No tags of its own: Dagster tags each run with its partition and the sensor that launched it.
+    assert all(not r.tags for r in result.run_requests or [])
+    assert isinstance(startup_requests(start, start, now), dg.SkipReason)
+    later = startup_requests(start, "2026-12-03T18:00:00+00:00", now)
+    assert isinstance(later, dg.SensorResult)
+    assert [r.run_key for r in later.run_requests or []] == [key for _, _, key in requested]
+    # Switched on by hand (no start mark from `up`): one start, then nothing.
+    manual = startup_requests(None, None, now)
+    assert isinstance(manual, dg.SensorResult) and manual.cursor == "manual"
+    assert isinstance(startup_requests("manual", None, now), dg.SkipReason)
+
+
+def test_the_startup_sensor_runs_by_default_only_under_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sales_assets.operations.defs import startup_sensor
+    from sales_assets.outbound.defs import outbound_daily_job
+    from sales_assets.startup import STARTUP_VARIABLE
+
+    monkeypatch.delenv(STARTUP_VARIABLE, raising=False)
+    assert defs.resolve_sensor_def("startup_runs").default_status == dg.DefaultSensorStatus.STOPPED
+    monkeypatch.setenv(STARTUP_VARIABLE, "2026-12-03T15:00:00+00:00")
+    sensor = startup_sensor([outbound_daily_job])
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert {job.name for job in sensor.jobs} == set(STARTUP_JOBS)
+    with pytest.raises(ValueError, match="start-up sensor needs the jobs"):
+        startup_sensor([])

@@ -1,5 +1,6 @@
 """Command (a) of the README, for real: `sales-pipeline up` brings up the UI and daemon on local storage,
-the start-up runs go through the daemon's queue and succeed; `sales-pipeline run` does the same in process."""
+the `startup_runs` sensor launches the start-up runs, they go through the daemon's queue and succeed, and
+the log has no warning; `sales-pipeline run` does the same in process."""
 
 from __future__ import annotations
 
@@ -62,6 +63,14 @@ def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -
         # Sensors start runs of their own meanwhile (the day's summary after each outbound run, form leads);
         # `--exit-after-startup` stops the services once the start-up runs are done, which interrupts
         # whatever of those is still running, so only the start-up runs are held to success here.
+        # Launched by the start-up sensor, one run key per day and partition, so the UI says so.
+        assert {run.tags.get("dagster/sensor_name") for run in startup} == {"startup_runs"}
+        assert all(run.tags["dagster/run_key"].startswith("startup:") for run in startup)
+    # A clean start says nothing a person would have to act on.
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "Warning:" in line]
+    assert not warnings, "\n".join(warnings)
+    assert "sandbox demo mode on" in log
 
 
 def test_run_executes_the_startup_jobs_in_process(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ faults    switch faults on, e.g. `faults hubspot server_error_next=3 latency_ms=
           (the serving process exits with code 75 right after the 2nd matching write)
 clear     switch every fault off
 advance   move the sandbox clock forward, e.g. `advance --hours 24`
+demo      demo mode on or off: `demo on` (filled draft campaigns start by themselves and play at demo pace,
+          see resources/sandbox/demo.py), `demo off`
 reset     forget every simulated object and the usage ledger (seed, size and epoch stay)
 """
 
@@ -19,6 +21,7 @@ import logging
 import sys
 from dataclasses import asdict
 
+from resources.sandbox import demo
 from resources.sandbox.sandbox import Sandbox
 from resources.sandbox.server import SandboxServer, serve_workers
 from resources.sandbox.store import default_state_path
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     advance.add_argument("--hours", type=float, default=0.0)
     advance.add_argument("--minutes", type=float, default=0.0)
     sub.add_parser("reset", help="forget all simulated objects and usage")
+    demo_parser = sub.add_parser("demo", help="switch demo mode on or off")
+    demo_parser.add_argument("switch", choices=["on", "off"])
     args = parser.parse_args(argv)
 
     sandbox = Sandbox.at(args.state, seed=args.seed, size=args.size)
@@ -101,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         out.write(store.advance(hours=args.hours, minutes=args.minutes).isoformat() + "\n")
     elif args.command == "reset":
         store.reset()
+    elif args.command == "demo" and args.switch == "on":
+        demo.enable(store)
+    elif args.command == "demo":
+        demo.disable(store)
     return 0
 
 

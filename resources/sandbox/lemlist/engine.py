@@ -15,6 +15,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+from resources.sandbox import demo
 from resources.sandbox.app import SimResponse, json_response
 from resources.sandbox.engagement import engagement_for
 from resources.sandbox.lemlist.common import (
@@ -78,6 +79,7 @@ class LemlistEngine(LemlistRecords):
 
     def _sync(self) -> None:
         """Turn every planned event whose time has come into an activity (idempotent, any process)."""
+        demo.start_due_campaigns(self)
         now = self.store.timestamp()
         due = float(self.store.get_meta(NEXT_DUE, "0") or 0)
         if now < due:
@@ -105,7 +107,7 @@ class LemlistEngine(LemlistRecords):
 
     def _advance_lead(self, lead: dict[str, Any], campaign: dict[str, Any], now: float) -> float | None:
         """Emit the lead's due events; return when its next event is due (None: nothing planned)."""
-        events = self._plan(lead, campaign)
+        events = demo.paced(campaign, lead, self._plan(lead, campaign))
         emitted = set(lead["emitted"])
         pending: float | None = None
         for ts, key, kind, extra in events:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from resources.sandbox import demo
 from resources.sandbox.app import SimRequest, SimResponse, json_response, route
 from resources.sandbox.lemlist.common import (
     ACTIVITIES,
@@ -225,6 +226,7 @@ class LeadRoutes(LemlistEngine):
             }
             self.store.put(LEADS, lead["_id"], lead, key=email)
             self.store.set_meta(NEXT_DUE, "0")
+            demo.lead_added(self.store, campaign, now)
         return json_response(self._add_view(lead, campaign, legacy))
 
     def _add_view(self, lead: dict[str, Any], campaign: dict[str, Any], legacy: bool) -> dict[str, Any]:
