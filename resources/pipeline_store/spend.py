@@ -138,7 +138,7 @@ class SpendLedger:
     ) -> int:
         """Write a paid call about to be made, holding its estimates (the most it can cost: credits, input
         and output tokens) until it is settled; its id."""
-        cursor = self.db.execute(
+        return self.db.insert_returning_id(
             "INSERT INTO spend (at, vendor, endpoint, units, credits, estimate, tokens_in, estimate_in, "
             'tokens_out, estimate_out, "partition", asset, run_id, state, host, pid) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -161,7 +161,6 @@ class SpendLedger:
                 os.getpid(),
             ),
         )
-        return int(cursor.lastrowid or 0)
 
     def settle(
         self,
@@ -278,11 +277,11 @@ class SpendLedger:
             found.recorded[measure] = recorded
             found.attributed[measure] = attributed
             found.unattributed[measure] = max(0.0, missing - attributed)
-        with self.db.transaction() as conn:
+        with self.db.transaction() as db:
             for row_id, values in updates.items():
                 sets = ", ".join(f"{m} = ?" for m in values)
                 amounts = [round(v) if m != "credits" else v for m, v in values.items()]
-                conn.execute(
+                db.execute(
                     f"UPDATE spend SET {sets}{', ' if sets else ''}state = ? WHERE id = ?",
                     (*amounts, RECONCILED, row_id),
                 )

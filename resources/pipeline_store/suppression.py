@@ -254,7 +254,7 @@ class SuppressionList:
         if changed:
             # Old page images in the WAL still hold the clear text until a checkpoint drops them (best effort:
             # readers of other processes may keep part of the WAL alive until the next checkpoint).
-            if not self.db.connection().in_transaction:
+            if self.db.is_sqlite and not self.db.in_transaction():
                 self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
             logger.info("suppression list: erased the clear text of one email entry")
         return bool(changed)
