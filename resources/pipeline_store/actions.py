@@ -55,7 +55,7 @@ class ActionLedger:
             '"partition" = excluded."partition", at = excluded.at',
             [
                 (kind, key, status, json.dumps(dict(detail), sort_keys=True, default=str), partition, stamp)
-                for key, (status, detail) in rows.items()
+                for key, (status, detail) in sorted(rows.items())
             ],
         )
 

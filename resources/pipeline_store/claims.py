@@ -104,7 +104,7 @@ class SpendClaims:
         """Drop `owner`'s claims on `items` (bought and cached, or given up)."""
         self.db.executemany(
             "DELETE FROM claims WHERE namespace = ? AND item = ? AND owner = ?",
-            [(namespace, item, owner) for item in dict.fromkeys(items)],
+            [(namespace, item, owner) for item in sorted(set(items))],
         )
 
     def live(self, namespace: str, items: Sequence[str], *, ttl: timedelta) -> set[str]:

@@ -13,8 +13,9 @@ parameter style. Several Dagster run processes (on several machines, with Postgr
 each with several threads, so nothing here is shared between threads or survives a fork: each thread of
 each process opens its own connection. On SQLite every write takes the write lock up front (`BEGIN
 IMMEDIATE`) so two writers queue on `busy_timeout` instead of failing on a lock upgrade; on Postgres writes
-run at READ COMMITTED and what must not race takes row locks or relies on unique keys (`claims.py`,
-`spend.py`).
+run at READ COMMITTED and what must not race takes row locks or relies on unique keys (`claims.py`);
+writers of many rows sort them by key, so two writers lock shared rows in one order, and a write Postgres
+still picks as a deadlock's victim is run again.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,8 @@ from resources.pipeline_store.schema import POSTGRES_SCHEMA, metadata
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
+#: How often a Postgres write chosen as a deadlock's victim is tried again.
+DEADLOCK_RETRIES = 5
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: Any number, the same in every process: the Postgres advisory lock two processes migrating at once queue on.
 _MIGRATION_LOCK = 0x5A1E5
@@ -290,19 +293,41 @@ class Database:
         return bool(conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE)
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
-        with self.transaction():
-            return self._run(sql, params)
+        def run() -> Cursor:
+            with self.transaction():
+                return self._run(sql, params)
+
+        return self._retrying(run)
 
     def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> Cursor:
-        with self.transaction():
-            conn = self.connection()
-            if self.is_sqlite:
-                return conn.executemany(sql, seq_of_params)
-            import psycopg2.extras
+        rows = list(seq_of_params)
 
-            cursor = conn.cursor()
-            psycopg2.extras.execute_batch(cursor, _pyformat(sql), list(seq_of_params), page_size=500)
-            return cursor
+        def run() -> Cursor:
+            with self.transaction():
+                conn = self.connection()
+                if self.is_sqlite:
+                    return conn.executemany(sql, rows)
+                import psycopg2.extras
+
+                cursor = conn.cursor()
+                psycopg2.extras.execute_batch(cursor, _pyformat(sql), rows, page_size=500)
+                return cursor
+
+        return self._retrying(run)
+
+    def _retrying(self, work: Callable[[], Cursor]) -> Cursor:
+        """`work()`, run again when Postgres chose its transaction as a deadlock's (or a serialisation
+        failure's) victim; only a transaction of its own: one inside the caller's is the caller's to retry."""
+        for attempt in range(1, DEADLOCK_RETRIES + 1):
+            try:
+                return work()
+            except Exception as exc:
+                victim = getattr(exc, "pgcode", None) in ("40P01", "40001")
+                if self.is_sqlite or self.in_transaction() or not victim or attempt == DEADLOCK_RETRIES:
+                    raise
+                logger.info("pipeline store: transaction retried after %s", type(exc).__name__)
+                time.sleep(0.02 * attempt)
+        raise AssertionError("unreachable")
 
     def query(self, sql: str, params: Params = ()) -> list[Row]:
         return list(self._run(sql, params).fetchall())

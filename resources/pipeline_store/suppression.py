@@ -207,7 +207,7 @@ class SuppressionList:
                 for index, (k, hashes) in older.items():
                     if k == kind and erased.intersection(hashes):
                         params[index][2], params[index][3] = None, ERASED_REASON
-            self.db.executemany(_UPSERT, params)
+            self.db.executemany(_UPSERT, sorted(params, key=lambda row: (row[0], row[1])))
 
     def add_tombstones(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Erased entries carried over by hash alone (an export of another store): each row has kind,
@@ -220,7 +220,7 @@ class SuppressionList:
                 raise ValueError(f"not a suppression tombstone: {kind!r} {digest!r}")
             params.append((kind, digest, ERASED_REASON, str(row["source"]), to_utc_iso(row.get("at") or now)))
         if params:
-            self.db.executemany(_TOMBSTONE, params)
+            self.db.executemany(_TOMBSTONE, sorted(params))
 
     def lookup(self, emails: Iterable[str]) -> dict[str, SuppressionHit]:
         """The suppressed addresses among `emails`, each (as given) mapped to the entry that blocks it. An

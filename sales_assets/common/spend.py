@@ -177,8 +177,16 @@ class PaidCalls:
         to_fetch, skipped = missing[:room], missing[room:]
         self.tally.over_budget += len(skipped)
         while to_fetch:
-            mine, theirs = self.store.claims.claim(namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl)
+            claimed, theirs = self.store.claims.claim(
+                namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl
+            )
             try:
+                # Another run may have bought some of these and released them between this run's cache
+                # read and its claim: they are in the cache now, and buying them again would pay twice.
+                bought = self.store.cache.get_many(namespace, claimed, max_age=self.ttl, now=self.now)
+                found.update(bought)
+                self._record_hits(endpoint, len(bought), unit_credits)
+                mine = [i for i in claimed if i not in bought]
                 size = max(1, chunk or len(mine) or 1)
                 for start in range(0, len(mine), size):
                     part = mine[start : start + size]
@@ -189,7 +197,7 @@ class PaidCalls:
                         settle(credits, len(part), calls)
                     found.update(fetched)
             finally:
-                self.store.claims.release(namespace, mine, owner=self.owner)
+                self.store.claims.release(namespace, claimed, owner=self.owner)
             # Another run is buying these: its answer lands in the cache. If it stops, its claims go stale
             # and the next turn of the loop takes them over.
             arrived = self._wait_for(namespace, theirs)

@@ -267,9 +267,9 @@ class Stack:
         return payload["data"]
 
     def stop(self) -> None:
+        """Stop the Dagster processes; the Postgres server is the session's (`shared_postgres`)."""
         for process in reversed(self.processes):
             process.stop()
-        self.postgres.stop()
 
 
 def wait_until(what: str, probe: Callable[[], bool], timeout: float, stack: Stack | None = None) -> None:
@@ -379,9 +379,20 @@ def create_schema(stack: Stack) -> None:
 SEEDED_SCHEDULE = "vendor_status_hourly"
 
 
-def start_stack(root: Path) -> Stack:
-    """Postgres, then the code server, the webserver and the daemon from the repository's own files."""
-    postgres = existing_postgres() or start_postgres()
+_servers: dict[str, Postgres] = {}
+
+
+def shared_postgres(config: pytest.Config) -> Postgres:
+    """The session's PostgreSQL server (the stack's, and the pipeline store's Postgres tests'), started on
+    first use and stopped when pytest ends."""
+    if "postgres" not in _servers:
+        _servers["postgres"] = server = existing_postgres() or start_postgres()
+        config.add_cleanup(server.stop)
+    return _servers["postgres"]
+
+
+def start_stack(root: Path, postgres: Postgres) -> Stack:
+    """The code server, the webserver and the daemon on `postgres`, from the repository's own files."""
     home = root / "dagster_home"
     home.mkdir(parents=True)
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
@@ -445,7 +456,7 @@ def shared_stack(config: pytest.Config) -> Stack:
     if "stack" not in _shared:
         root = Path(tempfile.mkdtemp(prefix=f"sales-topology-{getpass.getuser()}-"))
         try:
-            _shared["stack"] = stack = start_stack(root)
+            _shared["stack"] = stack = start_stack(root, shared_postgres(config))
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise
