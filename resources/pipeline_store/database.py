@@ -357,19 +357,18 @@ class Database:
 
     # --- schema -----------------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        """Bring the schema to `SCHEMA_VERSION` under the store's migration lock (SQLite: the write lock;
-        Postgres: an advisory lock), in one transaction."""
+    @contextmanager
+    def core_transaction(self) -> Iterator[sa.Connection]:
+        """A SQLAlchemy connection in one write transaction of its own (SQLite: `BEGIN IMMEDIATE`), committed
+        on exit, rolled back on an exception: for Alembic and for copying whole tables."""
         with self.engine().connect() as conn:
             if self.is_sqlite:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                # This one connection runs in a transaction of the driver's (the lock lasts until COMMIT).
+                # This one connection runs in a transaction of the driver's (its locks last until COMMIT).
                 conn.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-                conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
             try:
-                self._migrate_on(conn)
+                yield conn
             except BaseException:
                 if self.is_sqlite:
                     conn.exec_driver_sql("ROLLBACK")
@@ -378,6 +377,15 @@ class Database:
             if self.is_sqlite:
                 conn.exec_driver_sql("COMMIT")
             conn.commit()
+
+    def _migrate(self) -> None:
+        """Bring the schema to `SCHEMA_VERSION` under the store's migration lock (SQLite: the write lock;
+        Postgres: an advisory lock), in one transaction."""
+        with self.core_transaction() as conn:
+            if not self.is_sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+                conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            self._migrate_on(conn)
 
     def _migrate_on(self, conn: sa.Connection) -> None:
         tables = set(sa.inspect(conn).get_table_names(schema=self.schema))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 
 import pandas as pd
 
@@ -105,7 +106,7 @@ class EnrollmentLedger:
             "enrolled_at = excluded.enrolled_at",
             # Sorted by key (stable: of two rows of one key the later still wins), so two writers take
             # the rows' locks in one order on Postgres.
-            sorted(values, key=lambda row: (row[0], row[1])),
+            sorted(values, key=itemgetter(0, 1)),
         )
 
     def get_many(self, campaign_id: str, emails: Iterable[str]) -> dict[str, Enrollment]:

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Literal
 
 import idna
@@ -207,7 +208,7 @@ class SuppressionList:
                 for index, (k, hashes) in older.items():
                     if k == kind and erased.intersection(hashes):
                         params[index][2], params[index][3] = None, ERASED_REASON
-            self.db.executemany(_UPSERT, sorted(params, key=lambda row: (row[0], row[1])))
+            self.db.executemany(_UPSERT, sorted(params, key=itemgetter(0, 1)))
 
     def add_tombstones(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Erased entries carried over by hash alone (an export of another store): each row has kind,
