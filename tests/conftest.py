@@ -41,12 +41,11 @@ def postgres_store_url(pytestconfig: pytest.Config) -> Iterator[str]:
     from topology.stack import shared_postgres
 
     server = shared_postgres(pytestconfig)
-    url = sa.URL.create(
-        "postgresql", server.user, server.password, server.host, server.port, server.db
-    ).render_as_string(hide_password=False)
     schema = f"store_{uuid.uuid4().hex[:12]}"
-    yield f"{url}?schema={schema}"
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://"), poolclass=sa.NullPool)
+    url = server.url(schema)
+    yield url
+    url = url.split("?", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     engine.dispose()
