@@ -337,6 +337,17 @@ class Database:
         with self.transaction():
             return int(self._run(f"{sql} RETURNING id", params).fetchone()[0])
 
+    def reclaim(self, table: str) -> None:
+        """Drop old images of `table`'s rows, which may still hold values just erased (best effort, and
+        only outside a transaction): SQLite checkpoints its WAL (readers of other processes may keep part of
+        it alive until the next checkpoint); Postgres vacuums the table's dead row versions."""
+        if self.in_transaction():
+            return
+        if self.is_sqlite:
+            self.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            self._run(f"VACUUM {table}")
+
     def schema_version(self) -> int:
         """The store's schema version: its Alembic revision (0 when it has none)."""
         if self.is_sqlite:

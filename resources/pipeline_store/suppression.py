@@ -253,10 +253,8 @@ class SuppressionList:
             (ERASED_REASON, *hashes),
         ).rowcount
         if changed:
-            # Old page images in the WAL still hold the clear text until a checkpoint drops them (best effort:
-            # readers of other processes may keep part of the WAL alive until the next checkpoint).
-            if self.db.is_sqlite and not self.db.in_transaction():
-                self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Old row images still hold the clear text until they are reclaimed (`Database.reclaim`).
+            self.db.reclaim("suppression")
             logger.info("suppression list: erased the clear text of one email entry")
         return bool(changed)
 
