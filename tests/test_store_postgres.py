@@ -192,3 +192,43 @@ def test_eight_runs_at_once_keep_every_ledger_exact_and_pay_once(
     assert sorted(enrollments["email"]) == sorted(f"{item}@example.com" for item in asked)
     domains = {item for items in wanted.values() for item in items[:10]}
     assert len(SuppressionList(db)) == len(domains)
+
+
+def _one_run_of_the_partition(url: str, n: int, bill: str, barrier: Any) -> None:
+    """One of several runs of the same partition, each buying items of its own under one budget."""
+    store = PipelineStoreResource(path=url)
+    calls = PaidCalls(
+        store, vendor="explorium", partition="2026-12-01|icp0", asset="contacts", budget_credits=20.0
+    )
+
+    def fetch(part: list[str]) -> tuple[dict[str, Any], float, int]:
+        with open(bill, "a") as out:
+            out.write("".join(f"{item}\n" for item in part))
+        time.sleep(0.02)
+        return {item: {"id": item} for item in part}, float(len(part)), 1
+
+    barrier.wait()
+    # Every run counts the same room (20) before any has bought: only the ledger's reservation stops them.
+    result = calls.by_id("enrich", [f"run{n}-{k}" for k in range(10)], fetch, unit_credits=1.0, chunk=2)
+    assert len(result.values) + len(result.skipped) == 10
+    store.database().close()
+
+
+def test_runs_of_one_partition_at_once_never_spend_past_its_budget(
+    postgres_store_url: str, tmp_path: Path
+) -> None:
+    open_database(postgres_store_url).close()
+    bill = tmp_path / "billed.txt"
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(RUNS)
+    runs = [
+        context.Process(target=_one_run_of_the_partition, args=(postgres_store_url, n, str(bill), barrier))
+        for n in range(RUNS)
+    ]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=240)
+    assert [run.exitcode for run in runs] == [0] * RUNS
+    ledger = SpendLedger(open_database(postgres_store_url))
+    assert len(bill.read_text().splitlines()) == ledger.spent(partition="2026-12-01|icp0") == 20
