@@ -8,6 +8,8 @@
     sales-pipeline run    the start-up jobs once, in this process, recorded in the same local instance.
     sales-pipeline suppression import FILE.csv | export [FILE] | erase EMAIL
                           the suppression list: CSV import, export, and GDPR erasure with a tombstone.
+    sales-pipeline store upgrade [--store S] | copy --from SOURCE --to TARGET
+                          the pipeline store's schema, and moving it (SQLite file to Postgres), see store_cli.
 
 What belongs here: process wiring (instance home, the sandbox's demo switch, the `dagster dev` child,
 waiting for the webserver and for the start-up runs). Nothing about assets or vendors.
@@ -29,6 +31,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sales_assets.store_cli import add_store_commands, run_store_command
 
 logger = logging.getLogger("sales_pipeline")
 
@@ -311,8 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("run", help="run the start-up jobs once in this process")
     add_suppression_commands(sub)
+    add_store_commands(sub)
     args = parser.parse_args(argv)
-    commands = {"up": up, "run": run, "suppression": suppression}
+    commands = {"up": up, "run": run, "suppression": suppression, "store": run_store_command}
     return commands[args.command](args)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import dagster as dg
 
+from resources.asset_values import asset_io_manager
 from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.campaigns import enrollment_settings_from_env
@@ -64,6 +65,8 @@ def default_resources(
         **outbound.settings(environ),
         **inbound.settings(environ),
         **engagement.settings(environ),
+        # Asset values: the filesystem unless SALES_ASSET_STORE names an object store every pod reads.
+        **asset_io_manager(env),
     }
 
 

@@ -1,7 +1,9 @@
-"""Shared fixtures: a fresh sandbox state per test and vendor resources bound to it."""
+"""Shared fixtures: a fresh sandbox state per test and vendor resources bound to it, and a pipeline store
+schema of a test's own on the session's PostgreSQL server."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 import pytest
+import sqlalchemy as sa
 
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
@@ -29,6 +32,23 @@ def sandbox(sandbox_path: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 def sandbox_key() -> str:
     return SANDBOX_API_KEY
+
+
+@pytest.fixture
+def postgres_store_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    """A URL for a pipeline store of this test's own: a new schema on the session's PostgreSQL server (the
+    one the topology stack uses, `topology/stack.py`), dropped afterwards."""
+    from topology.stack import shared_postgres
+
+    server = shared_postgres(pytestconfig)
+    schema = f"store_{uuid.uuid4().hex[:12]}"
+    url = server.url(schema)
+    yield url
+    url = url.split("?", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    engine.dispose()
 
 
 @dataclass

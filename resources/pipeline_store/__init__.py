@@ -1,8 +1,9 @@
-"""The pipeline store: the product's durable local storage for what is not vendor data, in one SQLite file.
+"""The pipeline store: the product's durable storage for what is not vendor data, in one SQLite file (the
+embedded default) or a Postgres schema (production, shared by every run pod).
 
 What belongs here: the spend ledger of paid vendor calls (`SpendLedger`), the cache of paid results
 (`ResultCache`), the suppression list (`SuppressionList`), what the product wrote to the vendors
-(`SyncState`, `EnrollmentLedger`), what it did once per key (`ActionLedger`), the file they share
+(`SyncState`, `EnrollmentLedger`), what it did once per key (`ActionLedger`), the database they share
 (`open_database`) and the Dagster resource that hands them to assets (`PipelineStoreResource`). Vendor
 records (companies, contacts, CRM objects) do not belong here; they are asset outputs.
 """

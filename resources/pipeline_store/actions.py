@@ -10,7 +10,6 @@ live in the vendors.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from resources.pipeline_store.database import Database, from_utc_iso, to_utc_iso, utc_now
+from resources.pipeline_store.database import Database, Row, from_utc_iso, to_utc_iso, utc_now
 
 CHUNK = 500
 COLUMNS = ["kind", "key", "status", "detail", "partition", "at"]
@@ -56,7 +55,7 @@ class ActionLedger:
             '"partition" = excluded."partition", at = excluded.at',
             [
                 (kind, key, status, json.dumps(dict(detail), sort_keys=True, default=str), partition, stamp)
-                for key, (status, detail) in rows.items()
+                for key, (status, detail) in sorted(rows.items())
             ],
         )
 
@@ -102,7 +101,7 @@ class ActionLedger:
         return frame
 
 
-def _action(row: sqlite3.Row) -> Action:
+def _action(row: Row) -> Action:
     return Action(
         row["kind"],
         row["key"],

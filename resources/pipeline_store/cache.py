@@ -66,7 +66,7 @@ class ResultCache:
     ) -> None:
         """Store (or replace) every entry of `values`, stamped `fetched_at` (default: now), in one write."""
         stamp = to_utc_iso(fetched_at or utc_now())
-        rows = [(namespace, key, json.dumps(value), stamp) for key, value in values.items()]
+        rows = [(namespace, key, json.dumps(value), stamp) for key, value in sorted(values.items())]
         if not rows:
             return
         self.db.executemany(

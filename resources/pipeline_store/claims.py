@@ -55,17 +55,32 @@ class SpendClaims:
         moment = now or utc_now()
         stamp, stale = to_utc_iso(moment), to_utc_iso(moment - ttl)
         wanted = list(dict.fromkeys(items))
+        # One lock order for every run (sorted items), so two runs claiming overlapping sets queue, never
+        # deadlock.
+        ordered = sorted(wanted)
+        me = (owner, HOST, os.getpid(), stamp)
+        lock = "" if self.db.is_sqlite else " ORDER BY item FOR UPDATE"
         mine: list[str] = []
         theirs: list[str] = []
-        with self.db.transaction() as conn:
+        with self.db.transaction() as db:
+            # Nobody's items become this owner's by the unique key alone: of two runs inserting one item,
+            # the second waits for the first and inserts nothing (no read-then-write window).
+            db.executemany(
+                "INSERT INTO claims (namespace, item, owner, host, pid, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (namespace, item) DO NOTHING",
+                [(namespace, item, *me) for item in ordered],
+            )
+            # Every wanted item has a row now; on Postgres each is locked until this transaction ends, so
+            # a stopped holder's claim is taken over by one run only.
             held: dict[str, tuple[str, str, int, str]] = {}
-            for start in range(0, len(wanted), CHUNK):
-                chunk = wanted[start : start + CHUNK]
+            for start in range(0, len(ordered), CHUNK):
+                chunk = ordered[start : start + CHUNK]
                 marks = ",".join("?" * len(chunk))
                 sql = (
                     f"SELECT item, owner, host, pid, at FROM claims WHERE namespace = ? AND item IN ({marks})"
+                    f"{lock}"
                 )
-                rows = conn.execute(sql, (namespace, *chunk)).fetchall()
+                rows = db.query(sql, (namespace, *chunk))
                 held.update({row[0]: (row[1], row[2], int(row[3]), row[4]) for row in rows})
             for item in wanted:
                 holder = held.get(item)
@@ -78,11 +93,10 @@ class SpendClaims:
                     mine.append(item)
                 else:
                     theirs.append(item)
-            conn.executemany(
-                "INSERT INTO claims (namespace, item, owner, host, pid, at) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (namespace, item) DO UPDATE SET owner = excluded.owner, host = excluded.host, "
-                "pid = excluded.pid, at = excluded.at",
-                [(namespace, item, owner, HOST, os.getpid(), stamp) for item in mine],
+            taken = [item for item in mine if held.get(item) != (owner, HOST, os.getpid(), stamp)]
+            db.executemany(
+                "UPDATE claims SET owner = ?, host = ?, pid = ?, at = ? WHERE namespace = ? AND item = ?",
+                [(*me, namespace, item) for item in sorted(taken)],
             )
         return mine, theirs
 
@@ -90,7 +104,7 @@ class SpendClaims:
         """Drop `owner`'s claims on `items` (bought and cached, or given up)."""
         self.db.executemany(
             "DELETE FROM claims WHERE namespace = ? AND item = ? AND owner = ?",
-            [(namespace, item, owner) for item in dict.fromkeys(items)],
+            [(namespace, item, owner) for item in sorted(set(items))],
         )
 
     def live(self, namespace: str, items: Sequence[str], *, ttl: timedelta) -> set[str]:

@@ -1,136 +1,64 @@
-"""The pipeline store's SQLite file: connections, transactions, and the versioned schema.
+"""The pipeline store's database: SQLite (the embedded default) or Postgres, its connections, transactions
+and versioned schema.
 
-What belongs here: opening the file (WAL, busy timeout, parent folders), one connection per thread and
-per process, `BEGIN IMMEDIATE` write transactions, the schema of every table the store keeps and its
-migrations (numbered by `PRAGMA user_version`), and the UTC timestamp format all tables share. What a
-table's rows mean belongs to the module that owns the table (`spend`, `cache`, `suppression`).
+What belongs here: resolving where the store lives (a file path or a SQLAlchemy URL), opening it through a
+SQLAlchemy engine (SQLite: WAL, busy timeout, parent folders; Postgres: the store's own schema), one
+connection per thread and per process, write transactions, migrating the schema on open (Alembic,
+`migrations/`; a file the old hand-written migrations made is adopted, see `legacy.py`) and the UTC
+timestamp format all tables share. What a table's rows mean belongs to the module that owns the table
+(`spend`, `cache`, `suppression`); the tables themselves are `schema.py`.
 
-Several Dagster run processes write the same file at once, each with several threads, so nothing here is
-shared between threads or survives a fork: each thread of each process opens its own connection, and
-every write takes the write lock up front (IMMEDIATE) so two writers queue on `busy_timeout` instead of
-failing on a lock upgrade.
+The tables' modules write portable SQL with `?` placeholders; `Database` hands it to the driver in its own
+parameter style. Several Dagster run processes (on several machines, with Postgres) write the store at once,
+each with several threads, so nothing here is shared between threads or survives a fork: each thread of
+each process opens its own connection. On SQLite every write takes the write lock up front (`BEGIN
+IMMEDIATE`) so two writers queue on `busy_timeout` instead of failing on a lock upgrade; on Postgres writes
+run at READ COMMITTED and what must not race takes row locks or relies on unique keys (`claims.py`);
+writers of many rows sort them by key, so two writers lock shared rows in one order, and a write Postgres
+still picks as a deadlock's victim is run again.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.pool import NullPool
+
+from resources.pipeline_store.legacy import LEGACY_MIGRATIONS, LEGACY_VERSION
+from resources.pipeline_store.schema import POSTGRES_SCHEMA, metadata
+
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
+#: How often a Postgres write chosen as a deadlock's victim is tried again.
+DEADLOCK_RETRIES = 5
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: Any number, the same in every process: the Postgres advisory lock two processes migrating at once queue on.
+_MIGRATION_LOCK = 0x5A1E5
 
 Params = Sequence[Any] | dict[str, Any]
-
-# Migration N (1-based) brings a file from user_version N-1 to N. Append new migrations; never edit one
-# that has shipped. Statements run one by one inside one IMMEDIATE transaction (executescript would commit).
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE IF NOT EXISTS spend (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            vendor TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            units INTEGER NOT NULL DEFAULT 0,
-            credits REAL NOT NULL DEFAULT 0,
-            tokens_in INTEGER NOT NULL DEFAULT 0,
-            tokens_out INTEGER NOT NULL DEFAULT 0,
-            cost_usd REAL NOT NULL DEFAULT 0,
-            "partition" TEXT,
-            asset TEXT,
-            run_id TEXT,
-            cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1)))""",
-        'CREATE INDEX IF NOT EXISTS spend_partition ON spend ("partition", vendor)',
-        "CREATE INDEX IF NOT EXISTS spend_vendor_at ON spend (vendor, at)",
-        "CREATE INDEX IF NOT EXISTS spend_at ON spend (at)",
-        """CREATE TABLE IF NOT EXISTS cache (
-            namespace TEXT NOT NULL,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            PRIMARY KEY (namespace, key))""",
-        "CREATE INDEX IF NOT EXISTS cache_fetched_at ON cache (fetched_at)",
-        """CREATE TABLE IF NOT EXISTS suppression (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL CHECK (kind IN ('email', 'domain')),
-            value_hash TEXT NOT NULL,
-            value TEXT,
-            reason TEXT NOT NULL,
-            source TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            UNIQUE (kind, value_hash))""",
-    ),
-    (
-        # What the product last wrote to the CRM per record, so an unchanged record is not written again.
-        """CREATE TABLE IF NOT EXISTS crm_sync (
-            object_type TEXT NOT NULL,
-            key TEXT NOT NULL,
-            hubspot_id TEXT NOT NULL,
-            props_hash TEXT NOT NULL,
-            synced_at TEXT NOT NULL,
-            PRIMARY KEY (object_type, key))""",
-        # Every lead the product put in a campaign, for the daily cap and so nobody is added twice.
-        """CREATE TABLE IF NOT EXISTS enrollments (
-            campaign_id TEXT NOT NULL,
-            email TEXT NOT NULL,
-            lead_id TEXT,
-            status TEXT NOT NULL,
-            "partition" TEXT,
-            enrolled_at TEXT NOT NULL,
-            PRIMARY KEY (campaign_id, email))""",
-        "CREATE INDEX IF NOT EXISTS enrollments_at ON enrollments (campaign_id, enrolled_at)",
-    ),
-    (
-        # Everything the product does once per key (a HubSpot task per reply, a campaign pause, a webhook
-        # event taken in): re-runs read it so nothing is done twice.
-        """CREATE TABLE IF NOT EXISTS actions (
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            status TEXT NOT NULL,
-            detail TEXT NOT NULL DEFAULT '{}',
-            "partition" TEXT,
-            at TEXT NOT NULL,
-            PRIMARY KEY (kind, key))""",
-        "CREATE INDEX IF NOT EXISTS actions_kind_at ON actions (kind, at)",
-    ),
-    (
-        # Items being bought right now, by whom: two runs of one partition never pay for the same item.
-        """CREATE TABLE IF NOT EXISTS claims (
-            namespace TEXT NOT NULL,
-            item TEXT NOT NULL,
-            owner TEXT NOT NULL,
-            host TEXT NOT NULL,
-            pid INTEGER NOT NULL,
-            at TEXT NOT NULL,
-            PRIMARY KEY (namespace, item))""",
-    ),
-    (
-        # A paid call is written before it is made ('open', its estimate counting against the budget) and
-        # settled from the answer; an open row whose process stopped, and a call answered only after an
-        # unanswered attempt ('unsure'), are reconciled from the vendor's own account of what it billed.
-        "ALTER TABLE spend ADD COLUMN state TEXT NOT NULL DEFAULT 'settled'",
-        "ALTER TABLE spend ADD COLUMN estimate REAL NOT NULL DEFAULT 0",
-        "ALTER TABLE spend ADD COLUMN estimate_in INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE spend ADD COLUMN estimate_out INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE spend ADD COLUMN lost INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE spend ADD COLUMN host TEXT",
-        "ALTER TABLE spend ADD COLUMN pid INTEGER",
-        "CREATE INDEX IF NOT EXISTS spend_vendor_state ON spend (vendor, state)",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+Row = Any  # sqlite3.Row, or psycopg2's DictRow: by index, by column name, tuple() and dict() alike
+Cursor = Any  # the driver's cursor: rowcount, fetchall()
 
 
 class StoreSchemaError(RuntimeError):
-    """The file's schema is newer than this code knows (a newer release wrote it)."""
+    """The store's schema is newer than this code knows (a newer release wrote it)."""
 
 
 def to_utc_iso(value: datetime) -> str:
@@ -152,6 +80,46 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def _head() -> str:
+    head = _script().get_current_head()
+    assert head is not None, "the store's migrations have no head revision"
+    return head
+
+
+#: The schema version this code writes: the head Alembic revision, numbered on from the legacy user_version.
+SCHEMA_VERSION = int(_head())
+
+
+def store_url(target: str | os.PathLike[str]) -> sa.URL:
+    """A SQLAlchemy URL for `target`: a URL as given (`postgresql://...`, `sqlite:///...`), else a path."""
+    text = os.fspath(target)
+    if "://" in text:
+        url = sa.make_url(text)
+        if url.drivername in ("postgres", "postgresql"):
+            url = url.set(drivername="postgresql+psycopg2")
+        return url
+    return sa.URL.create("sqlite", database=str(Path(text)))
+
+
+def describe(url: sa.URL) -> str:
+    """`url` without its password, for logs and messages."""
+    return url.render_as_string(hide_password=True)
+
+
+@functools.cache
+def _pyformat(sql: str) -> str:
+    """`sql` with `?` placeholders in psycopg2's style (`%s`, literal `%` doubled); quoted text untouched."""
+    parts = re.split(r"('(?:[^']|'')*'|\"[^\"]*\")", sql)
+    for index in range(0, len(parts), 2):
+        parts[index] = parts[index].replace("%", "%%").replace("?", "%s")
+    return "".join(parts)
+
+
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch the file to WAL. Two processes creating the file at once can both try; SQLite answers the
     loser "database is locked" at once, without going through the busy handler, so retry here."""
@@ -166,87 +134,226 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-class Database:
-    """One store file. Safe to share between threads; each thread (and process) gets its own connection.
+def _on_sqlite_connect(conn: sqlite3.Connection, _record: object) -> None:
+    # Transactions are begun by hand (BEGIN IMMEDIATE), never implicitly by the driver.
+    conn.isolation_level = None
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    _enable_wal(conn)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    # Erased suppression values must not linger in freed page space.
+    conn.execute("PRAGMA secure_delete=ON")
 
-    `execute` and `executemany` write in their own IMMEDIATE transaction, or join the one `transaction()`
-    has open on this thread. `query` reads outside a transaction (WAL readers never block writers) or
-    inside the open one.
+
+def _on_postgres_connect(conn: Any, _record: object) -> None:
+    # Statements outside `transaction()` commit on their own, as SQLite's do; BEGIN is sent by hand.
+    conn.autocommit = True
+
+
+def _alembic_config(conn: sa.Connection, schema: str | None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes.update(connection=conn, schema=schema)
+    return config
+
+
+def upgrade_revisions(conn: sa.Connection, schema: str | None) -> None:
+    """Run every Alembic revision the database on `conn` lacks (inside the caller's transaction)."""
+    command.upgrade(_alembic_config(conn, schema), "head")
+
+
+class Database:
+    """One store. Safe to share between threads; each thread (and process) gets its own connection.
+
+    `execute` and `executemany` write in their own transaction, or join the one `transaction()` has open
+    on this thread. `query` reads outside a transaction (WAL readers never block writers; on Postgres
+    each read sees what is committed) or inside the open one.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, target: str | os.PathLike[str], *, schema: str | None = None) -> None:
+        url = store_url(target)
+        self.dialect = url.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"the pipeline store runs on SQLite or Postgres, not {describe(url)}")
+        self.schema: str | None = None
+        self.path: Path | None = None
+        if self.is_sqlite:
+            self.path = Path(url.database or "")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            # `?schema=` in the URL names another schema than the default (tests, two installations).
+            self.schema = schema or str(url.query.get("schema") or POSTGRES_SCHEMA)
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.schema):
+                raise ValueError(f"not a plain Postgres schema name: {self.schema!r}")
+            url = url.difference_update_query(["schema"])
+        self.url = url
+        self._engine: sa.Engine | None = None
+        self._engine_pid = 0
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[Any] = []
         self._migrate()
 
     def __repr__(self) -> str:
-        return f"Database({str(self.path)!r})"
+        return f"Database({str(self.path) if self.path else describe(self.url)!r})"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
 
     # --- connections and transactions ------------------------------------------------------------
 
-    def connection(self) -> sqlite3.Connection:
-        """This thread's connection (opened on first use; reopened in a forked child)."""
-        local = self._local
-        conn: sqlite3.Connection | None = getattr(local, "conn", None)
-        if conn is None or local.pid != os.getpid():
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    def engine(self) -> sa.Engine:
+        """This process's engine (a forked child makes its own: connections do not cross a fork)."""
+        with self._lock:
+            if self._engine is None or self._engine_pid != os.getpid():
+                self._engine, self._engine_pid = self._create_engine(), os.getpid()
+            return self._engine
+
+    def _create_engine(self) -> sa.Engine:
+        # No pool: each thread keeps the one connection it opened until `close()`.
+        if self.is_sqlite:
+            engine = sa.create_engine(
+                self.url,
+                poolclass=NullPool,
+                connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            _enable_wal(conn)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            # Erased suppression values must not linger in freed page space.
-            conn.execute("PRAGMA secure_delete=ON")
+            sa.event.listen(engine, "connect", _on_sqlite_connect)
+            return engine
+        import psycopg2.extras
+
+        engine = sa.create_engine(
+            self.url,
+            poolclass=NullPool,
+            connect_args={
+                "cursor_factory": psycopg2.extras.DictCursor,
+                "options": f"-c search_path={self.schema}",
+                "application_name": "sales-pipeline-store",
+            },
+        )
+        sa.event.listen(engine, "connect", _on_postgres_connect)
+        return engine
+
+    def connection(self) -> Any:
+        """This thread's DBAPI connection (opened on first use; reopened in a forked child)."""
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None or local.pid != os.getpid():
+            proxy = self.engine().raw_connection()
+            conn = proxy.dbapi_connection
             local.conn, local.pid, local.depth = conn, os.getpid(), 0
             with self._lock:
-                self._connections.append(conn)
+                self._connections.append(proxy)
         return conn
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction on this thread's connection: `BEGIN IMMEDIATE`, committed on exit, rolled
-        back on an exception. Nested calls become savepoints of the outer transaction."""
+    def _run(self, sql: str, params: Params = ()) -> Cursor:
         conn = self.connection()
+        if self.is_sqlite:
+            return conn.execute(sql, params)
+        cursor = conn.cursor()
+        cursor.execute(_pyformat(sql), params if params else None)
+        return cursor
+
+    def in_transaction(self) -> bool:
+        """Whether this thread has a `transaction()` open."""
+        return bool(getattr(self._local, "depth", 0)) and self._local.pid == os.getpid()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction on this thread's connection (`BEGIN IMMEDIATE` on SQLite), committed on exit,
+        rolled back on an exception. Nested calls become savepoints of the outer transaction. Statements
+        of this thread (`execute`, `query`) run inside it."""
+        self.connection()
         local = self._local
         depth: int = local.depth
         savepoint = f"sp{depth}"
-        conn.execute(f"SAVEPOINT {savepoint}" if depth else "BEGIN IMMEDIATE")
+        self._run(f"SAVEPOINT {savepoint}" if depth else "BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
         local.depth = depth + 1
         try:
-            yield conn
-            if depth:
-                conn.execute(f"RELEASE {savepoint}")
-            else:
-                conn.execute("COMMIT")
+            yield self
+            self._run(f"RELEASE SAVEPOINT {savepoint}" if depth else "COMMIT")
         except BaseException:
             # SQLite rolls some failures back on its own; a second ROLLBACK would hide the real error.
-            if conn.in_transaction:
+            if self._open_on_server():
                 if depth:
-                    conn.execute(f"ROLLBACK TO {savepoint}")
-                    conn.execute(f"RELEASE {savepoint}")
+                    self._run(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self._run(f"RELEASE SAVEPOINT {savepoint}")
                 else:
-                    conn.execute("ROLLBACK")
+                    self._run("ROLLBACK")
             raise
         finally:
             local.depth = depth
 
-    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
-        with self.transaction() as conn:
-            return conn.execute(sql, params)
+    def _open_on_server(self) -> bool:
+        conn = self.connection()
+        if self.is_sqlite:
+            return bool(conn.in_transaction)
+        import psycopg2.extensions
 
-    def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> sqlite3.Cursor:
-        with self.transaction() as conn:
-            return conn.executemany(sql, seq_of_params)
+        return bool(conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE)
 
-    def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return self.connection().execute(sql, params).fetchall()
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        def run() -> Cursor:
+            with self.transaction():
+                return self._run(sql, params)
+
+        return self._retrying(run)
+
+    def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> Cursor:
+        rows = list(seq_of_params)
+
+        def run() -> Cursor:
+            with self.transaction():
+                conn = self.connection()
+                if self.is_sqlite:
+                    return conn.executemany(sql, rows)
+                import psycopg2.extras
+
+                cursor = conn.cursor()
+                psycopg2.extras.execute_batch(cursor, _pyformat(sql), rows, page_size=500)
+                return cursor
+
+        return self._retrying(run)
+
+    def _retrying(self, work: Callable[[], Cursor]) -> Cursor:
+        """`work()`, run again when Postgres chose its transaction as a deadlock's (or a serialisation
+        failure's) victim; only a transaction of its own: one inside the caller's is the caller's to retry."""
+        for attempt in range(1, DEADLOCK_RETRIES + 1):
+            try:
+                return work()
+            except Exception as exc:
+                victim = getattr(exc, "pgcode", None) in ("40P01", "40001")
+                if self.is_sqlite or self.in_transaction() or not victim or attempt == DEADLOCK_RETRIES:
+                    raise
+                logger.info("pipeline store: transaction retried after %s", type(exc).__name__)
+                time.sleep(0.02 * attempt)
+        raise AssertionError("unreachable")
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        return list(self._run(sql, params).fetchall())
+
+    def insert_returning_id(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT (of one row, into a table with an `id` key) and return the new row's id."""
+        with self.transaction():
+            return int(self._run(f"{sql} RETURNING id", params).fetchone()[0])
+
+    def reclaim(self, table: str) -> None:
+        """Drop old images of `table`'s rows, which may still hold values just erased (best effort, and
+        only outside a transaction): SQLite checkpoints its WAL (readers of other processes may keep part of
+        it alive until the next checkpoint); Postgres vacuums the table's dead row versions."""
+        if self.in_transaction():
+            return
+        if self.is_sqlite:
+            self.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            self._run(f"VACUUM {table}")
 
     def schema_version(self) -> int:
-        return int(self.connection().execute("PRAGMA user_version").fetchone()[0])
+        """The store's schema version: its Alembic revision (0 when it has none)."""
+        if self.is_sqlite:
+            return int(self.query("PRAGMA user_version")[0][0])
+        rows = self.query("SELECT version_num FROM alembic_version")
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         """Close every connection this object opened, in any thread; later calls open new ones."""
@@ -256,26 +363,82 @@ class Database:
         for conn in connections:
             try:
                 conn.close()
-            except sqlite3.Error:  # a connection of a dead thread, or one already closed
+            except Exception:  # a connection of a dead thread, or one already closed
                 logger.debug("closing a pipeline store connection failed", exc_info=True)
 
     # --- schema -----------------------------------------------------------------------------------
 
+    @contextmanager
+    def core_transaction(self) -> Iterator[sa.Connection]:
+        """A SQLAlchemy connection in one write transaction of its own (SQLite: `BEGIN IMMEDIATE`), committed
+        on exit, rolled back on an exception: for Alembic and for copying whole tables."""
+        with self.engine().connect() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                # This one connection runs in a transaction of the driver's (its locks last until COMMIT).
+                conn.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
+            try:
+                yield conn
+            except BaseException:
+                if self.is_sqlite:
+                    conn.exec_driver_sql("ROLLBACK")
+                conn.rollback()
+                raise
+            if self.is_sqlite:
+                conn.exec_driver_sql("COMMIT")
+            conn.commit()
+
     def _migrate(self) -> None:
-        with self.transaction() as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise StoreSchemaError(
-                    f"pipeline store {self.path} has schema version {version}; this code knows up to "
-                    f"{SCHEMA_VERSION}. Upgrade the code, or point the store at another file."
-                )
-            for number in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[number - 1]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
-                logger.info("pipeline store %s: schema migrated to version %d", self.path, number)
+        """Bring the schema to `SCHEMA_VERSION` under the store's migration lock (SQLite: the write lock;
+        Postgres: an advisory lock), in one transaction."""
+        with self.core_transaction() as conn:
+            if not self.is_sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+                conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            self._migrate_on(conn)
+
+    def _migrate_on(self, conn: sa.Connection) -> None:
+        tables = set(sa.inspect(conn).get_table_names(schema=self.schema))
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.exec_driver_sql(
+                f"SELECT version_num FROM {self.schema + '.' if self.schema else ''}alembic_version"
+            ).first()
+            revision = row[0] if row else None
+        legacy = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0) if self.is_sqlite else 0
+        known = {script.revision for script in _script().walk_revisions()}
+        if legacy > SCHEMA_VERSION or (revision is not None and revision not in known):
+            found = legacy if legacy > SCHEMA_VERSION else revision
+            raise StoreSchemaError(
+                f"pipeline store {self!r} has schema version {found}; this code knows up to "
+                f"{SCHEMA_VERSION}. Upgrade the code, or point the store at another database."
+            )
+        if revision == _head() and (not self.is_sqlite or legacy == SCHEMA_VERSION):
+            return
+        if not tables:
+            # A new database: the head schema at once, stamped (what the revisions build, a test holds them
+            # equal), a fraction of the time of running every revision.
+            metadata.create_all(conn)
+            context = MigrationContext.configure(conn, opts={"version_table_schema": self.schema})
+            context.stamp(_script(), "head")
+        elif revision is None and legacy:
+            # A file of the hand-written migrations: finish them, then it is the baseline revision.
+            for number in range(legacy + 1, LEGACY_VERSION + 1):
+                for statement in LEGACY_MIGRATIONS[number - 1]:
+                    conn.exec_driver_sql(statement)
+            command.stamp(_alembic_config(conn, self.schema), f"{LEGACY_VERSION:04d}")
+            logger.info("pipeline store %r: adopted at schema version %d", self, LEGACY_VERSION)
+            upgrade_revisions(conn, self.schema)
+        else:
+            upgrade_revisions(conn, self.schema)
+        if self.is_sqlite:
+            # Kept equal to the revision, so a release from before Alembic refuses a newer file.
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        logger.info("pipeline store %r: schema at version %d", self, SCHEMA_VERSION)
 
 
-def open_database(path: str | os.PathLike[str]) -> Database:
-    """Open (creating it and its folders if needed) the store file at `path`, schema up to date."""
-    return Database(path)
+def open_database(target: str | os.PathLike[str], *, schema: str | None = None) -> Database:
+    """Open the store at `target` (a SQLite file path, created with its folders if needed, or a SQLAlchemy
+    URL such as `postgresql://user:pw@host/db`), schema up to date."""
+    return Database(target, schema=schema)

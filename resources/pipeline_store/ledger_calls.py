@@ -60,10 +60,12 @@ class LedgerCalls:
         estimate: float = 0.0,
         estimate_in: int = 0,
         estimate_out: int = 0,
+        budget: float | None = None,
     ) -> Iterator[Settle]:
         """Write a call before it is sent; the function yielded settles it from the answer. A call that
         raised before it was settled, or was answered only after an unanswered attempt, is left unsure and
-        reconciled at once."""
+        reconciled at once. With `budget`, the call is reserved against it (`SpendLedger.open` raises
+        `OverBudget`, and nothing is written, when it does not fit)."""
         self.reconcile()
         row = self.ledger.open(
             self.vendor,
@@ -75,6 +77,7 @@ class LedgerCalls:
             partition=self.partition,
             asset=self.asset,
             run_id=self.run_id,
+            budget=budget,
         )
         # The client counts unanswered attempts over all threads: with calls in parallel, a neighbour's lost
         # attempt can mark this row unsure too. Reconciliation still makes the total exact.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 
 import pandas as pd
 
@@ -64,7 +65,7 @@ class SyncState:
             "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (object_type, key) DO UPDATE SET hubspot_id = excluded.hubspot_id, "
             "props_hash = excluded.props_hash, synced_at = excluded.synced_at",
-            [(object_type, key, hid, h, stamp) for key, (hid, h) in records.items()],
+            [(object_type, key, hid, h, stamp) for key, (hid, h) in sorted(records.items())],
         )
 
 
@@ -103,7 +104,9 @@ class EnrollmentLedger:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, email) DO UPDATE SET "
             'lead_id = excluded.lead_id, status = excluded.status, "partition" = excluded."partition", '
             "enrolled_at = excluded.enrolled_at",
-            values,
+            # Sorted by key (stable: of two rows of one key the later still wins), so two writers take
+            # the rows' locks in one order on Postgres.
+            sorted(values, key=itemgetter(0, 1)),
         )
 
     def get_many(self, campaign_id: str, emails: Iterable[str]) -> dict[str, Enrollment]:

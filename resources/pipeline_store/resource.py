@@ -1,8 +1,9 @@
-"""`PipelineStoreResource`: the pipeline store as a Dagster resource, and where its file lives.
+"""`PipelineStoreResource`: the pipeline store as a Dagster resource, and where the store lives.
 
-What belongs here: resolving the store's path (configuration, then `$SALES_STORE`, then the Dagster
-instance's home) and handing assets one `Database` with its ledger, cache and suppression list, created on
-first use and reused for the rest of the run's step.
+What belongs here: resolving the store's location (configuration; then `$SALES_STORE_URL`, a SQLAlchemy URL;
+then `$SALES_STORE`, a SQLite file; then the Dagster instance's own Postgres settings, `$DAGSTER_PG_*`; else a
+file in the Dagster instance's home) and handing assets one `Database` with its ledger, cache and
+suppression list, created on first use and reused for the rest of the run's step.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
 from resources.pipeline_store.actions import ActionLedger
@@ -23,6 +25,7 @@ from resources.pipeline_store.spend import SpendLedger
 from resources.pipeline_store.suppression import SuppressionList
 
 STORE_VARIABLE = "SALES_STORE"
+URL_VARIABLE = "SALES_STORE_URL"
 
 # Several threads of one step may touch the resource first at the same time; one lock for all instances
 # because pydantic copies private attributes and a lock does not copy.
@@ -30,7 +33,7 @@ _create_lock = threading.Lock()
 
 
 def default_store_path() -> Path:
-    """Where the store lives: `$SALES_STORE`, else `$DAGSTER_HOME/sales/pipeline.sqlite`, else
+    """Where the SQLite store lives: `$SALES_STORE`, else `$DAGSTER_HOME/sales/pipeline.sqlite`, else
     `./.dagster_home/sales/pipeline.sqlite`."""
     explicit = os.environ.get(STORE_VARIABLE)
     if explicit:
@@ -39,14 +42,44 @@ def default_store_path() -> Path:
     return Path(home) / "sales" / "pipeline.sqlite"
 
 
+def instance_postgres_url() -> str | None:
+    """The Postgres the production Dagster instance reads from `$DAGSTER_PG_*` (dagster.yaml), if set."""
+    host = os.environ.get("DAGSTER_PG_HOST")
+    if not host:
+        return None
+    url = sa.URL.create(
+        "postgresql+psycopg2",
+        username=os.environ.get("DAGSTER_PG_USERNAME") or None,
+        password=os.environ.get("DAGSTER_PG_PASSWORD") or None,
+        host=host,
+        port=int(os.environ.get("DAGSTER_PG_PORT") or 5432),
+        database=os.environ.get("DAGSTER_PG_DB") or None,
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def default_store_target() -> str:
+    """Where the store lives when nothing is configured: `$SALES_STORE_URL`, else `$SALES_STORE`, else the
+    Dagster instance's Postgres (`$DAGSTER_PG_*`, schema `sales_store`), else the SQLite file of
+    `default_store_path()`."""
+    return (
+        os.environ.get(URL_VARIABLE)
+        or os.environ.get(STORE_VARIABLE)
+        or instance_postgres_url()
+        or str(default_store_path())
+    )
+
+
 class PipelineStoreResource(dg.ConfigurableResource):
     """The spend ledger, the result cache, the suppression list and the vendor-side ledgers (CRM sync,
-    enrollments, one-off actions), over one SQLite file."""
+    enrollments, one-off actions), over one SQLite file or one Postgres schema."""
 
     path: str | None = Field(
         default=None,
-        description="The SQLite file; default $SALES_STORE if set, else $DAGSTER_HOME/sales/pipeline.sqlite, "
-        "else ./.dagster_home/sales/pipeline.sqlite.",
+        description="The SQLite file, or a SQLAlchemy URL (postgresql://user:pw@host/db, optional "
+        "?schema=name); default $SALES_STORE_URL, else $SALES_STORE, else the Dagster instance's Postgres "
+        "($DAGSTER_PG_*), else $DAGSTER_HOME/sales/pipeline.sqlite, else "
+        "./.dagster_home/sales/pipeline.sqlite.",
     )
 
     _database: Database | None = PrivateAttr(default=None)
@@ -58,15 +91,20 @@ class PipelineStoreResource(dg.ConfigurableResource):
     _actions: ActionLedger | None = PrivateAttr(default=None)
 
     def store_path(self) -> Path:
-        """The file this resource opens: `path` if configured, else `default_store_path()`."""
+        """The SQLite file this resource opens when it opens one: `path` if configured, else
+        `default_store_path()`."""
         return Path(self.path) if self.path else default_store_path()
+
+    def store_target(self) -> str:
+        """What this resource opens: `path` if configured, else `default_store_target()`."""
+        return self.path or default_store_target()
 
     def database(self) -> Database:
         """The store's database (opened on first use, reused after)."""
         if self._database is None:
             with _create_lock:
                 if self._database is None:
-                    self._database = open_database(self.store_path())
+                    self._database = open_database(self.store_target())
         return self._database
 
     @property

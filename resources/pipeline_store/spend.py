@@ -82,6 +82,10 @@ class Reconciliation:
     waiting: bool = False
 
 
+class OverBudget(RuntimeError):
+    """`SpendLedger.open` refused a call: with it, its partition's spend would pass the budget given."""
+
+
 class SpendLedger:
     """The `spend` table of a pipeline store."""
 
@@ -135,10 +139,43 @@ class SpendLedger:
         partition: str | None = None,
         asset: str | None = None,
         run_id: str | None = None,
+        budget: float | None = None,
     ) -> int:
         """Write a paid call about to be made, holding its estimates (the most it can cost: credits, input
-        and output tokens) until it is settled; its id."""
-        cursor = self.db.execute(
+        and output tokens) until it is settled; its id. With `budget`, the call is reserved against it:
+        raises `OverBudget` when this vendor's spend in `partition` (open estimates included) plus the
+        estimate would pass it. The check and the write are one transaction that two runs of the partition
+        take in turn (SQLite's write lock; a Postgres lock on the vendor and partition), never
+        read-then-write."""
+        with self.db.transaction():
+            if budget is not None:
+                if not self.db.is_sqlite:
+                    self.db.query(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                        (f"budget:{vendor}:{partition}",),
+                    )
+                spent = self.spent(partition=partition, vendor=vendor)
+                if spent + float(estimate) > budget + 1e-9:
+                    raise OverBudget(
+                        f"{vendor} {partition}: {spent:g} spent, {estimate:g} more passes {budget:g}"
+                    )
+            return self._insert_open(
+                vendor, endpoint, estimate, estimate_in, estimate_out, units, partition, asset, run_id
+            )
+
+    def _insert_open(
+        self,
+        vendor: str,
+        endpoint: str,
+        estimate: float,
+        estimate_in: int,
+        estimate_out: int,
+        units: int,
+        partition: str | None,
+        asset: str | None,
+        run_id: str | None,
+    ) -> int:
+        return self.db.insert_returning_id(
             "INSERT INTO spend (at, vendor, endpoint, units, credits, estimate, tokens_in, estimate_in, "
             'tokens_out, estimate_out, "partition", asset, run_id, state, host, pid) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -161,7 +198,6 @@ class SpendLedger:
                 os.getpid(),
             ),
         )
-        return int(cursor.lastrowid or 0)
 
     def settle(
         self,
@@ -278,11 +314,11 @@ class SpendLedger:
             found.recorded[measure] = recorded
             found.attributed[measure] = attributed
             found.unattributed[measure] = max(0.0, missing - attributed)
-        with self.db.transaction() as conn:
+        with self.db.transaction() as db:
             for row_id, values in updates.items():
                 sets = ", ".join(f"{m} = ?" for m in values)
                 amounts = [round(v) if m != "credits" else v for m, v in values.items()]
-                conn.execute(
+                db.execute(
                     f"UPDATE spend SET {sets}{', ' if sets else ''}state = ? WHERE id = ?",
                     (*amounts, RECONCILED, row_id),
                 )

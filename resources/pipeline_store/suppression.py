@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Literal
 
 import idna
@@ -207,7 +208,7 @@ class SuppressionList:
                 for index, (k, hashes) in older.items():
                     if k == kind and erased.intersection(hashes):
                         params[index][2], params[index][3] = None, ERASED_REASON
-            self.db.executemany(_UPSERT, params)
+            self.db.executemany(_UPSERT, sorted(params, key=itemgetter(0, 1)))
 
     def add_tombstones(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Erased entries carried over by hash alone (an export of another store): each row has kind,
@@ -220,7 +221,7 @@ class SuppressionList:
                 raise ValueError(f"not a suppression tombstone: {kind!r} {digest!r}")
             params.append((kind, digest, ERASED_REASON, str(row["source"]), to_utc_iso(row.get("at") or now)))
         if params:
-            self.db.executemany(_TOMBSTONE, params)
+            self.db.executemany(_TOMBSTONE, sorted(params))
 
     def lookup(self, emails: Iterable[str]) -> dict[str, SuppressionHit]:
         """The suppressed addresses among `emails`, each (as given) mapped to the entry that blocks it. An
@@ -252,10 +253,8 @@ class SuppressionList:
             (ERASED_REASON, *hashes),
         ).rowcount
         if changed:
-            # Old page images in the WAL still hold the clear text until a checkpoint drops them (best effort:
-            # readers of other processes may keep part of the WAL alive until the next checkpoint).
-            if not self.db.connection().in_transaction:
-                self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Old row images still hold the clear text until they are reclaimed (`Database.reclaim`).
+            self.db.reclaim("suppression")
             logger.info("suppression list: erased the clear text of one email entry")
         return bool(changed)
 

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from resources.billing import Billed
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from resources.pipeline_store.ledger_calls import LedgerCalls
+from resources.pipeline_store.spend import OverBudget
 
 #: What a vendor call returns to `PaidCalls`: values by id (None = the vendor has no data) and the
 #: credits the vendor says it charged, and how many HTTP calls it took.
@@ -177,19 +178,38 @@ class PaidCalls:
         to_fetch, skipped = missing[:room], missing[room:]
         self.tally.over_budget += len(skipped)
         while to_fetch:
-            mine, theirs = self.store.claims.claim(namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl)
+            claimed, theirs = self.store.claims.claim(
+                namespace, to_fetch, owner=self.owner, ttl=self.claim_ttl
+            )
             try:
+                # Another run may have bought some of these and released them between this run's cache
+                # read and its claim: they are in the cache now, and buying them again would pay twice.
+                bought = self.store.cache.get_many(namespace, claimed, max_age=self.ttl, now=self.now)
+                found.update(bought)
+                self._record_hits(endpoint, len(bought), unit_credits)
+                mine = [i for i in claimed if i not in bought]
                 size = max(1, chunk or len(mine) or 1)
                 for start in range(0, len(mine), size):
                     part = mine[start : start + size]
-                    with self._purchase(endpoint, len(part) * unit_credits, len(part)) as settle:
-                        values, credits, calls = fetch(part)
-                        fetched = {i: values.get(i) for i in part}
-                        self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
-                        settle(credits, len(part), calls)
+                    estimate = len(part) * unit_credits
+                    try:
+                        # Reserved against the budget as it is written: only the ledger's open refuses.
+                        with self._purchase(
+                            endpoint, estimate, len(part), budget=self.budget_credits
+                        ) as settle:
+                            values, credits, calls = fetch(part)
+                            fetched = {i: values.get(i) for i in part}
+                            self.store.cache.put_many(namespace, fetched, fetched_at=self.now)
+                            settle(credits, len(part), calls)
+                    except OverBudget:
+                        # Another run of this partition spent the room counted above in the meantime.
+                        rest = mine[start:]
+                        skipped.extend(rest)
+                        self.tally.over_budget += len(rest)
+                        break
                     found.update(fetched)
             finally:
-                self.store.claims.release(namespace, mine, owner=self.owner)
+                self.store.claims.release(namespace, claimed, owner=self.owner)
             # Another run is buying these: its answer lands in the cache. If it stops, its claims go stale
             # and the next turn of the loop takes them over.
             arrived = self._wait_for(namespace, theirs)
@@ -298,12 +318,12 @@ class PaidCalls:
 
     @contextmanager
     def _purchase(
-        self, endpoint: str, estimate: float, units: int
+        self, endpoint: str, estimate: float, units: int, *, budget: float | None = None
     ) -> Iterator[Callable[[float, int, int], None]]:
         """A purchase in the ledger (`LedgerCalls.call`), settled through the function yielded (credits,
         units, calls), which also counts it in the tally."""
         try:
-            with self.calls.call(endpoint, estimate=estimate, units=units) as settle_row:
+            with self.calls.call(endpoint, estimate=estimate, units=units, budget=budget) as settle_row:
 
                 def settle(credits: float, units: int, calls: int) -> None:
                     settle_row(credits=credits, units=units)

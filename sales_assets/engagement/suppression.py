@@ -45,9 +45,9 @@ from resources.pipeline_store import (
     normalise_domain,
     suppression_key,
 )
-from resources.pipeline_store.database import Database, open_database
+from resources.pipeline_store.database import Database, describe, open_database
 from resources.pipeline_store.erasure import erase_person
-from resources.pipeline_store.resource import default_store_path
+from resources.pipeline_store.resource import default_store_target
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_unescape
@@ -335,8 +335,8 @@ def export_csv(frame: pd.DataFrame) -> str:
 
 def run_suppression_command(args: argparse.Namespace) -> int:
     """`sales-pipeline suppression import|export|erase` (messages go to stderr, the export to stdout)."""
-    path = Path(args.store) if args.store else default_store_path()
-    db: Database = open_database(path)
+    db: Database = open_database(args.store or default_store_target())
+    where = db.path or describe(db.url)
     suppression = SuppressionList(db)
     if args.action == "import":
         try:
@@ -356,7 +356,7 @@ def run_suppression_command(args: argparse.Namespace) -> int:
         import_entries(suppression, entries)
         for bad in rejected:
             sys.stderr.write(f"{args.file}:{bad.line}: rejected {bad.value!r}: {bad.why}\n")
-        sys.stderr.write(f"imported {len(entries)} entries into {path}; {len(rejected)} rejected\n")
+        sys.stderr.write(f"imported {len(entries)} entries into {where}; {len(rejected)} rejected\n")
         return 1 if rejected else 0
     if args.action == "export":
         text = export_csv(suppression.entries())

@@ -83,6 +83,13 @@ class Postgres:
     db: str
     stop: Callable[[], None] = field(repr=False, default=lambda: None)
 
+    def url(self, schema: str) -> str:
+        """A SQLAlchemy URL of this server's database, for a pipeline store in `schema`."""
+        import sqlalchemy as sa
+
+        url = sa.URL.create("postgresql", self.user, self.password, self.host, self.port, self.db)
+        return f"{url.render_as_string(hide_password=False)}?schema={schema}"
+
     def env(self) -> dict[str, str]:
         """The variables the production dagster.yaml reads its connection from."""
         return {
@@ -267,9 +274,9 @@ class Stack:
         return payload["data"]
 
     def stop(self) -> None:
+        """Stop the Dagster processes; the Postgres server is the session's (`shared_postgres`)."""
         for process in reversed(self.processes):
             process.stop()
-        self.postgres.stop()
 
 
 def wait_until(what: str, probe: Callable[[], bool], timeout: float, stack: Stack | None = None) -> None:
@@ -375,13 +382,54 @@ def create_schema(stack: Stack) -> None:
         instance.get_runs(limit=1)
 
 
+#: The bucket asset values go to (SALES_ASSET_STORE), on the stack's S3-compatible server.
+ASSET_BUCKET = "sales-topology-assets"
+
+
+def start_object_store(stack: Stack, port: int) -> None:
+    """An S3-compatible server (moto's server mode) on loopback, with the assets' bucket, as the object
+    store production runs keep asset values in."""
+    import boto3
+
+    stack.start("object-store", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)])
+    endpoint = stack.env["SALES_S3_ENDPOINT_URL"]
+
+    def bucket_created() -> bool:
+        with environment(stack.env):
+            boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=ASSET_BUCKET)
+        return True
+
+    wait_until("the S3-compatible object store", bucket_created, 60, stack)
+
+
+def asset_objects(stack: Stack) -> list[str]:
+    """The keys of every asset value in the stack's object store."""
+    import boto3
+
+    with environment(stack.env):
+        client = boto3.client("s3", endpoint_url=stack.env["SALES_S3_ENDPOINT_URL"])
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=ASSET_BUCKET)
+        return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
 #: The schedule whose missed tick the daemon runs when the stack starts.
 SEEDED_SCHEDULE = "vendor_status_hourly"
 
 
-def start_stack(root: Path) -> Stack:
-    """Postgres, then the code server, the webserver and the daemon from the repository's own files."""
-    postgres = existing_postgres() or start_postgres()
+_servers: dict[str, Postgres] = {}
+
+
+def shared_postgres(config: pytest.Config) -> Postgres:
+    """The session's PostgreSQL server (the stack's, and the pipeline store's Postgres tests'), started on
+    first use and stopped when pytest ends."""
+    if "postgres" not in _servers:
+        _servers["postgres"] = server = existing_postgres() or start_postgres()
+        config.add_cleanup(server.stop)
+    return _servers["postgres"]
+
+
+def start_stack(root: Path, postgres: Postgres) -> Stack:
+    """The code server, the webserver and the daemon on `postgres`, from the repository's own files."""
     home = root / "dagster_home"
     home.mkdir(parents=True)
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
@@ -391,19 +439,27 @@ def start_stack(root: Path) -> Stack:
         for key, value in os.environ.items()
         if not key.startswith(("DAGSTER_", "SALES_", "SANDBOX_")) and not key.endswith("_BASE_URL")
     }
+    s3_port = free_port()
     env.update(
         postgres.env(),
         DAGSTER_HOME=str(home),
         SALES_CODE_SERVER_HOST="127.0.0.1",
         SALES_CODE_SERVER_PORT=str(code_port),
-        # Every process of the location (code server, run workers, sensor evaluations) shares one sandbox
-        # and one pipeline store, as in production they share the vendors and the store.
+        # Every process of the location (code server, run workers, sensor evaluations) shares one sandbox,
+        # and, as in production, the pipeline store in Postgres and asset values in an S3-compatible store:
+        # nothing on a shared disk but the sandbox (which stands in for the vendors).
         SANDBOX_STATE=str(root / "sandbox" / "state.sqlite"),
-        SALES_STORE=str(root / "store" / "pipeline.sqlite"),
+        SALES_STORE_URL=postgres.url(schema="sales_store"),
+        SALES_ASSET_STORE=f"s3://{ASSET_BUCKET}/runs",
+        SALES_S3_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}",
+        AWS_ACCESS_KEY_ID="topology-key",
+        AWS_SECRET_ACCESS_KEY="topology-secret",
+        AWS_REGION="us-east-1",
         PYTHONUNBUFFERED="1",
     )
     stack = Stack(root, postgres, env, web_port, code_port)
     try:
+        start_object_store(stack, s3_port)
         create_schema(stack)
         stack.start(
             "code-server",
@@ -445,7 +501,7 @@ def shared_stack(config: pytest.Config) -> Stack:
     if "stack" not in _shared:
         root = Path(tempfile.mkdtemp(prefix=f"sales-topology-{getpass.getuser()}-"))
         try:
-            _shared["stack"] = stack = start_stack(root)
+            _shared["stack"] = stack = start_stack(root, shared_postgres(config))
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise

@@ -104,16 +104,21 @@ def test_the_helm_values_render_the_kubernetes_instance(monkeypatch: pytest.Monk
     assert result.success, [error.message for error in result.errors or []]
     for key in rendered:
         expected.pop(key)
-    # Volumes are Kubernetes objects: their keys stay camelCase in both files.
-    for key in ("volumes", "volume_mounts"):
-        launcher[key] = values["runLauncher"]["config"]["k8sRunLauncher"][key.replace("_m", "M")]
     assert launcher == expected
+    # Nothing shared on disk: the store is in Postgres and asset values in the object store, for the runs
+    # and for the code server (whose sensors read the store) alike.
+    (deployment,) = values["dagster-user-deployments"]["deployments"]
+    for config in (launcher, deployment):
+        assert not {"volumes", "volume_mounts", "volumeMounts"} & set(config)
+    assert "sales-pipeline-store" in launcher["env_secrets"]
+    assert {"name": "sales-pipeline-store"} in deployment["envSecrets"]
+    assert "SALES_ASSET_STORE=s3://sales-pipeline-assets/runs" in launcher["env_vars"]
+    assert {"name": "SALES_ASSET_STORE", "value": "s3://sales-pipeline-assets/runs"} in deployment["env"]
     queue = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
     assert queue["maxConcurrentRuns"] == k8s["concurrency"]["runs"]["max_concurrent_runs"]
     assert queue["tagConcurrencyLimits"] == k8s["concurrency"]["runs"]["tag_concurrency_limits"]
     assert snake_keys(values["concurrency"]["pools"]) == k8s["concurrency"]["pools"]
     assert values["telemetry"]["enabled"] is False and values["postgresql"]["enabled"] is False
-    (deployment,) = values["dagster-user-deployments"]["deployments"]
     assert deployment["dagsterApiGrpcArgs"] == ["--module-name", "sales_assets.definitions"]
 
 

@@ -2,7 +2,9 @@
 started from the repository's dagster.yaml and workspace.yaml (see `stack.py`). Everything is asserted
 through the webserver's GraphQL API with Dagster's own GraphQL client: the instance is the Postgres one
 with the queue and the pools of dagster.yaml; a schedule tick run by the daemon and a form lead picked up
-by the inbound sensor both end in successful runs whose assets have the rows they should."""
+by the inbound sensor both end in successful runs whose assets have the rows they should; the daily
+outbound job, its last step alone and the reply job run in processes of their own with the pipeline store
+in Postgres and asset values in an S3-compatible store, nothing on a shared disk."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from dagster_graphql import DagsterGraphQLClient
-from topology.stack import BIN, LOCATION, ROOT, SEEDED_SCHEDULE, Stack
+from topology.stack import BIN, LOCATION, ROOT, SEEDED_SCHEDULE, Stack, asset_objects
 
 from resources.sandbox import Sandbox
 
@@ -245,3 +247,83 @@ def test_a_schedule_tick_runs_through_the_daemon_and_materializes_its_asset(
     # The run worker talked to the one sandbox the whole location shares (not a private one of its own).
     usage = Sandbox.at(stack.sandbox_state).store
     assert all(usage.totals(vendor).calls > 0 for vendor in VENDOR_POOLS)
+
+
+LAUNCH_MUTATION = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidStepError { invalidStepKey }
+    ... on InvalidOutputError { invalidOutputName }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+
+
+def launch(
+    client: DagsterGraphQLClient, job: str, tags: dict[str, str], assets: list[str] | None = None
+) -> str:
+    """Launch `job` (only `assets` of it when given) through the webserver, as the UI does; its run id."""
+    selector: dict[str, Any] = {
+        "repositoryLocationName": LOCATION,
+        "repositoryName": "__repository__",
+        "jobName": job,
+    }
+    if assets is not None:
+        selector["assetSelection"] = [{"path": [asset]} for asset in assets]
+    params = {
+        "selector": selector,
+        "runConfigData": {},
+        "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
+    }
+    result = client._execute(LAUNCH_MUTATION, {"params": params})["launchRun"]
+    assert result["__typename"] == "LaunchRunSuccess", result
+    return result["run"]["runId"]
+
+
+def finished(client: DagsterGraphQLClient, run_id: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        (run,) = runs(client, runIds=[run_id])
+        if run["status"] in DONE:
+            return run["status"]
+        time.sleep(1.0)
+    raise AssertionError(f"run {run_id} not finished within {timeout:.0f} s")
+
+
+def test_the_daily_and_reply_jobs_keep_their_state_in_postgres_and_their_values_in_the_object_store(
+    stack: Stack, graphql: DagsterGraphQLClient
+) -> None:
+    from resources.pipeline_store import EnrollmentLedger, SpendLedger, open_database
+
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    icp = "revops_saas"
+    partition = f"{day}|{icp}"
+    tags = {"dagster/partition": partition, "dagster/partition/icp": icp, "dagster/partition/day": day}
+    daily = launch(graphql, "outbound_daily_job", tags)
+    # The reply job of the same day at the same time, in a process of its own, on the same store.
+    replies = launch(graphql, "engagement_replies_job", {"dagster/partition": day})
+    assert finished(graphql, daily, 420) == "SUCCESS", stack.log_tails()
+    store = open_database(stack.env["SALES_STORE_URL"])
+    assert store.schema == "sales_store"
+    spend = SpendLedger(store)
+    paid = spend.spent(partition=partition)
+    assert paid > 0
+    enrolled = EnrollmentLedger(store).entries()
+    assert len(enrolled), "the daily run enrolled nobody"
+    objects = asset_objects(stack)
+    for asset in ("qualified_leads", "outreach_copy", "campaign_enrollments"):
+        assert [key for key in objects if key.startswith(f"runs/{asset}/")], (asset, objects)
+    # The last step alone, in a run process of its own: its inputs can only come from the object store
+    # (no process shares a disk with another), and the store's ledgers keep it from enrolling anyone twice.
+    again = launch(graphql, "outbound_daily_job", tags, assets=["campaign_enrollments"])
+    assert finished(graphql, again, 300) == "SUCCESS", stack.log_tails()
+    assert len(EnrollmentLedger(store).entries()) == len(enrolled)
+    assert spend.spent(partition=partition) == paid
+    assert finished(graphql, replies, 300) == "SUCCESS", stack.log_tails()
+    assert [key for key in asset_objects(stack) if key.startswith("runs/reply_classifications/")]
+    assert not (stack.root / "store").exists()
+    store.close()
