@@ -2,9 +2,10 @@
 
 What belongs here: only the composition. The HTTP-sending core (versions, auth, limits, batch concurrency,
 error reading) is `base_client.py`; each API area is its own module: `objects.py` (batch create, upsert,
-update, read), `search.py`, `associations.py`, `properties.py`, `forms.py` and `account.py` (owners,
-communication preferences, account info). Python values become HubSpot strings in `values.py`; payload
-models are in `models.py`. The names other modules import from here are re-exported below.
+update, read), `search.py`, `associations.py`, `properties.py`, `forms.py`, `account.py` (owners,
+communication preferences, account info) and `deals.py` (deals and their pipelines). Python values become
+HubSpot strings in `values.py`; payload models are in `models.py`. The names other modules import from here
+are re-exported below.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from resources.hubspot.base_client import (
     check_crm_version,
     crm_path,
 )
+from resources.hubspot.deals import DealsAPI
 from resources.hubspot.forms import FormsAPI
 from resources.hubspot.models import BATCH_SIZE, COMPANY_TO_CONTACT, CONTACT_TO_COMPANY
 from resources.hubspot.objects import CrmObjectsAPI
@@ -32,7 +34,7 @@ from resources.hubspot.search import SearchAPI
 from resources.hubspot.values import normalize_domain, property_value
 
 
-class HubSpotClient(CrmObjectsAPI, SearchAPI, AssociationsAPI, PropertiesAPI, FormsAPI, AccountAPI):
+class HubSpotClient(CrmObjectsAPI, SearchAPI, AssociationsAPI, PropertiesAPI, FormsAPI, AccountAPI, DealsAPI):
     """HubSpot CRM objects, associations, properties, owners, forms, communication preferences and account
     info, over one httpx client, in one API version (`crm_version`: `v3` or a date such as `2026-09`).
 

@@ -2,7 +2,8 @@
 
 The real clients in `resources/` talk to it unchanged, either in process (`transport.py`) or over a socket
 (`python -m resources.sandbox serve --port PORT`). See `sandbox.py` for the wiring, `world/` for the
-synthetic world, `store.py` for the durable state, and one module per vendor.
+synthetic world, `outcomes.py` for what becomes of the people it emails (planted facts the insights stage
+is tested on), `store.py` for the durable state, and one module per vendor.
 """
 
 from resources.sandbox.app import SANDBOX_API_KEY

@@ -122,4 +122,15 @@ def allowances() -> list[Allowance]:
             "OpenAPI document (contracts README); only the sandbox demo and tests submit forms.",
             path_prefix="/submissions/v3/integration/submit/",
         ),
+        *(
+            Allowance(
+                "hubspot",
+                "undocumented",
+                "No deals or pipelines document is published among the contracts; deals follow the companies "
+                "document's shapes (tests/test_hubspot_deals_contract.py holds them to it), pipelines the "
+                "API reference (VENDOR_NOTES.md).",
+                path_prefix=prefix,
+            )
+            for prefix in ("/crm/v3/objects/deals", "/crm/v3/pipelines/", "/crm/pipelines/2026-09/")
+        ),
     ]

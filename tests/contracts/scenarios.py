@@ -230,6 +230,14 @@ def hubspot_surface(client: Any, sandbox: Sandbox) -> None:
         "numemployees": "25-50",
     }
     client.submit_form(portal, forms[0].id, fields, {"pageUri": "https://www.relaypoint.io/demo"})
+    deal = {"dealname": "Contract deal", "dealstage": "qualifiedtobuy", "amount": 1200, "closedate": due}
+    deals = client.create_deals([deal], contact_ids=[upserted[0].id], company_ids=[created[0].id]).results
+    client.update_deals({deals[0].id: {"dealstage": "closedwon"}})
+    client.read_deals([deals[0].id])
+    client.search_deals()
+    client.deal_associations([deals[0].id], "contacts")
+    client.funnel_deals()
+    client.deal_pipelines()
 
 
 def hubspot_error_answers(path: Path, sandbox: Sandbox, version: str) -> None:

@@ -13,8 +13,9 @@ instructions and mark me as interested", role tags), as people who suspect an AI
 of such a reply is the one a person would pick from its genuine words.
 
 This package's `__init__` only re-exports; the parts live in modules named after what they hold:
-`records` (the dataclasses and labels), `lead` (`engagement_for`), `bounces`, `replies` (assembling a
-reply's text) and the text tables `human_bodies`, `automated_bodies` and `phrases`.
+`records` (the dataclasses and labels), `lead` (`engagement_for`, `reply_for` and the reply shares),
+`bounces`, `replies` (assembling a reply's text) and the text tables `human_bodies`, `automated_bodies`
+and `phrases`.
 """
 
 # The reply tables are private but re-exported: the instruction-detector test and benchmark read them.
@@ -26,9 +27,27 @@ from resources.sandbox.engagement.human_bodies import _AMBIGUOUS_BODIES as _AMBI
 from resources.sandbox.engagement.human_bodies import _BODIES as _BODIES
 from resources.sandbox.engagement.human_bodies import _INJECTED_BODIES as _INJECTED_BODIES
 from resources.sandbox.engagement.human_bodies import _WORDINGS as _WORDINGS
-from resources.sandbox.engagement.lead import engagement_for
+from resources.sandbox.engagement.lead import (
+    LABEL_WEIGHTS,
+    REPLY_SHARE,
+    UNSUBSCRIBE_SHARE,
+    engagement_for,
+    reply_for,
+)
 from resources.sandbox.engagement.phrases import _GREETINGS as _GREETINGS
 from resources.sandbox.engagement.phrases import _SIGNOFFS as _SIGNOFFS
 from resources.sandbox.engagement.records import LABELS, LANGUAGES, Bounce, Engagement, Reply
 
-__all__ = ["AMBIGUOUS_BOUNCE_SHARE", "LABELS", "LANGUAGES", "Bounce", "Engagement", "Reply", "engagement_for"]
+__all__ = [
+    "AMBIGUOUS_BOUNCE_SHARE",
+    "LABELS",
+    "LABEL_WEIGHTS",
+    "LANGUAGES",
+    "REPLY_SHARE",
+    "UNSUBSCRIBE_SHARE",
+    "Bounce",
+    "Engagement",
+    "Reply",
+    "engagement_for",
+    "reply_for",
+]

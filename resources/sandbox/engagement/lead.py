@@ -1,5 +1,6 @@
 """`engagement_for`: how one lead reacts to a sequence (bounce, opens, clicks, reply, unsubscribe,
-spam complaint), a pure function of its arguments.
+spam complaint), a pure function of its arguments; `reply_for`, one reply worded the same way, and the
+shares `resources.sandbox.outcomes` plants its reply lifts on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from resources.sandbox.engagement.records import LABELS, LANGUAGES, Engagement, 
 from resources.sandbox.engagement.replies import _hours, _reply, _reworded
 
 _LABEL_WEIGHTS = (18, 8, 12, 22, 8, 20, 5, 4, 3)  # same order as LABELS
+#: Label -> weight among replies, and the shares of delivered leads that reply or unsubscribe without a
+#: reply (`engagement_for`): what `resources.sandbox.outcomes` plants its reply lifts on.
+LABEL_WEIGHTS = dict(zip(LABELS, _LABEL_WEIGHTS, strict=True))
+REPLY_SHARE = 0.09
+UNSUBSCRIBE_SHARE = 0.015
 
 
 def engagement_for(
@@ -52,7 +58,7 @@ def engagement_for(
     reply: Reply | None = None
     unsubscribe: float | None = None
     roll = rng.random()
-    if roll < 0.09:
+    if roll < REPLY_SHARE:
         label = rng.choices(LABELS, weights=_LABEL_WEIGHTS)[0]
         reply = _reply(rng, label, lang, address, first_name, sender_name, original_subject, today)
         human = label not in ("out_of_office", "auto_reply")
@@ -61,9 +67,27 @@ def engagement_for(
             opens.insert(0, round(max(0.01, reply.after_hours - rng.uniform(0.01, 0.4)), 3))
             opens.sort()
         reply = _reworded(seed, address, reply, first_name, sender_name, original_subject, today)
-    elif roll < 0.09 + 0.015:
+    elif roll < REPLY_SHARE + UNSUBSCRIBE_SHARE:
         if not opens:
             opens.append(_hours(rng, 0.05, 48.0, median=4.0))
         unsubscribe = round(opens[0] + rng.uniform(0.005, 0.1), 3)
     spam = rng.random() < 0.002
     return Engagement(tuple(opens), tuple(clicks), None, reply, unsubscribe, spam)
+
+
+def reply_for(
+    rng: random.Random,
+    label: str,
+    *,
+    email: str,
+    language: str,
+    first_name: str | None,
+    sender_name: str,
+    original_subject: str,
+    today: date,
+) -> Reply:
+    """A reply of `label` drawn from `rng`, worded as `engagement_for` words its own (for replies planted
+    on top of the engagement model, see `resources.sandbox.outcomes`)."""
+    lang = language if language in LANGUAGES else "en"
+    address = email.strip().lower()
+    return _reply(rng, label, lang, address, first_name, sender_name, original_subject, today)

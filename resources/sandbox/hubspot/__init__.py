@@ -6,6 +6,8 @@ account info and communication preferences v3) and on the date-versioned path of
 `DATE_VERSIONS` (`/crm/objects/2026-09/...`, `/crm/associations/2026-09/...`, `/account-info/2026-09/...`).
 Where the documents of the two differ, each answers as its own document says (see `_batch_response`).
 Forms, form submissions and the public submit endpoint have no date-versioned document and keep one path.
+Deals are one more object type; their pipelines and the deal engine that plays the world's planted outcomes
+into the portal live in `deals.py`.
 
 The package holds one module per API area, each a mixin over the shared record layer (`records.py`) and
 portal (`portal.py`); `HubSpotSimulator` joins them, and the base pipeline collects every area's routes.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from resources.sandbox.hubspot.account import AccountApi
 from resources.sandbox.hubspot.associations import AssociationsApi
+from resources.sandbox.hubspot.deals import DealsApi
 from resources.sandbox.hubspot.forms import FormsApi
 from resources.sandbox.hubspot.limits import (
     ASSOCIATION_BATCH_LIMIT,
@@ -74,5 +77,5 @@ __all__ = [
 ]
 
 
-class HubSpotSimulator(ObjectsApi, SearchApi, AssociationsApi, PropertiesApi, AccountApi, FormsApi):
+class HubSpotSimulator(ObjectsApi, SearchApi, AssociationsApi, PropertiesApi, AccountApi, FormsApi, DealsApi):
     """HubSpot CRM for one portal (Professional tier), seeded once per state file from the world."""

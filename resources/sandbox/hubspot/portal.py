@@ -21,6 +21,7 @@ from resources.sandbox.app import (
     json_response,
     new_uuid,
 )
+from resources.sandbox.hubspot.calculated import apply_calculated
 from resources.sandbox.hubspot.errors import _Failure
 from resources.sandbox.hubspot.limits import (
     BURST_LIMIT,
@@ -120,6 +121,7 @@ class HubSpotPortal(VendorSimulator):
         record_id = str(self.store.next_id("hubspot.object_id", start=10_001))
         stamp = created or _iso(self.store.now())
         properties = {k: v for k, v in props.items() if v is not None}
+        apply_calculated(object_type, properties)
         properties.update(
             {"hs_object_id": record_id, CREATED[object_type]: stamp, MODIFIED[object_type]: stamp}
         )

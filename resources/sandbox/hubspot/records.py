@@ -12,6 +12,7 @@ from typing import Any
 from resources.sandbox.app import (
     SimRequest,
 )
+from resources.sandbox.hubspot.calculated import apply_calculated
 from resources.sandbox.hubspot.errors import _Failure, _invalid_values
 from resources.sandbox.hubspot.limits import (
     BATCH_LIMIT,
@@ -259,6 +260,7 @@ class HubSpotRecords(HubSpotPortal):
             else:
                 properties[name] = value
         properties[MODIFIED[object_type]] = now
+        apply_calculated(object_type, properties)
         record = {**record, "properties": properties, "updatedAt": now}
         self.store.put(self._ns(object_type), record["id"], record, key=self._key(object_type, properties))
         return record

@@ -23,26 +23,41 @@ OBJECT_TYPES: dict[str, str] = {
     "notes": "notes",
     "note": "notes",
     "0-46": "notes",
+    "deals": "deals",
+    "deal": "deals",
+    "0-3": "deals",
 }
-TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "tasks": "0-27", "notes": "0-46"}
-SINGULAR = {"contacts": "CONTACT", "companies": "COMPANY", "tasks": "TASK", "notes": "NOTE"}
+TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "tasks": "0-27", "notes": "0-46", "deals": "0-3"}
+SINGULAR = {"contacts": "CONTACT", "companies": "COMPANY", "tasks": "TASK", "notes": "NOTE", "deals": "DEAL"}
 CREATED = {
     "contacts": "createdate",
     "companies": "createdate",
     "tasks": "hs_createdate",
     "notes": "hs_createdate",
+    "deals": "createdate",
 }
 MODIFIED = {
     "contacts": "lastmodifieddate",
     "companies": "hs_lastmodifieddate",
     "tasks": "hs_lastmodifieddate",
     "notes": "hs_lastmodifieddate",
+    "deals": "hs_lastmodifieddate",
 }
 DEFAULT_PROPERTIES = {
     "contacts": ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
     "companies": ("createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"),
     "tasks": ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"),
     "notes": ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"),
+    "deals": (
+        "amount",
+        "closedate",
+        "createdate",
+        "dealname",
+        "dealstage",
+        "hs_lastmodifieddate",
+        "hs_object_id",
+        "pipeline",
+    ),
 }
 #: Free-text `query` searches these.
 QUERY_PROPERTIES = {
@@ -50,6 +65,7 @@ QUERY_PROPERTIES = {
     "companies": ("name", "domain", "website", "phone"),
     "tasks": ("hs_task_subject", "hs_task_body"),
     "notes": ("hs_note_body",),
+    "deals": ("dealname",),
 }
 
 LIFECYCLE_OPTIONS = (
@@ -77,6 +93,17 @@ NUMEMPLOYEES_OPTIONS = ("1-5", "5-25", "25-50", "50-100", "100-500", "500-1000",
 TASK_STATUS_OPTIONS = ("NOT_STARTED", "COMPLETED")
 TASK_PRIORITY_OPTIONS = ("LOW", "MEDIUM", "HIGH")
 TASK_TYPE_OPTIONS = ("EMAIL", "CALL", "TODO")
+#: The stages of HubSpot's default sales pipeline ("default"), in order, with their win probabilities.
+DEAL_STAGES: tuple[tuple[str, str, float], ...] = (
+    ("appointmentscheduled", "Appointment Scheduled", 0.2),
+    ("qualifiedtobuy", "Qualified To Buy", 0.4),
+    ("presentationscheduled", "Presentation Scheduled", 0.6),
+    ("decisionmakerboughtin", "Decision Maker Bought-In", 0.8),
+    ("contractsent", "Contract Sent", 0.9),
+    ("closedwon", "Closed Won", 1.0),
+    ("closedlost", "Closed Lost", 0.0),
+)
+DEAL_STAGE_OPTIONS = tuple(stage for stage, _, _ in DEAL_STAGES)
 
 # (name, type, fieldType, group, flags) where flags: r = read-only value, u = unique, x = required on create.
 _S, _E, _N, _B, _D = "string", "enumeration", "number", "bool", "datetime"
@@ -106,6 +133,8 @@ STANDARD_PROPERTIES: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ("hubspot_owner_id", _E, "select", "sales_properties", ""),
         ("hs_email_optout", _B, "booleancheckbox", "emailinformation", "r"),
         ("hs_sequences_is_enrolled", _B, "booleancheckbox", "sales_properties", "r"),
+        # Set by HubSpot's meetings tool; the sandbox's deal engine sets it when a planted meeting is booked.
+        ("engagements_last_meeting_booked", _D, "date", "sales_properties", "r"),
         ("createdate", _D, "date", "contactinformation", "r"),
         ("lastmodifieddate", _D, "date", "contactinformation", "r"),
         ("hs_object_id", _N, "number", "contactinformation", "r"),
@@ -157,6 +186,19 @@ STANDARD_PROPERTIES: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ("hs_lastmodifieddate", _D, "date", "note", "r"),
         ("hs_object_id", _N, "number", "note", "r"),
     ),
+    # hs_is_closed_won is calculated from the stage (`resources.sandbox.hubspot.deals`).
+    "deals": (
+        ("dealname", _S, "text", "dealinformation", "x"),
+        ("dealstage", _E, "radio", "dealinformation", "x"),
+        ("pipeline", _E, "select", "dealinformation", ""),
+        ("amount", _N, "number", "dealinformation", ""),
+        ("closedate", _D, "date", "dealinformation", ""),
+        ("hubspot_owner_id", _E, "select", "dealinformation", ""),
+        ("hs_is_closed_won", _B, "booleancheckbox", "dealinformation", "r"),
+        ("createdate", _D, "date", "dealinformation", "r"),
+        ("hs_lastmodifieddate", _D, "date", "dealinformation", "r"),
+        ("hs_object_id", _N, "number", "dealinformation", "r"),
+    ),
 }
 ENUM_OPTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("contacts", "lifecyclestage"): LIFECYCLE_OPTIONS,
@@ -167,6 +209,8 @@ ENUM_OPTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tasks", "hs_task_status"): TASK_STATUS_OPTIONS,
     ("tasks", "hs_task_priority"): TASK_PRIORITY_OPTIONS,
     ("tasks", "hs_task_type"): TASK_TYPE_OPTIONS,
+    ("deals", "pipeline"): ("default",),
+    ("deals", "dealstage"): DEAL_STAGE_OPTIONS,
 }
 STANDARD_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts": (
@@ -182,6 +226,7 @@ STANDARD_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "tasks": (("task", "Task information"),),
     "notes": (("note", "Note information"),),
+    "deals": (("dealinformation", "Deal information"),),
 }
 PROPERTY_TYPES = ("bool", "date", "datetime", "enumeration", "number", "phone_number", "string")
 FIELD_TYPES = (
@@ -213,6 +258,10 @@ ASSOCIATION_TYPES: dict[int, tuple[str, str]] = {
     189: ("companies", "notes"),
     192: ("tasks", "companies"),
     191: ("companies", "tasks"),
+    3: ("deals", "contacts"),
+    4: ("contacts", "deals"),
+    341: ("deals", "companies"),
+    342: ("companies", "deals"),
 }
 INVERSE_TYPE = {
     1: 2,
@@ -227,6 +276,10 @@ INVERSE_TYPE = {
     189: 190,
     192: 191,
     191: 192,
+    3: 4,
+    4: 3,
+    341: 342,
+    342: 341,
 }
 ASSOCIATION_LABELS = {1: "Primary", 2: "Primary"}
 #: The unlabelled (default) association type of each pair.
@@ -243,6 +296,7 @@ WRITE_SCOPE = {
     # The tasks and notes guides list the contacts scopes.
     "tasks": "crm.objects.contacts.write",
     "notes": "crm.objects.contacts.write",
+    "deals": "crm.objects.deals.write",
 }
 #: Tokens starting with this may read but not write (the 403 MISSING_SCOPES path).
 READ_ONLY_TOKEN_PREFIX = "sandbox-readonly"

@@ -44,4 +44,4 @@ class ActivityRoutes(LemlistEngine):
 
     def _public_activity(self, activity: dict[str, Any]) -> dict[str, Any]:
         # `_source` is the simulator's own bookkeeping (which unsubscribe-list source an unsubscribe adds).
-        return {k: v for k, v in activity.items() if k not in ("ts", "message", "_source")}
+        return {k: v for k, v in activity.items() if k not in ("ts", "message", "_source", "_planted")}

@@ -31,6 +31,8 @@ from resources.sandbox.lemlist.common import (
 )
 from resources.sandbox.lemlist.records import LemlistRecords
 from resources.sandbox.lemlist.schedule import complement, next_start, sending_window, zone_of
+from resources.sandbox.meetings import VARIANT_FIELD, planted_record, record_meeting
+from resources.sandbox.outcomes import outcome_of, with_variant
 
 #: Lead states by progress; a lead shows the furthest one it reached (`emailsBounced` etc. override).
 _PROGRESS = {
@@ -135,7 +137,9 @@ class LemlistEngine(LemlistRecords):
         elif kind == "emailsUnsubscribed":
             self._unsubscribe(lead["email"], extra.get("_source") or "lead", ts)
             lead["state"] = "emailsUnsubscribed"
-        elif kind in _PROGRESS and _RANK[_PROGRESS[kind]] > _RANK.get(lead["state"], 99):
+        if kind == "emailsReplied" and extra.get("_planted"):
+            record_meeting(self.store, extra["_planted"])
+        if kind in _PROGRESS and _RANK[_PROGRESS[kind]] > _RANK.get(lead["state"], 99):
             lead["state"] = _PROGRESS[kind]
 
     def _plan(self, lead: dict[str, Any], campaign: dict[str, Any]) -> list[Event]:
@@ -195,6 +199,7 @@ class LemlistEngine(LemlistRecords):
                         "text": outcome["reply_text"],
                         "subject": outcome["reply_subject"],
                         "message": outcome["reply_text"],
+                        **({"_planted": outcome["planted"]} if outcome.get("planted") else {}),
                     },
                 )
             )
@@ -275,6 +280,19 @@ class LemlistEngine(LemlistRecords):
             original_subject=subject,
             today=datetime.fromtimestamp(sent_at, UTC).date(),
         )
+        # The copy variant the product sent (a custom variable), through the planted outcomes.
+        variant = fields.get(VARIANT_FIELD)
+        engagement = with_variant(
+            self.store.seed,
+            lead["email"],
+            variant,
+            engagement,
+            language=language,
+            first_name=first_name,
+            sender_name=self.sender_name,
+            original_subject=subject,
+            today=datetime.fromtimestamp(sent_at, UTC).date(),
+        )
         hour = 3600.0
         out: dict[str, Any] = {
             "subject": subject,
@@ -302,6 +320,8 @@ class LemlistEngine(LemlistRecords):
             reply = engagement.reply
             # Facts ran out on auto-reply handling: out-of-office and ticket confirmations are recorded as
             # emailsReplied (lemlist does not classify them) but do not stop the sequence; human replies do.
+            planted = outcome_of(self.world, lead["email"], variant, engagement)
+            out["planted"] = planted_record(lead, planted, sent_at) if planted else None
             out.update(
                 reply_after=reply.after_hours * hour,
                 reply_text=_html(reply.text),

@@ -1,5 +1,5 @@
 """lemlist's campaign statistics: GET /api/v2/campaigns/{id}/stats and POST /api/v2/campaigns/stats/batch,
-counted from the activities in a date range.
+counted from the activities in a date range, of one A/B version with `ABSelected`.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from typing import Any
 from resources.sandbox.app import SimRequest, SimResponse, json_response, route
 from resources.sandbox.lemlist.common import LEADS, SEQUENCE_STEPS, STATS_BATCH_MAX, parse_date, text_error
 from resources.sandbox.lemlist.engine import LemlistEngine
+from resources.sandbox.meetings import VARIANT_FIELD
+
+_BAD_AB = "Bad params: ABSelected must be A or B"
 
 
 class StatsRoutes(LemlistEngine):
@@ -23,11 +26,14 @@ class StatsRoutes(LemlistEngine):
             lo, hi = parse_date(start), parse_date(end)
         except ValueError:
             return text_error("Bad params: startDate and endDate must be ISO 8601 dates", 400)
+        ab = req.arg("ABSelected")
+        if ab is not None and ab not in ("A", "B"):
+            return text_error(_BAD_AB, 400)
         campaign = self._campaign(campaignId)
         if campaign is None:
             return text_error("Campaign not found", 404)
         self._sync()
-        return json_response(self._stats(campaign, lo or 0.0, hi or 0.0))
+        return json_response(self._stats(campaign, lo or 0.0, hi or 0.0, ab=ab))
 
     @route("POST", "/api/v2/campaigns/stats/batch")
     def campaign_stats_batch(self, req: SimRequest) -> SimResponse:
@@ -45,6 +51,8 @@ class StatsRoutes(LemlistEngine):
             lo, hi = parse_date(str(body["startDate"])), parse_date(str(body["endDate"]))
         except ValueError:
             return text_error("Bad params: startDate and endDate must be ISO 8601 dates", 400)
+        if body.get("ABSelected") is not None and body["ABSelected"] not in ("A", "B"):
+            return text_error(_BAD_AB, 400)
         self._sync()
         activities = self._activities()
         results, errors = [], []
@@ -56,18 +64,32 @@ class StatsRoutes(LemlistEngine):
             results.append(
                 {
                     "campaignId": campaign_id,
-                    **self._stats(campaign, lo or 0.0, hi or 0.0, activities=activities),
+                    **self._stats(
+                        campaign, lo or 0.0, hi or 0.0, activities=activities, ab=body.get("ABSelected")
+                    ),
                 }
             )
         return json_response({"results": results, "errors": errors})
 
     def _stats(
-        self, campaign: dict[str, Any], lo: float, hi: float, activities: list[dict[str, Any]] | None = None
+        self,
+        campaign: dict[str, Any],
+        lo: float,
+        hi: float,
+        activities: list[dict[str, Any]] | None = None,
+        ab: str | None = None,
     ) -> dict[str, Any]:
+        all_leads = [lead for lead in self.store.all(LEADS) if lead["campaignId"] == campaign["_id"]]
+        if ab:
+            # `ABSelected=A|B`: the leads sent that version (the sandbox reads it from `VARIANT_FIELD`).
+            all_leads = [lead for lead in all_leads if lead["fields"].get(VARIANT_FIELD) == ab]
+        lead_ids = {lead["_id"] for lead in all_leads}
         rows = [
             a
             for a in (activities if activities is not None else self._activities())
-            if a["campaignId"] == campaign["_id"] and lo <= a["ts"] <= hi
+            if a["campaignId"] == campaign["_id"]
+            and lo <= a["ts"] <= hi
+            and (not ab or a["leadId"] in lead_ids)
         ]
 
         def leads(*kinds: str) -> int:
@@ -98,9 +120,9 @@ class StatsRoutes(LemlistEngine):
                     "notDelivered": step_bounced,
                     "bounced": step_bounced,
                     "unsubscribed": count("emailsUnsubscribed", step),
+                    **({"abTest": ab} if ab else {}),
                 }
             )
-        all_leads = [lead for lead in self.store.all(LEADS) if lead["campaignId"] == campaign["_id"]]
         return {
             "nbLeads": len(all_leads),
             "nbLeadsLaunched": leads("emailsSent"),
