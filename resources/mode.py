@@ -110,3 +110,18 @@ def build_vendor_resources(
         else:
             built[name] = cls(api_key=SANDBOX_API_KEY, sandbox_state=state, **extra[name])
     return built
+
+
+def set_sandbox_demo(environ: Mapping[str, str] | None = None, *, on: bool) -> None:
+    """Switch the sandbox's demo mode for the state file this environment uses; live mode has no demo, so
+    there it does nothing."""
+    if current_mode(environ) != "sandbox":
+        return
+    from resources.sandbox import demo
+    from resources.sandbox.store import SandboxStore
+
+    store = SandboxStore(default_state_path())
+    try:
+        demo.switch(store, on=on)
+    finally:
+        store.close()

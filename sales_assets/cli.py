@@ -145,37 +145,15 @@ def _wait_for_startup_runs(url: str, timeout: float) -> int:
     return 0 if len(statuses) == len(keys) and all(s == "SUCCESS" for _, s in statuses.values()) else 1
 
 
-def _switch_demo(on: bool) -> None:
-    """Demo mode of the sandbox this instance uses (its state file is shared by every process)."""
-    from resources.sandbox import demo
-    from resources.sandbox.store import SandboxStore, default_state_path
-
-    store = SandboxStore(default_state_path())
-    if on:
-        settings = demo.enable(store)
-        logger.info(
-            "sandbox demo mode on (%s): filled draft campaigns start %.0f s after their last lead and play "
-            "%.0fx faster; nothing is sent anywhere",
-            store.path,
-            settings.start_delay_seconds,
-            settings.pace,
-        )
-    else:
-        demo.disable(store)
-    store.close()
-
-
 def up(args: argparse.Namespace) -> int:
-    from resources.mode import current_mode
+    from resources.mode import current_mode, set_sandbox_demo
     from sales_assets.common.flags import parse_flag
     from sales_assets.startup import STARTUP_VARIABLE
 
     home = instance_home(args.home)
     os.environ["DAGSTER_HOME"] = str(home)
     env = dict(os.environ)
-    mode = current_mode(env)
-    if mode == "sandbox":
-        _switch_demo(on=not args.no_demo and parse_flag(env.get(DEMO_VARIABLE, "true"), DEMO_VARIABLE))
+    set_sandbox_demo(env, on=not args.no_demo and parse_flag(env.get(DEMO_VARIABLE, "true"), DEMO_VARIABLE))
     if args.no_startup_runs:
         env.pop(STARTUP_VARIABLE, None)
     else:
@@ -202,7 +180,7 @@ def up(args: argparse.Namespace) -> int:
         "-p",
         str(args.port),
     ]
-    logger.info("starting Dagster (instance %s, mode %s)", home, mode)
+    logger.info("starting Dagster (instance %s, mode %s)", home, current_mode(env))
     process = subprocess.Popen(command, env=env, cwd=home, start_new_session=True)
 
     def stop(*_: object) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ from resources.sandbox.lemlist.common import CAMPAIGNS
 if TYPE_CHECKING:
     from resources.sandbox.lemlist.engine import Event, LemlistEngine
     from resources.sandbox.store import SandboxStore
+
+logger = logging.getLogger(__name__)
 
 #: The switch and its settings in the state file's meta table (absent: demo off).
 SETTINGS_KEY = "demo"
@@ -63,6 +66,21 @@ def disable(store: SandboxStore) -> None:
     person pauses them like any other) at the pace they started with."""
     with store.transaction() as db:
         db.execute("DELETE FROM meta WHERE name IN (?, ?)", (SETTINGS_KEY, STARTS_KEY))
+
+
+def switch(store: SandboxStore, *, on: bool) -> None:
+    """Turn demo mode on (with the default settings) or off, and say so in the log."""
+    if not on:
+        disable(store)
+        return
+    chosen = enable(store)
+    logger.info(
+        "sandbox demo mode on (%s): filled draft campaigns start %.0f s after their last lead and play "
+        "%.0fx faster; nothing is sent anywhere",
+        store.path,
+        chosen.start_delay_seconds,
+        chosen.pace,
+    )
 
 
 def settings(store: SandboxStore) -> DemoSettings | None:
