@@ -27,6 +27,7 @@ from sales_assets.common.icp import IcpProfilesResource
 from sales_assets.common.seller import seller_settings_from_env
 from sales_assets.engagement import defs as engagement
 from sales_assets.inbound import defs as inbound
+from sales_assets.insights import defs as insights
 from sales_assets.operations import defs as operations
 from sales_assets.outbound import defs as outbound
 from sales_assets.startup import check_environment
@@ -65,6 +66,7 @@ def default_resources(
         **outbound.settings(environ),
         **inbound.settings(environ),
         **engagement.settings(environ),
+        **insights.settings(environ),
         # Asset values: the filesystem unless SALES_ASSET_STORE names an object store every pod reads.
         **asset_io_manager(env),
     }
@@ -77,6 +79,7 @@ def build_definitions(*, resources: Mapping[str, Any] | None = None) -> dg.Defin
         outbound.defs(),
         engagement.defs(),
         inbound.defs(),
+        insights.defs(),
         dg.Definitions(resources=bound),
     )
 

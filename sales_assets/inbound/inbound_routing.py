@@ -27,6 +27,7 @@ from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.seller import SellerSettings
+from sales_assets.common.ledger_kinds import INBOUND_TASK_KIND
 from sales_assets.common.text import text_or_none
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject
@@ -34,7 +35,7 @@ from sales_assets.inbound.schemas import ROUTING_COLUMNS, ROUTING_OUTCOMES, Inbo
 from sales_assets.inbound.settings import InboundSettings
 from sales_assets.inbound.validation import flagged_fields
 
-TASK_KIND = "inbound_task"
+TASK_KIND = INBOUND_TASK_KIND
 #: A lead whose email got a task this recently is merged into that task rather than given a second one.
 RECENT_TASK_WINDOW = timedelta(days=7)
 DRAFT_CONCURRENCY = 4

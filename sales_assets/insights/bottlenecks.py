@@ -29,7 +29,9 @@ class BottleneckSettings(BaseModel):
     min_leads: int = Field(30, ge=1)
     #: Median hours to answer an inbound lead, per tier, beyond which the tier is answered late.
     tier_response_hours: dict[str, float] = Field(default_factory=lambda: {"A": 1.0, "B": 24.0, "C": 72.0})
-    #: An ICP that spent at least this many dollars (credits and tokens) and booked no meeting is flagged.
+    #: An ICP that spent at least this many Explorium credits, or this many dollars of Claude tokens, and
+    #: booked no meeting is flagged (credits and dollars apart: the product knows no price per credit).
+    spend_without_meetings_credits: float = Field(500.0, ge=0)
     spend_without_meetings_usd: float = Field(50.0, ge=0)
 
 
@@ -97,19 +99,24 @@ def late_tiers(responses: pd.DataFrame, settings: BottleneckSettings) -> list[Fi
 def spend_without_meetings(
     spend: pd.DataFrame, funnel: pd.DataFrame, settings: BottleneckSettings
 ) -> list[Finding]:
-    """ICPs that spent money and booked nothing. `spend` has `icp` and `usd`; `funnel` is per ICP."""
+    """ICPs that spent credits or money and booked nothing. `spend` has `icp`, `credits` (Explorium) and
+    `usd` (Claude); `funnel` is per ICP."""
     meetings = funnel.set_index("icp")["meeting"] if len(funnel) else pd.Series(dtype="int64")
     findings = []
     for _, row in spend.iterrows():
         booked = int(meetings.get(row["icp"], 0))
-        if row["usd"] >= settings.spend_without_meetings_usd and booked == 0:
+        credits, usd = float(row.get("credits", 0.0)), float(row.get("usd", 0.0))
+        spent = (
+            credits >= settings.spend_without_meetings_credits or usd >= settings.spend_without_meetings_usd
+        )
+        if spent and booked == 0:
             findings.append(
                 Finding(
                     "spend_without_meetings",
                     f"icp={row['icp']}",
-                    {"usd": round(float(row["usd"]), 2), "meetings": booked},
-                    f"{row['icp']} spent ${row['usd']:.2f} and booked no meeting: narrow the profile or "
-                    "pause its daily run until the copy or the segment changes.",
+                    {"credits": round(credits, 2), "usd": round(usd, 2), "meetings": booked},
+                    f"{row['icp']} spent {credits:,.0f} credits and ${usd:.2f} and booked no meeting: narrow "
+                    "the profile or pause its daily run until the copy or the segment changes.",
                 )
             )
     return findings

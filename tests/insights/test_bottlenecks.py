@@ -65,9 +65,16 @@ def test_late_tiers_against_their_targets() -> None:
 
 
 def test_spend_without_meetings() -> None:
-    spend = pd.DataFrame({"icp": ["saas", "tiny", "health"], "usd": [300.0, 80.0, 20.0]})
+    spend = pd.DataFrame(
+        {
+            "icp": ["saas", "tiny", "health", "edu"],
+            "credits": [900.0, 10.0, 900.0, 20.0],
+            "usd": [300.0, 80.0, 1.0, 20.0],
+        }
+    )
     findings = spend_without_meetings(spend, _funnel(), BottleneckSettings())
-    assert [f.subject for f in findings] == ["icp=tiny"]
+    # saas booked meetings; tiny spent dollars and health credits for none; edu spent too little to judge.
+    assert [f.subject for f in findings] == ["icp=tiny", "icp=health"]
     frame = findings_frame(findings)
     assert list(frame.columns) == ["rule", "subject", "figures", "suggestion"]
-    assert frame.loc[0, "figures"] == {"usd": 80.0, "meetings": 0}
+    assert frame.loc[0, "figures"] == {"credits": 10.0, "usd": 80.0, "meetings": 0}
