@@ -91,8 +91,8 @@ class LookalikeSettings(dg.ConfigurableResource):
         default=100,
         ge=1,
         le=5_000,
-        description="Companies bought per segment search at most (1 credit each); segments are searched "
-        "strongest first until `top_n` candidates are left after the exclusions.",
+        description="Companies bought per search at most (1 credit each). Segments are searched strongest "
+        "first, each for twice the candidates still missing, until `top_n` are left after the exclusions.",
     )
     page_size: int = Field(
         default=DEFAULT_PAGE_SIZE, ge=1, le=500, description="Records per search step, each cached at once."
@@ -189,10 +189,11 @@ def _search(
     conditions: tuple[Condition, ...],
     accounts: pd.DataFrame,
     exclude: list[str],
+    wanted: int,
     profile: IcpProfile,
     settings: LookalikeSettings,
 ) -> list[dict[str, Any]]:
-    """The companies meeting `conditions` (bought once, then cached for the profile's
+    """Up to `wanted` companies meeting `conditions` (bought once, then cached for the profile's
     `search_refresh_days`)."""
     filters = segment_filters(conditions, spellings(accounts))
     if filters is None:
@@ -211,7 +212,7 @@ def _search(
     return paid.search(
         "POST /businesses",
         {"filters": filters.to_api(), "lookalike_icp": icp},
-        settings.search_size,
+        wanted,
         fetch,
         unit_credits=FETCH_RECORD,
         id_field="business_id",
@@ -347,9 +348,13 @@ def targets_for_icp(
     kept: list[pd.DataFrame] = []
     seen: set[str] = set()
     for conditions in searches(out.segments):
-        if sum(len(k) for k in kept) >= settings.top_n or paid.budget_exhausted:
+        need = settings.top_n - sum(len(k) for k in kept)
+        if need <= 0 or paid.budget_exhausted:
             break
-        records = _search(paid, client, icp, conditions, accounts, reached_ids, profile, settings)
+        # Twice what is missing: room for the candidates HubSpot or the suppression list take away, without
+        # buying a segment's every company for a handful of targets.
+        wanted = min(settings.search_size, 2 * need)
+        records = _search(paid, client, icp, conditions, accounts, reached_ids, wanted, profile, settings)
         rows = pd.DataFrame(candidate_rows(records, conditions), columns=CANDIDATE_COLUMNS)
         rows = rows[~rows["business_id"].isin(seen)].drop_duplicates("business_id")
         seen.update(rows["business_id"])
