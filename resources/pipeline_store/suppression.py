@@ -243,6 +243,18 @@ class SuppressionList:
                 found[email] = hit
         return found
 
+    def lookup_domains(self, domains: Iterable[str]) -> dict[str, SuppressionHit]:
+        """The suppressed domains among `domains` (a whole company, not one of its addresses), each (as
+        given) mapped to its entry; matched by `suppression_key` and the older spellings, as `lookup` does."""
+        wanted = {domain: key_hashes("domain", domain) for domain in domains if clean_text(domain)}
+        hits = self._hits("domain", {h for hashes in wanted.values() for h in hashes})
+        found: dict[str, SuppressionHit] = {}
+        for domain, hashes in wanted.items():
+            hit = next((hits[h] for h in hashes if h in hits), None)
+            if hit is not None:
+                found[domain] = hit
+        return found
+
     def erase(self, email: str) -> bool:
         """GDPR erasure of an email entry: forget its clear text and reason, keep its hash so the address
         stays blocked. False when the address has no entry of its own (nothing is added then)."""

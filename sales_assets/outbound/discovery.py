@@ -41,9 +41,9 @@ from sales_assets.common.partitions import OutboundPartition, outbound_partition
 from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.spend import PaidCalls
+from sales_assets.common.vocabulary import ALL_SIGNAL_EVENTS, event_kind, event_summary
 from sales_assets.outbound.schemas import DiscoveredCompanies, ScoredCompanies
 from sales_assets.outbound.scoring import icp_score, intent_components
-from sales_assets.outbound.vocabulary import ALL_SIGNAL_EVENTS, event_kind, event_summary
 
 #: HubSpot lifecycle stages of companies that are already being sold to: no cold outreach there.
 ACTIVE_LIFECYCLE_STAGES = ("opportunity", "customer", "evangelist")

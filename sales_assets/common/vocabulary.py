@@ -2,7 +2,8 @@
 of the scoring model, and a one-line summary of an event. (Country names -> codes, which inbound needs too,
 are `sales_assets/common/countries.py`'s.)
 
-What belongs here: lookup tables and the small pure functions over them.
+What belongs here: lookup tables and the small pure functions over them. Outbound discovery and the insights
+look-alike search both read events this way, so the tables live in `common/`.
 """
 
 from __future__ import annotations
