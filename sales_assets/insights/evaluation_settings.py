@@ -21,6 +21,8 @@ from sales_assets.insights.reply_scores import HAND_WRITTEN
 
 LABELLED_SETS_VARIABLE = "SALES_LABELLED_SETS"
 HAND_WRITTEN_SET = "hand_written"
+#: The name of the figures over every set together.
+ALL_SETS = "all"
 
 
 class EvaluationSettings(dg.ConfigurableResource):
@@ -41,12 +43,14 @@ class EvaluationSettings(dg.ConfigurableResource):
     )
 
     def sets(self) -> dict[str, Path]:
-        """Each set's name and path, the hand-written set first. Two sets with one name are an error: their
-        figures would be reported under the same keys."""
+        """Each set's name and path, the hand-written set first. Two sets with one name, or a set named
+        `all`, are an error: their figures would be reported under the same keys."""
         out: dict[str, Path] = {HAND_WRITTEN_SET: HAND_WRITTEN} if self.hand_written else {}
         for raw in self.labelled_sets:
             path = Path(raw).expanduser()
             name = path.name.removesuffix(".jsonl")
+            if name == ALL_SETS:
+                raise ValueError(f"labelled set {path}: {ALL_SETS!r} names the figures over every set")
             if name in out:
                 raise ValueError(f"labelled sets {out[name]} and {path} have the same name {name!r}")
             out[name] = path

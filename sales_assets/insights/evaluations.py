@@ -30,7 +30,7 @@ from sales_assets.common.partitions import OutboundPartition, daily_partitions
 from sales_assets.common.schemas import schema_check, table_schema
 from sales_assets.common.seller import SellerSettings
 from sales_assets.insights.copy_scores import CopyFigures, copy_figures, judge_copy
-from sales_assets.insights.evaluation_settings import EvaluationSettings
+from sales_assets.insights.evaluation_settings import ALL_SETS, EvaluationSettings
 from sales_assets.insights.reply_scores import (
     DANGERS,
     Decision,
@@ -56,7 +56,7 @@ warnings.filterwarnings(
 )
 
 AREAS = ("replies", "copy")
-ALL = "all"
+ALL = ALL_SETS
 #: Metric names of the dangerous confusions (`reply_scores.DANGERS`).
 DANGER_METRICS = {kind: kind.replace("-", "_").replace(" ", "_") for kind in DANGERS}
 COUNT_METRICS = (

@@ -150,6 +150,8 @@ def test_settings_read_the_sets_from_the_environment(tmp_path: Path) -> None:
     assert EvaluationSettings(hand_written=False).sets() == {}
     with pytest.raises(ValueError, match="same name 'real'"):
         EvaluationSettings(labelled_sets=[str(first), str(tmp_path / "real.jsonl")]).sets()
+    with pytest.raises(ValueError, match="names the figures over every set"):
+        EvaluationSettings(labelled_sets=[str(tmp_path / "all.jsonl")]).sets()
     assert set(settings({})) == {"evaluation_settings"}
 
 
