@@ -29,9 +29,9 @@ from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import AnthropicSimulator
 from resources.sandbox.store import Usage
+from sales_assets.common.copy_models import EmailCopy
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import sandbox_seller
-from sales_assets.outbound.copy_models import EmailCopy
 from sales_assets.outbound.copy_prompt import build_prompt
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT

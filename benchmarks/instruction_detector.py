@@ -27,7 +27,7 @@ from benchmarks.reply_classifier import lemlist_html, sandbox_engagements
 from resources.sandbox import engagement as templates
 from resources.sandbox.world import generate_world
 from sales_assets.common.instructions import find_instructions
-from sales_assets.engagement.classify import addresses_system
+from sales_assets.common.mail.classify import addresses_system
 from tests.injection_corpus import ATTACKS, NEAR_MISSES
 from tests.reply_corpus import CASES
 

@@ -5,9 +5,10 @@
    dangerous confusions (a non-hard bounce that would suppress an address, an out-of-office or auto-reply
    that would suppress one, a bounce read as a person's intent), and the same figures per source left out.
    The rules have no fitted parameters (RFC 3463 codes, and provider wordings in
-   `sales_assets/engagement/bounce_texts.tsv` written from the providers' documentation), so leaving a
+   `sales_assets/common/mail/bounce_texts.tsv` written from the providers' documentation), so leaving a
    source out changes nothing: its figures are that source's, shown as such.
-2. **Hand-written replies** (`tests/reply_corpus.py`): share decided offline and precision of the sure ones.
+2. **Hand-written replies** (`sales_assets/common/mail/hand_written_replies.jsonl`, read by
+   `tests/reply_corpus.py`): share decided offline and precision of the sure ones.
 3. **The sandbox** (its ground truth): coverage (share of replies it is sure of), precision of its sure
    labels, the confusion per label, return dates and referrals, and the bounces it writes in several MTA
    formats, with the ambiguous ones (no rule may be sure of them) counted apart. The sandbox words a small
@@ -36,7 +37,7 @@ from pathlib import Path
 
 from resources.sandbox.engagement import Bounce, Reply, engagement_for
 from resources.sandbox.world import generate_world
-from sales_assets.engagement.classify import LABELS, classify_bounce, classify_reply
+from sales_assets.common.mail.classify import LABELS, classify_bounce, classify_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDERS = ("Alex Martin", "Sam Rivera", "Julia Brandt", "Claire Dubois", "")
@@ -90,8 +91,8 @@ def pct(part: int | float, whole: int | float) -> str:
 
 def real_mail_report(show_wrong: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.real_mail import LABELS as ALL
-    from tests.real_mail import REAL_MAIL, by_source, decide, load_real_mail, score
+    from sales_assets.insights.reply_scores import decide, score
+    from tests.real_mail import REAL_MAIL, by_source, load_real_mail
 
     if not REAL_MAIL.exists():
         print(f"real mail: {REAL_MAIL} not found, skipped")
@@ -105,7 +106,7 @@ def real_mail_report(show_wrong: int) -> None:
     sure = sum(d.sure for d in decisions)
     print(f"sure:          {pct(sure, len(decisions))}")
     print(f"{'label':<16}{'n':>5}{'precision':>11}{'recall':>9}")
-    for label in ALL:
+    for label in LABELS:
         precision, recall, n = result.precision_recall(label)
         if n or precision is not None:
             p = f"{100 * precision:5.1f} %" if precision is not None else "    -"

@@ -6,6 +6,6 @@ knows whether it talks to the real vendors or to the sandbox.
 """
 
 # The offline reply classifier is pure Python (no Dagster, pandas or vendor imports), so this stays cheap.
-from sales_assets.engagement.classify import ReplyClassification, classify_reply
+from sales_assets.common.mail.classify import ReplyClassification, classify_reply
 
 __all__ = ["ReplyClassification", "classify_reply"]

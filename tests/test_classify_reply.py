@@ -14,10 +14,10 @@ import pytest
 from resources.sandbox.engagement import Bounce, Reply, engagement_for
 from resources.sandbox.world import generate_world
 from sales_assets import classify_reply as exported_classify_reply
-from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
-from sales_assets.engagement.language import detect_language
-from sales_assets.engagement.referrals import referral_contact
-from sales_assets.engagement.reply_text import find_dates, html_to_text, reply_body, return_date
+from sales_assets.common.mail.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
+from sales_assets.common.mail.language import detect_language
+from sales_assets.common.mail.referrals import referral_contact
+from sales_assets.common.mail.reply_text import find_dates, html_to_text, reply_body, return_date
 from tests.reply_corpus import CASES, Case
 
 RECEIVED = date(2026, 3, 4)  # a Wednesday

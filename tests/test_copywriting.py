@@ -23,18 +23,19 @@ from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import SANDBOX_API_KEY, Sandbox
 from resources.sandbox.claude import INVALID_JSON_MARKER, AnthropicSimulator
-from sales_assets.common.partitions import outbound_partitions
-from sales_assets.common.seller import SellerSettings, sandbox_seller
-from sales_assets.outbound.copy_checks import outreach_copy_checks
-from sales_assets.outbound.copy_lint import (
+from sales_assets.common.copy_lint import (
     capitalised_runs,
     lint_copy,
     placeholders,
     spam_phrases,
     unsupported_claims,
 )
-from sales_assets.outbound.copy_models import EmailCopy, OutreachCopy
-from sales_assets.outbound.copy_prompt import build_prompt, lead_facts, retry_message, user_message
+from sales_assets.common.copy_models import EmailCopy, OutreachCopy
+from sales_assets.common.lead_facts import lead_facts
+from sales_assets.common.partitions import outbound_partitions
+from sales_assets.common.seller import SellerSettings, sandbox_seller
+from sales_assets.outbound.copy_checks import outreach_copy_checks
+from sales_assets.outbound.copy_prompt import build_prompt, retry_message, user_message
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT, CopyWriter
 from sales_assets.outbound.copywriting import outreach_copy

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sales_assets.engagement.bounce_texts import BOUNCE_TEXTS, load_table
-from sales_assets.engagement.classify import classify_bounce, classify_reply
-from sales_assets.engagement.dsn import looks_like_dsn, read_delivery_status, report_text, status_meaning
+from sales_assets.common.mail.bounce_texts import BOUNCE_TEXTS, load_table
+from sales_assets.common.mail.classify import classify_bounce, classify_reply
+from sales_assets.common.mail.dsn import looks_like_dsn, read_delivery_status, report_text, status_meaning
 
 
 def _report(status: str, diagnostic: str, action: str = "failed") -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sales_assets.engagement.classify import classify_reply
+from sales_assets.common.mail.classify import classify_reply
 from tests.real_mail import REAL_MAIL, by_source, decide, load_real_mail, score
 from tests.reply_corpus import CASES
 

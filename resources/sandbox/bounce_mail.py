@@ -6,7 +6,7 @@ format, not copied from any corpus: the bare answer (what most sending tools kee
 "This is the mail system" report with its RFC 3464 delivery-status fields, sendmail's "permanent fatal
 errors" with a session transcript, Exim's "mail delivery software" report, qmail's "qmail-send program"
 letter, Microsoft Exchange Online's NDR ("Diagnostic information for administrators") and Gmail's
-"Address not found" card. Which answers a bounce carries is `engagement/bounces.py`'s.
+"Address not found" card. Which answers a bounce carries is `sales_assets/common/mail/bounces.py`'s.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ What belongs here: the cue table `INSTRUCTION_CUES` (one row per way of addressi
 ignore or override its instructions, role tags such as `system:`, `<|im_start|>` or `[INST]`, "you are
 now ...", asking for a label, a status or a list to be changed, prompt-like markup, asking for the
 instructions to be revealed) and `find_instructions`, which reads a text against it. The reply classifier
-(`sales_assets.engagement.classify`) and form validation (`sales_assets.inbound.validation`) use it to
+(`sales_assets.common.mail.classify`) and form validation (`sales_assets.inbound.validation`) use it to
 decide that a text is never a fact and never the ground for a sure label; what follows from a hit is theirs.
 
 Pure and cheap: no Dagster, pandas or vendor imports (the reply classifier is imported from `sales_assets`

@@ -1,7 +1,7 @@
 """`reply_classifications`: one label per reply, bounce and unsubscribe of the day.
 
 What belongs here: the asset, its pandera model, and the Claude fallback for the replies the offline
-classifier (`sales_assets.engagement.classify`) is not sure of: a fast model, the reply fenced as untrusted
+classifier (`sales_assets.common.mail.classify`) is not sure of: a fast model, the reply fenced as untrusted
 text, the answer parsed into `ClaudeReplyLabel` and cached by its input, so a re-run pays nothing. Bounces
 are labelled by their SMTP answer alone; unsubscribe activities need no classifier.
 
@@ -12,7 +12,6 @@ label for it is only shown to the person who reviews it, never acted on.
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Literal, cast
 
@@ -29,11 +28,12 @@ from resources.errors import AuthenticationError, RecordValidationError, VendorE
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.claude_spend import ClaudeSpend
 from sales_assets.common.fencing import fence
+from sales_assets.common.mail.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
+from sales_assets.common.mail.suppressing import BOUNCE_LABELS, obeyed
 from sales_assets.common.metadata import is_missing, markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.engagement.activities import BOUNCE, REPLY, UNSUBSCRIBE
-from sales_assets.engagement.classify import LABELS, ReplyClassification, classify_bounce, classify_reply
 from sales_assets.engagement.settings import ReplySettings
 
 CACHE_NAMESPACE = "reply_label"
@@ -233,23 +233,6 @@ class ClaudeLabeller:
             return answer
         self.failed += 1
         return f"Claude's answer did not fit the schema twice: {last_error[:200]}"
-
-
-BOUNCE_LABELS = frozenset({"bounce_hard", "bounce_soft", "policy_block"})
-
-
-def obeyed(found: ReplyClassification) -> ReplyClassification:
-    """A bounce the rules are not sure of is a soft bounce until the address bounces again (two soft
-    bounces within `SOFT_BOUNCE_WINDOW` suppress it, see `reply_actions`): an unsure guess never suppresses
-    an address. A policy block stays one either way: it suppresses nobody and feeds the deliverability
-    alert."""
-    if found.sure or found.label not in BOUNCE_LABELS or found.label == "policy_block":
-        return found
-    return replace(
-        found,
-        label="bounce_soft",
-        reason=f"unsure {found.label} ({found.reason}): a soft bounce until the address bounces again",
-    )
 
 
 def classify_activities(activities: pd.DataFrame, labeller: ClaudeLabeller | None) -> pd.DataFrame:

@@ -25,13 +25,10 @@ from typing import Any
 import pandas as pd
 
 from resources.hubspot.models import TaskInput
+from sales_assets.common.mail.suppressing import SUPPRESS_LABELS
 from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
-from sales_assets.engagement.settings import (
-    LEMLIST_UNSUBSCRIBE_LABELS,
-    SUPPRESS_LABELS,
-    ReplySettings,
-)
+from sales_assets.engagement.settings import LEMLIST_UNSUBSCRIBE_LABELS, ReplySettings
 
 ACTIONS = ("task", "referral", "suppress", "alert", "review", "soft_bounce", "none")
 # Lead statuses in the order a conversation moves forward; a reply never moves a contact back.

@@ -3,7 +3,8 @@
 What belongs here: the configuration of the reply side (the Claude model for replies the offline rules are
 not sure of, what each label leads to, task due times and lead statuses). Who owns a task when the contact
 has no owner is the shared `SellerSettings.default_owner_id` (`sales_assets/common/seller.py`). The labels
-themselves belong to `sales_assets.engagement.classify`.
+themselves belong to `sales_assets.common.mail.classify`, and which of them suppress to
+`sales_assets.common.mail.suppressing`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import dagster as dg
 from pydantic import Field
 
-#: Labels that put the address on the suppression list.
-SUPPRESS_LABELS = ("unsubscribe", "not_interested", "wrong_person", "bounce_hard")
 #: Labels after which lemlist's own unsubscribe list gets the address too (no further mail from any campaign).
 LEMLIST_UNSUBSCRIBE_LABELS = ("unsubscribe", "wrong_person", "bounce_hard")
 

@@ -9,10 +9,10 @@ import warnings
 import dagster as dg
 import pandas as pd
 
+from sales_assets.common.copy_models import OutreachCopy
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.schemas import schema_check
-from sales_assets.outbound.copy_models import OutreachCopy
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copywriting import outreach_copy
 

@@ -4,21 +4,20 @@ text fenced in `<untrusted_...>` tags) and the retry message that says what fail
 
 What belongs here: the prompt texts, `PROMPT_VERSION` (part of the copy's cache key) and `build_prompt`,
 which turns a qualified lead into a `LeadPrompt`: the facts, the fenced texts, the text the lint accepts as
-facts, and the cache key.
+facts, and the cache key. What a lead's facts are is `sales_assets/common/lead_facts.py`'s.
 """
 
 from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from resources.pipeline_store import cache_key
-from sales_assets.common.fencing import fence
+from sales_assets.common.lead_facts import copy_support, lead_facts
 from sales_assets.common.seller import SellerSettings
-from sales_assets.outbound.copy_lint import STRAIGHT_QUOTES
 
 if TYPE_CHECKING:
     # Only for annotations: the settings read `SYSTEM_PROMPT` from here.
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 #: Bump when the user message's shape or the rules change: it is part of the cache key, so old copy is
 #: not reused for a prompt that would now be written differently.
 PROMPT_VERSION = "copy-v1"
-#: Items of each intelligence list given to Claude, most confident first.
-MAX_ITEMS = 3
 
 SYSTEM_PROMPT = string.Template(
     """You write cold outreach emails for $sender_name at $sender_company ($seller_domain): one first \
@@ -121,65 +118,6 @@ class LeadPrompt:
     key: str
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str):
-        cleaned = " ".join(value.split())
-        return cleaned or None
-    return None
-
-
-def _strings(value: Any) -> list[str]:
-    if value is None or isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        return []
-    return [t for t in (_text(v) for v in value) if t]
-
-
-def _item_texts(items: Any) -> list[str]:
-    """The texts of intelligence items ({text, confidence, source}), most confident first."""
-    if items is None or isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        return []
-    found = sorted(
-        (i for i in items if isinstance(i, Mapping)), key=lambda i: -float(i.get("confidence") or 0.0)
-    )
-    return [text for i in found if (text := _text(i.get("text")))]
-
-
-def lead_facts(row: Mapping[str, Any], seller: SellerSettings) -> tuple[dict[str, Any], dict[str, str]]:
-    """(trusted facts, fenced third-party texts) of one qualified lead.
-
-    Texts built by our rules from vendor fields are facts; texts that quote an event headline (a
-    `"..."` inside) are third-party words, so they go to `untrusted_event_text` instead; the company
-    description always does.
-    """
-    pains = _item_texts(row.get("pain_hypotheses"))
-    hooks = _item_texts(row.get("personalization_hooks"))
-    signal = _text(row.get("why_now"))
-    quoting = [t for t in ([signal] if signal else []) + hooks + pains if '"' in t.translate(STRAIGHT_QUOTES)]
-    facts: dict[str, Any] = {
-        "first_name": _text(row.get("first_name")),
-        "last_name": _text(row.get("last_name")),
-        "job_title": _text(row.get("job_title")),
-        "company": _text(row.get("company_name")),
-        "domain": _text(row.get("domain")),
-        "industry": _text(row.get("industry")),
-        "city": _text(row.get("city")),
-        "country_code": _text(row.get("country_code")),
-        "tech_stack": _strings(row.get("tech_stack"))[:12],
-        "recent_signal": signal if signal not in quoting else None,
-        "pain_points": [p for p in pains if p not in quoting][:MAX_ITEMS],
-        "hooks": [h for h in hooks if h not in quoting][:MAX_ITEMS],
-        "sender_name": seller.sender_name,
-        "sender_company": seller.company,
-    }
-    facts = {k: v for k, v in facts.items() if v not in (None, [], "")}
-    untrusted: dict[str, str] = {}
-    if description := _text(row.get("description")):
-        untrusted["untrusted_company_description"] = fence(description)
-    if quoting:
-        untrusted["untrusted_event_text"] = fence(" | ".join(dict.fromkeys(quoting)))
-    return facts, untrusted
-
-
 def user_message(facts: Mapping[str, Any], untrusted: Mapping[str, str]) -> str:
     """The per-lead user message: the facts as JSON first, then each fenced text on its own line."""
     lines = [
@@ -195,28 +133,11 @@ def user_message(facts: Mapping[str, Any], untrusted: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _flatten_values(value: Any) -> Iterable[str]:
-    if isinstance(value, Mapping):
-        for v in value.values():
-            yield from _flatten_values(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _flatten_values(v)
-    elif value is not None:
-        yield str(value)
-
-
 def build_prompt(
     row: Mapping[str, Any], settings: CopySettings, seller: SellerSettings, system_sha: str
 ) -> LeadPrompt:
     facts, untrusted = lead_facts(row, seller)
-    support = " ".join(
-        [
-            *_flatten_values(facts),
-            untrusted.get("untrusted_event_text", ""),
-            seller.facts(),
-        ]
-    )
+    support = copy_support(facts, untrusted, seller)
     key = cache_key(
         {
             "model": settings.copy_model,

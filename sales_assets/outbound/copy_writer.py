@@ -16,9 +16,9 @@ from typing import Any
 from resources.claude.client import ClaudeClient
 from resources.claude.models import BatchRequest, MessageResult
 from resources.errors import RecordValidationError
+from sales_assets.common.copy_lint import lint_copy
+from sales_assets.common.copy_models import EmailCopy
 from sales_assets.common.seller import SellerSettings
-from sales_assets.outbound.copy_lint import lint_copy
-from sales_assets.outbound.copy_models import EmailCopy
 from sales_assets.outbound.copy_prompt import LeadPrompt, retry_message
 from sales_assets.outbound.copy_settings import CopySettings
 

@@ -2,8 +2,9 @@
 
 What belongs here: the asset and what it does with the writer's results: the copy cache, the Message
 Batch created once per set of leads, the spend ledger and the frame with its metadata. The models are
-`copy_models.py`'s, the settings `copy_settings.py`'s, the prompts `copy_prompt.py`'s, the lint
-`copy_lint.py`'s, the writing loop `copy_writer.py`'s, and the blocking checks `copy_checks.py`'s.
+`sales_assets/common/copy_models.py`'s, the lint `common/copy_lint.py`'s (both shared with the insights
+stage), the settings `copy_settings.py`'s, the prompts `copy_prompt.py`'s, the writing loop
+`copy_writer.py`'s, and the blocking checks `copy_checks.py`'s.
 
 How a lead is written: its copy is looked up in the pipeline store's cache first (keyed by the model, the
 prompt version, the system prompt and the lead's facts), so a re-run pays nothing. What is missing is
@@ -32,12 +33,12 @@ from resources.errors import VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.batches import adopted_matches, create_batch_once, forget
 from sales_assets.common.claude_spend import ClaudeSpend
+from sales_assets.common.copy_lint import lint_copy
+from sales_assets.common.copy_models import COLUMNS, INT_COLUMNS, STATUSES, EmailCopy, OutreachCopy
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.seller import SellerSettings
-from sales_assets.outbound.copy_lint import lint_copy
-from sales_assets.outbound.copy_models import COLUMNS, INT_COLUMNS, STATUSES, EmailCopy, OutreachCopy
 from sales_assets.outbound.copy_prompt import PROMPT_VERSION, LeadPrompt, build_prompt
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT, CopyWriter, Outcome, Spend

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sales_assets.engagement.language import words
+from sales_assets.common.mail.language import words
 
 #: Internal cue label: something that makes any decision unsure (never returned).
 MIXED = "_mixed"

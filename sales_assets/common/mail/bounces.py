@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sales_assets.engagement.bounce_texts import CHALLENGE_RESPONSE, HARD, POLICY, SOFT, text_labels
-from sales_assets.engagement.dsn import DeliveryStatus, report_text, status_meaning
+from sales_assets.common.mail.bounce_texts import CHALLENGE_RESPONSE, HARD, POLICY, SOFT, text_labels
+from sales_assets.common.mail.dsn import DeliveryStatus, report_text, status_meaning
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ What belongs here: the rules and the tables they read (spam phrasing, placeholde
   so there the run also passes when the words after the first are supported (or fewer than two remain).
   "The facts" are the lead's facts, the event headlines given as untrusted text, the sender's name and
   company and the value proposition; never the company description, which the company writes itself.
+The outbound stage gates its copy on it; the insights stage measures the day's copy against the same rules.
 """
 
 import re
 
-from sales_assets.outbound.copy_models import EmailCopy
+from sales_assets.common.copy_models import EmailCopy
 
 SUBJECT_WORDS = (3, 9)
 BODY_WORDS = (60, 160)

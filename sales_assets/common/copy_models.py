@@ -1,8 +1,9 @@
 """The shapes of `outreach_copy`: `EmailCopy`, what Claude returns for one lead, and `OutreachCopy`, the
 pandera model of the asset's frame (one row per qualified lead, with its status and this run's Claude usage).
 
-What belongs here: the two models and the column lists and statuses derived from them. How copy is written,
-linted or stored is `copy_writer.py`'s, `copy_lint.py`'s and `copywriting.py`'s.
+What belongs here: the two models and the column lists and statuses derived from them. They are shared: the
+outbound stage writes the copy (`sales_assets/outbound/copy_writer.py`, `copywriting.py`), the insights
+stage evaluates it. How copy is linted is `copy_lint.py`'s.
 """
 
 import pandas as pd

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sales_assets.engagement.language import words
+from sales_assets.common.mail.language import words
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 REFERRAL_CUE = re.compile(

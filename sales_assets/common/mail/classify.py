@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sales_assets.common.instructions import InstructionHit, find_instructions
-from sales_assets.engagement.auto_reply_cues import (
+from sales_assets.common.mail.auto_reply_cues import (
     ACK_SUBJECT,
     AUTO_ACK_STRONG,
     AUTO_ACK_WEAK,
@@ -37,16 +37,16 @@ from sales_assets.engagement.auto_reply_cues import (
     OOO_SUBJECT,
     TICKET,
 )
-from sales_assets.engagement.bounces import decide_bounce
-from sales_assets.engagement.dsn import looks_like_dsn, read_delivery_status
-from sales_assets.engagement.language import detect_language
-from sales_assets.engagement.referrals import (
+from sales_assets.common.mail.bounces import decide_bounce
+from sales_assets.common.mail.dsn import looks_like_dsn, read_delivery_status
+from sales_assets.common.mail.language import detect_language
+from sales_assets.common.mail.referrals import (
     NAMED_REFERRAL,
     REFERRAL_CUE,
     matches_address,
     referral_contact,
 )
-from sales_assets.engagement.reply_cues import (
+from sales_assets.common.mail.reply_cues import (
     CLAUSE_BREAK,
     DEFERRAL,
     HOSTILE,
@@ -61,7 +61,7 @@ from sales_assets.engagement.reply_cues import (
     SCHEDULING,
     TOKEN,
 )
-from sales_assets.engagement.reply_text import html_to_text, reply_body, return_date, without_quote
+from sales_assets.common.mail.reply_text import html_to_text, reply_body, return_date, without_quote
 
 LABELS = (
     "interested",
