@@ -23,11 +23,11 @@ from resources.hubspot.models import TaskInput
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
+from sales_assets.common.ledger_kinds import INBOUND_TASK_KIND
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.seller import SellerSettings
-from sales_assets.common.ledger_kinds import INBOUND_TASK_KIND
 from sales_assets.common.text import text_or_none
 from sales_assets.inbound.replies import ReplyDrafter, system_prompt
 from sales_assets.inbound.routing import PRIORITY, assign_owners, task_body, task_subject

@@ -14,10 +14,13 @@ from typing import Any
 import dagster as dg
 
 from sales_assets.common.schedules import JobLike, tick_time
+from sales_assets.insights import evaluation_settings, lookalike_settings
 from sales_assets.insights.accounts import pipeline_accounts
 from sales_assets.insights.checks import insights_schema_checks
 from sales_assets.insights.cohort import pipeline_leads
+from sales_assets.insights.evaluations import evaluations, evaluations_checks
 from sales_assets.insights.icp_suggestions import icp_suggestions
+from sales_assets.insights.lookalike_targets import lookalike_checks, lookalike_targets
 from sales_assets.insights.outcomes import pipeline_outcomes
 from sales_assets.insights.pipeline_bottlenecks import pipeline_bottlenecks
 from sales_assets.insights.pipeline_funnel import pipeline_funnel
@@ -33,6 +36,8 @@ INSIGHTS_ASSETS = [
     pipeline_accounts,
     pipeline_bottlenecks,
     icp_suggestions,
+    lookalike_targets,
+    evaluations,
 ]
 
 insights_daily_job = dg.define_asset_job(
@@ -41,7 +46,8 @@ insights_daily_job = dg.define_asset_job(
     # Short steps over frames already read: one process is faster than a process per step.
     executor_def=dg.in_process_executor,
     description="The day's cohort, the look-back window's outcomes, the funnel, its bottlenecks, the "
-    "accounts that converted and the ICP changes they suggest.",
+    "accounts that converted, the ICP changes they suggest and the companies that look like them, and the "
+    "day's evaluation of the reply classifier and the copy.",
 )
 
 
@@ -69,7 +75,7 @@ def defs() -> dg.Definitions:
     """The insights stage, without resources."""
     return dg.Definitions(
         assets=INSIGHTS_ASSETS,
-        asset_checks=insights_schema_checks(),
+        asset_checks=[*insights_schema_checks(), *lookalike_checks(), *evaluations_checks()],
         jobs=[insights_daily_job],
         schedules=[insights_schedule(insights_daily_job)],
     )
@@ -77,4 +83,8 @@ def defs() -> dg.Definitions:
 
 def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The insights stage's own settings resources (`environ` keeps the other stages' signature)."""
-    return {"insights_settings": InsightsSettings()}
+    return {
+        "insights_settings": InsightsSettings(),
+        **lookalike_settings.settings(environ),
+        **evaluation_settings.settings(environ),
+    }

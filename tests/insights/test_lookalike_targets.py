@@ -32,12 +32,8 @@ from sales_assets.insights.lookalike_search import (
     spellings,
     vendor_value,
 )
-from sales_assets.insights.lookalike_targets import (
-    LookalikeSettings,
-    lookalike_checks,
-    lookalike_settings_from_env,
-    lookalike_targets,
-)
+from sales_assets.insights.lookalike_settings import LookalikeSettings, lookalike_settings_from_env
+from sales_assets.insights.lookalike_targets import lookalike_checks, lookalike_targets
 
 DAY = daily_partitions.get_partition_keys()[-1]
 ICP = "revops_saas"
