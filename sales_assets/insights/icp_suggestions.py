@@ -21,7 +21,7 @@ from sales_assets.common.partitions import daily_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.insights.schemas import IcpSuggestions
 from sales_assets.insights.settings import InsightsSettings
-from sales_assets.insights.suggestions import SuggestionSettings, propose, yaml_diff
+from sales_assets.insights.suggestions import SuggestionSettings, propose, propose_weights, yaml_diff
 
 SUGGESTION_COLUMNS = list(IcpSuggestions.to_schema().columns)
 
@@ -39,7 +39,9 @@ def suggestions_frame(
         mine = accounts[accounts["icp"] == name].reset_index(drop=True)
         if mine.empty:
             continue
-        changes = propose(profiles[name], mine, mine["converted"].astype(bool), settings)
+        converted = mine["converted"].astype(bool)
+        changes = propose(profiles[name], mine, converted, settings)
+        changes += propose_weights(profiles[name], mine, converted, settings)
         diff = yaml_diff(text, profiles[name], changes, path=path)
         rows.extend(
             {
@@ -72,8 +74,9 @@ def icp_suggestions(
     insights_settings: InsightsSettings,
 ) -> dg.MaterializeResult:
     """Per ICP profile: industries, sizes, revenues, countries, technologies and signals to add (converters
-    have them clearly more often) or to drop (reached many, converted clearly less), each with its counts,
-    and the proposal as a diff of the profile file. Never applied by the pipeline."""
+    have them clearly more often) or to drop (reached many, converted clearly less), signal weights to move
+    by their lift, each with its counts, and the proposal as a diff of the profile file. Never applied by
+    the pipeline."""
     path = Path(icp_profiles.path or icp_file())
     frame = suggestions_frame(
         pipeline_accounts,

@@ -131,7 +131,7 @@ class IcpSuggestions(_Model):
 
     icp: Series[str]
     field: Series[str]
-    action: Series[str] = pa.Field(isin=("add", "remove"))
+    action: Series[str] = pa.Field(isin=("add", "remove", "set"))
     value: Series[str]
     converted: Series[int] = pa.Field(ge=0)
     accounts: Series[int] = pa.Field(ge=0)

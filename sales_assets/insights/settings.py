@@ -37,6 +37,8 @@ class InsightsSettings(dg.ConfigurableResource):
     add_min_lift: float = Field(default=_SUGGESTIONS.add_min_lift)
     remove_min_accounts: int = Field(default=_SUGGESTIONS.remove_min_accounts)
     remove_max_lift: float = Field(default=_SUGGESTIONS.remove_max_lift)
+    weight_min_accounts: int = Field(default=_SUGGESTIONS.weight_min_accounts)
+    weight_min_change: float = Field(default=_SUGGESTIONS.weight_min_change)
     summarize_with_claude: bool = Field(
         default=False,
         description="Have Claude phrase the bottleneck summary from the findings' figures (cached; off: the "
@@ -59,4 +61,6 @@ class InsightsSettings(dg.ConfigurableResource):
             add_min_lift=self.add_min_lift,
             remove_min_accounts=self.remove_min_accounts,
             remove_max_lift=self.remove_max_lift,
+            weight_min_accounts=self.weight_min_accounts,
+            weight_min_change=self.weight_min_change,
         )

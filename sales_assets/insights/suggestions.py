@@ -62,12 +62,16 @@ class SuggestionSettings(BaseModel):
     remove_min_accounts: int = Field(30, ge=1)
     #: ... and converters have it at most this share as often as accounts in general (0 converters included).
     remove_max_lift: float = Field(0.34, ge=0, lt=1)
+    #: Re-weigh a signal when at least this many accounts had it ...
+    weight_min_accounts: int = Field(30, ge=1)
+    #: ... and its weight times its lift (rounded to 0.05, kept in [0.05, 1]) moves it at least this much.
+    weight_min_change: float = Field(0.1, gt=0, le=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     field: str
-    action: str  # "add" or "remove"
+    action: str  # "add", "remove", or "set" (a weight: `value` is "name=weight")
     value: str
     evidence: ValueEvidence
 
@@ -109,7 +113,41 @@ def propose(
     return sorted(changes, key=lambda c: (c.action != "add", -c.evidence.lift, c.field, c.value))
 
 
-def _field_span(root: yaml.Node, profile: str, field: str) -> tuple[int, int] | tuple[int, None]:
+def propose_weights(
+    profile: IcpProfile, accounts: pd.DataFrame, converted: pd.Series, settings: SuggestionSettings
+) -> list[Change]:
+    """New intent weights for the signals whose conversion says their weight is off: the current weight
+    times the signal's lift (converters' share over all accounts' share), rounded to 0.05 and kept in
+    [0.05, 1], proposed when enough accounts had the signal and the weight moves by at least
+    `weight_min_change`. Strongest move first."""
+    if not converted.any() or "signals" not in accounts.columns:
+        return []
+    current = profile.signal_weights.model_dump()
+    changes = []
+    for evidence in value_evidence(accounts, converted, "signals"):
+        weight = current.get(evidence.value)
+        if weight is None or evidence.accounts < settings.weight_min_accounts:
+            continue
+        proposed = round(min(max(weight * evidence.lift, 0.05), 1.0) * 20) / 20
+        if abs(proposed - weight) >= settings.weight_min_change - 1e-9:
+            changes.append(Change("signal_weights", "set", f"{evidence.value}={proposed:g}", evidence))
+    return sorted(changes, key=lambda c: (-abs(c.evidence.lift - 1), c.value))
+
+
+def _last_line(lines: list[str], node: yaml.Node) -> int:
+    """The 0-based line of a node's last character. A block mapping or list ends where the next key
+    starts, so the blank lines (and the next key's line) before that are not the node's."""
+    line, column = node.end_mark.line, node.end_mark.column
+    if column == 0 or not lines[min(line, len(lines) - 1)][:column].strip():
+        line -= 1
+    while line > node.start_mark.line and not lines[line].strip():
+        line -= 1
+    return line
+
+
+def _field_span(
+    root: yaml.Node, lines: list[str], profile: str, field: str
+) -> tuple[int, int] | tuple[int, None]:
     """(first line, last line) of `profiles.<profile>.<field>` in the file, 0-based; when the profile does
     not set the field, (the line after the profile's last line, None)."""
     assert isinstance(root, yaml.MappingNode)
@@ -117,14 +155,12 @@ def _field_span(root: yaml.Node, profile: str, field: str) -> tuple[int, int] | 
     node = next(v for k, v in profiles.value if k.value == profile)
     for key, value in node.value:
         if key.value == field:
-            end = value.end_mark.line - (1 if value.end_mark.column == 0 else 0)
-            return key.start_mark.line, end
-    last = max(v.end_mark.line - (1 if v.end_mark.column == 0 else 0) for _, v in node.value)
-    return last + 1, None
+            return key.start_mark.line, _last_line(lines, value)
+    return max(_last_line(lines, v) for _, v in node.value) + 1, None
 
 
-def _flow(values: list[str]) -> str:
-    return yaml.safe_dump(values, default_flow_style=True, width=10_000).strip()
+def _flow(values: list[str] | dict[str, float]) -> str:
+    return yaml.safe_dump(values, default_flow_style=True, width=10_000, sort_keys=False).strip()
 
 
 def patched(text: str, profile: IcpProfile, changes: list[Change]) -> str:
@@ -137,10 +173,15 @@ def patched(text: str, profile: IcpProfile, changes: list[Change]) -> str:
     edits = []
     for field in dict.fromkeys(c.field for c in changes):
         mine = [c for c in changes if c.field == field]
-        removed = {c.value.lower() for c in mine if c.action == "remove"}
-        values = [str(v) for v in getattr(profile, field) if str(v).strip().lower() not in removed]
-        values += [c.value for c in mine if c.action == "add"]
-        first, last = _field_span(root, profile.name, field)
+        values: list[str] | dict[str, float]
+        if field == "signal_weights":
+            values = {name: float(w) for name, w in profile.signal_weights.model_dump().items()}
+            values.update({c.value.split("=")[0]: float(c.value.split("=")[1]) for c in mine})
+        else:
+            removed = {c.value.lower() for c in mine if c.action == "remove"}
+            values = [str(v) for v in getattr(profile, field) if str(v).strip().lower() not in removed]
+            values += [c.value for c in mine if c.action == "add"]
+        first, last = _field_span(root, lines, profile.name, field)
         indent = " " * 4
         if last is not None:
             indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sales_assets.common.icp import DEFAULT_ICP_FILE, parse_icp_profiles
-from sales_assets.insights.suggestions import SuggestionSettings, propose, yaml_diff
+from sales_assets.insights.suggestions import SuggestionSettings, propose, propose_weights, yaml_diff
 
 
 def _accounts(seed: int = 5, n: int = 2000) -> tuple[pd.DataFrame, pd.Series]:
@@ -98,3 +98,33 @@ def test_no_converters_no_changes_no_diff() -> None:
     accounts, _ = _accounts()
     assert propose(profile, accounts, pd.Series(False, index=accounts.index), SuggestionSettings()) == []
     assert yaml_diff(text, profile, []) == ""
+
+
+def test_signal_weights_move_with_their_lift_and_the_diff_sets_them(tmp_path: Path) -> None:
+    text = DEFAULT_ICP_FILE.read_text()
+    profile = parse_icp_profiles(text)["revops_saas"]
+    rng = np.random.default_rng(11)
+    n = 3000
+    accounts = pd.DataFrame(
+        {"signals": [list(rng.choice(["funding", "hiring", "media"], 1)) for _ in range(n)]}
+    )
+    # Planted: hiring converts three times as often as the others.
+    rate = np.where(accounts["signals"].map(lambda s: s == ["hiring"]), 0.15, 0.05)
+    converted = pd.Series(rng.random(n) < rate)
+    changes = propose_weights(profile, accounts, converted, SuggestionSettings())
+    moved = {c.value.split("=")[0]: float(c.value.split("=")[1]) for c in changes}
+    current = profile.signal_weights.model_dump()
+    assert moved["hiring"] > current["hiring"] and moved["hiring"] <= 1.0
+    assert moved["funding"] < current["funding"]
+    assert all(c.action == "set" and c.evidence.accounts >= 30 for c in changes)
+    (tmp_path / "icp_profiles.yaml").write_text(text)
+    (tmp_path / "change.diff").write_text(yaml_diff(text, profile, changes))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "apply", "change.diff"], cwd=tmp_path, check=True)
+    after = parse_icp_profiles((tmp_path / "icp_profiles.yaml").read_text())["revops_saas"].signal_weights
+    assert after.hiring == moved["hiring"] and after.funding == moved["funding"]
+    # A signal nobody had stays as it was.
+    assert after.regulatory == current["regulatory"]
+    # Too few accounts: no weight moves.
+    few = SuggestionSettings(weight_min_accounts=5000)
+    assert propose_weights(profile, accounts, converted, few) == []
