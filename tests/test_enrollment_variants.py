@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from test_enrollment import ICP, PARTITION, Env, copy_for, env, frames, output, people
+
 from resources.sandbox.meetings import VARIANT_FIELD
 from sales_assets.common.copy_variants import (
     DEFAULT_KIND,
@@ -19,7 +21,6 @@ from sales_assets.common.copy_variants import (
     running_experiment,
     with_first_line,
 )
-from test_enrollment import ICP, PARTITION, Env, copy_for, env, frames, output, people
 
 __all__ = ["env"]
 
