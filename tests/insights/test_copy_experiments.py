@@ -6,7 +6,7 @@ Also: assignment is deterministic, and lemlist's stats filter by A/B version."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ from resources.lemlist import LeadInput, LemlistClient, LemlistResource
 from resources.mode import build_vendor_resources
 from resources.pipeline_store import PipelineStoreResource
 from resources.sandbox import Sandbox
-from resources.sandbox.outcomes import planted_facts
+from resources.sandbox.engagement import engagement_for
+from resources.sandbox.outcomes import planted_facts, with_variant
 from sales_assets.common.copy_variants import (
     EXPERIMENT_KIND,
     RUNNING,
@@ -38,7 +39,9 @@ from sales_assets.insights.copy_experiments import (
     CopyExperimentSettings,
     copy_experiments,
     copy_experiments_checks,
+    rule_settings,
 )
+from sales_assets.insights.experiments import ArmCounts, decide
 
 ICP = "revops_saas"
 #: Enough leads that every arm passes the planned sends of `SETTINGS` once bounces are left out.
@@ -244,4 +247,48 @@ def test_the_planted_winner_is_promoted_the_null_variant_is_not_and_a_revert_res
     assert history[-1].detail["reverts"] == promotion.key and history[-1].detail["restored"] is None
     materialize(env, revert=[ICP])
     assert len(default_history(store.actions, ICP)) == 2  # a re-run reverts once
-    _ = datetime.now(UTC)
+
+
+def test_over_20_sandbox_seeds_the_planted_winner_is_promoted_and_the_null_variant_at_most_once() -> None:
+    """The rule with the default settings on the sandbox's planted outcomes (the engagement model and the
+    variant's effect, as the lemlist simulator replays them), 20 seeds, enough leads for the planned sends,
+    assigned as enrollment assigns them, counted as the asset counts them (delivered, replied within the
+    window)."""
+    figures = rule_settings(CopyExperimentSettings())
+    window_hours = figures["reply_window_days"] * 24
+    today = date(2026, 12, 1)
+    promoted = false_promotions = 0
+    rates: list[dict[str, float]] = []
+    for seed in range(20):
+        experiment = Experiment(
+            f"{ICP}|{seed:04d}", ICP, RUNNING, (CopyVariant("A"), CopyVariant("B"), CopyVariant("C"))
+        )
+        sent: Counter[str] = Counter()
+        replied: Counter[str] = Counter()
+        for i in range(3 * 1000):
+            email = f"lead{i}@company{i}.example"
+            variant = experiment.assign(email).name
+            words = {"language": "en", "first_name": "Ana", "sender_name": "Sam", "original_subject": "Hi"}
+            engagement = engagement_for(seed, email, email_status="valid", today=today, **words)
+            engagement = with_variant(seed, email, variant, engagement, today=today, **words)
+            if engagement.bounce is not None:
+                continue
+            sent[variant] += 1
+            reply = engagement.reply
+            replied[variant] += reply is not None and reply.after_hours <= window_hours
+        arms = {v: ArmCounts(v, sent[v], replied[v]) for v in "ABC"}
+        assert min(sent.values()) >= figures["planned_sends"]
+        rates.append({v: round(a.rate, 3) for v, a in arms.items()})
+        verdicts = decide(
+            arms["A"],
+            [arms["B"], arms["C"]],
+            baseline_rate=figures["baseline_rate"],
+            min_detectable_lift=figures["min_detectable_lift"],
+            alpha=figures["alpha"],
+            power=figures["power"],
+        )
+        by_variant = {v.challenger: v.decision for v in verdicts}
+        promoted += by_variant["B"] == "promote"
+        false_promotions += by_variant["C"] == "promote"
+    assert promoted == 20, rates
+    assert false_promotions <= 1, rates
