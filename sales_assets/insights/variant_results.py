@@ -32,11 +32,10 @@ from sales_assets.insights.experiments import ArmCounts
 SENT, BOUNCED, REPLIED = "emailsSent", "emailsBounced", "emailsReplied"
 
 
-def experiment_leads(
-    assignments: pd.DataFrame, experiment: Experiment, *, until: datetime | None = None
-) -> pd.DataFrame:
+def experiment_leads(assignments: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     """The leads `experiment` enrolled: rows of `EnrollmentLedger.variants()` of the experiment's ICP
-    (by their partition), sent one of its variants, from its start (and before `until`, its decision)."""
+    (by their partition), sent one of its variants, from its start (an ICP runs one experiment at a time,
+    and enrollment stops assigning its variants once it is decided)."""
     if assignments.empty:
         return assignments
     started = pd.Timestamp(experiment.detail["started_at"])
@@ -46,8 +45,6 @@ def experiment_leads(
         & assignments["variant"].isin(experiment.names)
         & (assignments["enrolled_at"] >= started)
     )
-    if until is not None:
-        keep &= assignments["enrolled_at"] <= pd.Timestamp(until)
     return assignments[keep]
 
 
