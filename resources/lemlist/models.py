@@ -241,6 +241,8 @@ class StepStats(BaseModel):
     replied: int = 0
     bounced: int = 0
     unsubscribed: int = 0
+    #: The A/B version of the step these counters are of, when the stats were filtered by `ABSelected`.
+    ab_test: str | None = Field(default=None, alias="abTest")
 
 
 class CampaignStats(BaseModel):
@@ -265,6 +267,8 @@ class CampaignStats(BaseModel):
     clicked: int = 0
     replied: int = 0
     steps: list[StepStats] = Field(default_factory=list)
+    #: The A/B version these counters were filtered to (`ABSelected`); None: every lead of the campaign.
+    ab_selected: str | None = Field(default=None, exclude=True)
 
 
 class CampaignStatsError(BaseModel):

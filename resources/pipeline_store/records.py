@@ -2,8 +2,8 @@
 
 What belongs here: `SyncState` (per CRM record: its HubSpot id and a hash of the properties last written,
 so a re-run writes only what changed) and `EnrollmentLedger` (per campaign and email: what enrollment did,
-for the daily send cap and so nobody is added twice). The records themselves live in the vendors; these
-tables only remember the product's side of the conversation.
+for the daily send cap and so nobody is added twice, and the copy variant the lead was sent). The records
+themselves live in the vendors; these tables only remember the product's side of the conversation.
 """
 
 from __future__ import annotations
@@ -77,6 +77,11 @@ class Enrollment:
     status: str
     partition: str | None
     enrolled_at: datetime
+    variant: str | None = None
+
+
+#: Columns of `EnrollmentLedger.variants`.
+VARIANT_COLUMNS = ["email", "lead_id", "campaign_id", "variant", "enrolled_at", "partition"]
 
 
 class EnrollmentLedger:
@@ -86,8 +91,9 @@ class EnrollmentLedger:
         self.db = db
 
     def record_many(self, rows: Iterable[Mapping[str, object]]) -> None:
-        """Rows with `campaign_id`, `email`, `status`, and optionally `lead_id`, `partition`, `at`.
-        A later record for the same campaign and email replaces the earlier one."""
+        """Rows with `campaign_id`, `email`, `status`, and optionally `lead_id`, `partition`, `at`,
+        `variant`. A later record for the same campaign and email replaces the earlier one, except that a
+        row without a variant keeps the variant recorded before (the lead was sent it)."""
         values = [
             (
                 str(r["campaign_id"]),
@@ -96,14 +102,16 @@ class EnrollmentLedger:
                 str(r["status"]),
                 r.get("partition"),
                 to_utc_iso(r.get("at") or utc_now()),  # type: ignore[arg-type]
+                r.get("variant"),
             )
             for r in rows
         ]
         self.db.executemany(
-            'INSERT INTO enrollments (campaign_id, email, lead_id, status, "partition", enrolled_at) '
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, email) DO UPDATE SET "
+            "INSERT INTO enrollments "
+            '(campaign_id, email, lead_id, status, "partition", enrolled_at, variant) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, email) DO UPDATE SET "
             'lead_id = excluded.lead_id, status = excluded.status, "partition" = excluded."partition", '
-            "enrolled_at = excluded.enrolled_at",
+            "enrolled_at = excluded.enrolled_at, variant = COALESCE(excluded.variant, enrollments.variant)",
             # Sorted by key (stable: of two rows of one key the later still wins), so two writers take
             # the rows' locks in one order on Postgres.
             sorted(values, key=itemgetter(0, 1)),
@@ -115,8 +123,8 @@ class EnrollmentLedger:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             rows = self.db.query(
-                'SELECT campaign_id, email, lead_id, status, "partition", enrolled_at FROM enrollments '
-                f"WHERE campaign_id = ? AND email IN ({','.join('?' * len(chunk))})",
+                'SELECT campaign_id, email, lead_id, status, "partition", enrolled_at, variant '
+                f"FROM enrollments WHERE campaign_id = ? AND email IN ({','.join('?' * len(chunk))})",
                 (campaign_id, *chunk),
             )
             for row in rows:
@@ -127,6 +135,7 @@ class EnrollmentLedger:
                     row["status"],
                     row["partition"],
                     from_utc_iso(row["enrolled_at"]),
+                    row["variant"],
                 )
         return out
 
@@ -149,5 +158,23 @@ class EnrollmentLedger:
             [dict(r) for r in rows],
             columns=["campaign_id", "email", "lead_id", "status", "partition", "enrolled_at"],
         )
+        frame["enrolled_at"] = pd.to_datetime(frame["enrolled_at"], utc=True, format="ISO8601")
+        return frame
+
+    def variants(self, campaign_id: str | None = None) -> pd.DataFrame:
+        """The leads added to campaigns with the copy variant each was sent (None outside an experiment):
+        one row per (campaign, email) with `VARIANT_COLUMNS` (the partition that enrolled it names its
+        ICP), oldest first."""
+        sql = (
+            'SELECT email, lead_id, campaign_id, variant, enrolled_at, "partition" FROM enrollments '
+            "WHERE status = 'added'"
+        )
+        rows = self.db.query(
+            sql
+            + (" AND campaign_id = ?" if campaign_id else "")
+            + " ORDER BY enrolled_at, campaign_id, email",
+            (campaign_id,) if campaign_id else (),
+        )
+        frame = pd.DataFrame([dict(r) for r in rows], columns=VARIANT_COLUMNS)
         frame["enrolled_at"] = pd.to_datetime(frame["enrolled_at"], utc=True, format="ISO8601")
         return frame

@@ -94,6 +94,8 @@ enrollments = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("partition", sa.Text),
     sa.Column("enrolled_at", sa.Text, nullable=False),
+    # The copy experiment's variant the lead was sent ("A", "B", ...); empty outside an experiment.
+    sa.Column("variant", sa.Text),
     sa.Index("enrollments_at", "campaign_id", "enrolled_at"),
 )
 

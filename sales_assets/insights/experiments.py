@@ -1,7 +1,8 @@
 """Copy experiments as statistics: which lead gets which variant, how many sends a test needs, and the rule
 that decides whether a challenger replaces the default.
 
-What belongs here: pure functions over counts (no vendor calls, no Dagster). The asset that writes variants,
+What belongs here: pure functions over counts (no vendor calls, no Dagster). Which lead gets which variant
+(`assign_variant`) is `sales_assets.common.copy_variants`', re-exported here. The asset that writes variants,
 reads lemlist's per-variant results and records promotions is the insights stage's `copy_experiments`.
 
 The decision rule, stated once so every caller applies the same one:
@@ -20,16 +21,30 @@ The decision rule, stated once so every caller applies the same one:
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
+# Enrollment assigns leads with it too, so it lives with what both stages need.
+from sales_assets.common.copy_variants import assign_variant
+
 _NORMAL = NormalDist()
 
 Decision = Literal["collecting", "promote", "keep_default"]
+
+__all__ = [
+    "ArmCounts",
+    "Decision",
+    "Verdict",
+    "assign_variant",
+    "decide",
+    "one_sided_p_value",
+    "planned_sends",
+    "probability_better",
+    "winner",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +73,6 @@ class Verdict:
     probability_better: float
     planned_sends: int
     reason: str
-
-
-def assign_variant(experiment: str, lead_key: str, variants: Sequence[str]) -> str:
-    """The variant a lead gets, the same on every run and every machine: a hash of the experiment and the
-    lead's key (its email), not a random draw, so a re-run or a retry never moves a lead between arms."""
-    if not variants:
-        raise ValueError("an experiment needs at least one variant")
-    digest = hashlib.sha256(f"{experiment}\x1f{lead_key.strip().lower()}".encode()).digest()
-    return variants[int.from_bytes(digest[:8], "big") % len(variants)]
 
 
 def planned_sends(

@@ -6,7 +6,9 @@ is made of (which leads may be enrolled, what lemlist is sent for each). Its set
 are `sales_assets/common/campaigns.py`'s, since engagement reads the same campaigns. Every lead is checked
 at enrollment time against the latest suppression list, lemlist's own unsubscribe list (read once per run)
 and the product's enrollment ledger (so nobody is added twice), and the daily cap per campaign is kept
-through that ledger.
+through that ledger. While the ICP has a copy experiment running, each lead gets its variant (assigned by
+its address, `sales_assets.common.copy_variants`): the variant's subject and first line in its copy, the
+variant's name in `subjectVariant`, and the variant in the ledger; otherwise the default copy in force.
 The lemlist calls themselves are `resources.lemlist`'s.
 """
 
@@ -29,6 +31,14 @@ from resources.lemlist.models import Campaign, LeadInput, Unsubscribe
 from resources.lemlist.resource import LemlistResource
 from resources.pipeline_store import PipelineStoreResource, SuppressionHit, normalise_email
 from sales_assets.common.campaigns import CLOSED_CAMPAIGN_STATES, SENDING_VARIABLE, EnrollmentSettings
+from sales_assets.common.copy_variants import (
+    VARIANT_VARIABLE,
+    CopyVariant,
+    Experiment,
+    apply_variant,
+    current_default,
+    running_experiment,
+)
 from sales_assets.common.left_behind import left_behind_check
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
@@ -168,8 +178,9 @@ def enrollment_candidates(
 
 def lead_input(row: Mapping[str, Any]) -> LeadInput:
     """What lemlist gets for one lead: its standard fields and the copy as custom variables (left out when
-    empty, so a template never renders a literal 'None')."""
+    empty, so a template never renders a literal 'None'), and the copy variant it is sent, if any."""
     variables = {name: text_or_none(row.get(column)) for name, column in COPY_VARIABLES.items()}
+    variables[VARIANT_VARIABLE] = text_or_none(row.get("variant"))
     return LeadInput(
         email=row["email"],
         first_name=text_or_none(row.get("first_name")),
@@ -242,7 +253,23 @@ class EnrollmentRun:
     log: Any = logger
     unsubscribes_read: int = 0
     started: bool = False
+    #: The ICP's running copy experiment (each lead gets its variant), else the default copy in force.
+    experiment: Experiment | None = None
+    default_copy: CopyVariant | None = None
     _unsubscribed: frozenset[str] | None = field(default=None, init=False)
+
+    def with_copy(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """`row` as it is sent: with its experiment variant's subject, first line and name, or with the
+        default copy in force; unchanged when neither exists."""
+        out = dict(row)
+        chosen = self.default_copy
+        if self.experiment is not None:
+            chosen = self.experiment.assign(str(row["email"]))
+            out["variant"] = chosen.name
+        out["subject"], out["body"] = apply_variant(
+            text_or_none(row.get("subject")), text_or_none(row.get("body")), chosen
+        )
+        return out
 
     def unsubscribed(self) -> frozenset[str]:
         """lemlist's unsubscribe list (emails and `@domain` entries), read once per run: one request, the
@@ -262,6 +289,7 @@ class EnrollmentRun:
                     "lead_id": lead_id,
                     "status": outcome,
                     "partition": self.partition,
+                    "variant": text_or_none(row.get("variant")),
                 }
             ]
         )
@@ -313,6 +341,7 @@ class EnrollmentRun:
                 reason = f"daily cap of {self.settings.daily_cap} leads reached for this campaign"
             else:
                 attempted += 1
+                row = self.with_copy(row)
                 try:
                     result = self.client.add_lead(self.campaign.id, lead_input(row), deduplicate=True)
                 except AuthenticationError:
@@ -391,7 +420,17 @@ def campaign_enrollments(
     candidates = enrollment_candidates(outreach_copy, qualified_leads, crm_sync_results)
     try:
         campaign, created = resolve_campaign(client, settings, part.icp)
-        run = EnrollmentRun(client, pipeline_store, settings, campaign, part.key, log=context.log)
+        experiment = running_experiment(pipeline_store.actions, part.icp)
+        run = EnrollmentRun(
+            client,
+            pipeline_store,
+            settings,
+            campaign,
+            part.key,
+            log=context.log,
+            experiment=experiment,
+            default_copy=None if experiment else current_default(pipeline_store.actions, part.icp),
+        )
         enrolled = run.enroll(candidates, today)
         state = run.start_if_allowed(enrolled)
     except AuthenticationError as exc:
@@ -423,6 +462,8 @@ def campaign_enrollments(
             "cap_remaining_today": max(0, settings.daily_cap - added_today),
             "lemlist_calls": client.stats.total_calls - calls_before,
             "unsubscribe_list_reads": run.unsubscribes_read,
+            "copy_experiment": experiment.id if experiment else "none",
+            "copy_default_promoted": run.default_copy is not None,
             "failed_preview": dg.MetadataValue.md(
                 markdown_table(failed, columns=["prospect_id", "email", "reason"])
             ),

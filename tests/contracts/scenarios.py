@@ -289,6 +289,8 @@ def lemlist_surface(client: Any, sandbox: Sandbox) -> None:
     client.inbox_messages(leads[0].contact_id)
     client.campaign_stats(campaign.id, start=now - timedelta(days=5), end=now)
     client.campaign_stats_batch([campaign.id, "cam_doesnotexist"], start=now - timedelta(days=5), end=now)
+    client.campaign_stats(campaign.id, start=now - timedelta(days=5), end=now, ab_selected="A")
+    client.campaign_stats_batch([campaign.id], start=now - timedelta(days=5), end=now, ab_selected="B")
     client.pause_lead(people[1].email, campaign_id=campaign.id)
     client.resume_lead(people[1].email, campaign_id=campaign.id)
     client.mark_interested(people[2].email, campaign_id=campaign.id)
