@@ -18,6 +18,11 @@ from sales_assets.insights import evaluation_settings, lookalike_settings
 from sales_assets.insights.accounts import pipeline_accounts
 from sales_assets.insights.checks import insights_schema_checks
 from sales_assets.insights.cohort import pipeline_leads
+from sales_assets.insights.copy_experiments import (
+    CopyExperimentSettings,
+    copy_experiments,
+    copy_experiments_checks,
+)
 from sales_assets.insights.evaluations import evaluations, evaluations_checks
 from sales_assets.insights.icp_suggestions import icp_suggestions
 from sales_assets.insights.lookalike_targets import lookalike_checks, lookalike_targets
@@ -37,6 +42,7 @@ INSIGHTS_ASSETS = [
     pipeline_bottlenecks,
     icp_suggestions,
     lookalike_targets,
+    copy_experiments,
     evaluations,
 ]
 
@@ -75,7 +81,12 @@ def defs() -> dg.Definitions:
     """The insights stage, without resources."""
     return dg.Definitions(
         assets=INSIGHTS_ASSETS,
-        asset_checks=[*insights_schema_checks(), *lookalike_checks(), *evaluations_checks()],
+        asset_checks=[
+            *insights_schema_checks(),
+            *lookalike_checks(),
+            *copy_experiments_checks(),
+            *evaluations_checks(),
+        ],
         jobs=[insights_daily_job],
         schedules=[insights_schedule(insights_daily_job)],
     )
@@ -85,6 +96,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The insights stage's own settings resources (`environ` keeps the other stages' signature)."""
     return {
         "insights_settings": InsightsSettings(),
+        "copy_experiment_settings": CopyExperimentSettings(),
         **lookalike_settings.settings(environ),
         **evaluation_settings.settings(environ),
     }

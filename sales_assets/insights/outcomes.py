@@ -202,13 +202,9 @@ def join_outcomes(
 
 
 def sent_variants(store: PipelineStoreResource) -> pd.DataFrame:
-    """The copy variant each enrolled lead was sent, as enrollment recorded it (none before experiments)."""
-    entries = store.enrollments.entries()
-    if "variant" not in entries.columns:
-        return pd.DataFrame(columns=["campaign_id", "email", "variant"])
-    frame = entries.dropna(subset=["variant"])[["campaign_id", "email", "variant"]].copy()
-    frame["email"] = frame["email"].str.lower()
-    return frame
+    """The copy variant each enrolled lead was sent, as enrollment recorded it (none outside experiments)."""
+    frame = store.enrollments.variants().dropna(subset=["variant"])[["campaign_id", "email", "variant"]]
+    return frame.assign(email=frame["email"].str.lower())
 
 
 def _window(value: Any) -> pd.DataFrame:
