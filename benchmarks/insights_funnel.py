@@ -1,5 +1,7 @@
 """The insights funnel over synthetic pipeline records: 1,000,000 leads and 100,000 deals by default, grouped
-per ICP, per source and inbound tier, and the rates per signal and per copy variant, timed in one run.
+per ICP, per source and inbound tier, and the rates per signal and per copy variant, timed in one run; then
+`funnel_report`, what the `pipeline_funnel` asset runs, over the same leads as `pipeline_outcomes` rows
+(signals as lists, the deal on the lead's row).
 
     .venv/bin/python benchmarks/insights_funnel.py [--leads 1000000] [--deals 100000]
 
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sales_assets.insights.funnel import funnel, lead_stages, rates_by
+from sales_assets.insights.pipeline_funnel import funnel_report
 
 
 def synthetic(leads: int, deals: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -54,6 +57,23 @@ def synthetic(leads: int, deals: int, seed: int = 7) -> tuple[pd.DataFrame, pd.D
     return frame, deal_frame
 
 
+def as_outcomes(leads: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame:
+    """The same leads as `pipeline_outcomes` rows: signals as lists, the deal's columns on its lead's row,
+    the first response of inbound leads a few hours after their first touch."""
+    deal = deals.set_index("lead_id")
+    frame = leads.assign(
+        signals=[[s] if s is not None else [] for s in leads["signal"]],
+        deal_id=leads["lead_id"].map(deal["deal_id"]),
+        is_won=leads["lead_id"].map(deal["is_won"]).astype("boolean").fillna(False).astype(bool),
+        deal_created_at=leads["lead_id"].map(deal["created_at"]),
+        closed_at=leads["lead_id"].map(deal["closed_at"]),
+    )
+    inbound = frame["source"] == "inbound"
+    frame["responded_at"] = (frame["first_touch_at"] + pd.Timedelta(hours=3)).where(inbound)
+    frame.loc[~inbound, "tier"] = None
+    return frame.drop(columns=["signal"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
@@ -75,12 +95,17 @@ def main() -> None:
     rates_by(leads, stages, "variant")
     timings["rates per signal and variant"] = time.perf_counter() - t
     total = time.perf_counter() - started
+    outcomes = as_outcomes(leads, deals)
+    t = time.perf_counter()
+    report = funnel_report(outcomes)
+    report_seconds = time.perf_counter() - t
     print(f"{platform.python_implementation()} {platform.python_version()}, pandas {pd.__version__}")
     print(f"leads {args.leads:,}, deals {args.deals:,}")
     for name, seconds in timings.items():
         print(f"  {name:<32} {seconds:6.2f} s")
     print(f"  {'all of it':<32} {total:6.2f} s (budget 10 s)")
-    print(f"groups: {len(per_icp)} ICPs, {len(per_tier)} source x tier")
+    print(f"  {'funnel_report (the asset)':<32} {report_seconds:6.2f} s (budget 10 s)")
+    print(f"groups: {len(per_icp)} ICPs, {len(per_tier)} source x tier; the report has {len(report)} rows")
 
 
 if __name__ == "__main__":

@@ -34,20 +34,26 @@ def _response_hours(leads: pd.DataFrame) -> np.ndarray:
     return ((leads["responded_at"] - leads["first_touch_at"]).dt.total_seconds() / 3600.0).to_numpy()
 
 
+#: What a dimension's funnel reads of each lead (copying only these keeps a million rows cheap).
+TIMES = ["first_touch_at", "first_reply_at", "meeting_at", "responded_at"]
+
+
 def _dimension(outcomes: pd.DataFrame, stages: pd.DataFrame, dimension: str) -> pd.DataFrame:
     if dimension == "signal":
-        exploded = outcomes[["signals"]].explode("signals").dropna()
-        leads = outcomes.loc[exploded.index].assign(signal=exploded["signals"].astype(str).to_numpy())
-        reached = stages.loc[exploded.index]
+        exploded = outcomes["signals"].explode().dropna()
+        rows = outcomes.index.get_indexer(exploded.index)
+        leads = outcomes[TIMES].take(rows).assign(signal=exploded.astype(str).to_numpy())
+        reached = stages.take(rows)
     else:
-        present = outcomes[dimension].notna()
-        leads, reached = outcomes[present], stages[present]
+        present = outcomes[dimension].notna().to_numpy()
+        leads, reached = outcomes.loc[present, [*TIMES, dimension]], stages[present]
     if leads.empty:
         return empty_report()
     leads, reached = leads.reset_index(drop=True), reached.reset_index(drop=True)
     frame = funnel(leads, reached, [dimension]).rename(columns={dimension: "group"})
     frame.insert(0, "dimension", dimension)
-    responses = pd.Series(_response_hours(leads)).groupby(leads[dimension].astype(str)).median()
+    hours = pd.Series(_response_hours(leads))
+    responses = hours.groupby(leads[dimension].astype(str).to_numpy()).median()
     frame["response_hours_median"] = frame["group"].map(responses).astype("float64")
     contacted = frame["contacted"].where(frame["contacted"] > 0)
     frame["reply_rate"] = (frame["replied"] / contacted).astype("float64")
