@@ -3,15 +3,23 @@ outcome join, the accounts fold, the funnel report's dimensions, and the check o
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import dagster as dg
 import pandas as pd
 
+from resources.mode import build_vendor_resources
+from resources.pipeline_store import PipelineStoreResource
+from resources.sandbox import Sandbox
+from sales_assets.common.partitions import daily_partitions
 from sales_assets.insights.accounts import accounts_of
 from sales_assets.insights.bottlenecks import Finding
 from sales_assets.insights.cohort import inbound_cohort, outbound_cohort
 from sales_assets.insights.outcomes import join_outcomes, when
-from sales_assets.insights.pipeline_bottlenecks import unsupported_numbers
+from sales_assets.insights.pipeline_bottlenecks import pipeline_bottlenecks, unsupported_numbers
 from sales_assets.insights.pipeline_funnel import funnel_report
 from sales_assets.insights.schemas import PipelineAccounts, PipelineFunnel, PipelineLeads, PipelineOutcomes
+from sales_assets.insights.settings import InsightsSettings
 
 DAY = pd.Timestamp("2026-11-20", tz="UTC")
 KEY = "2026-11-20|saas"
@@ -178,3 +186,65 @@ def test_times_read_as_hubspot_and_lemlist_write_them() -> None:
     assert when("1764547200000") == pd.Timestamp("2025-12-01", tz="UTC")
     assert when("2026-11-20T09:00:00Z") == pd.Timestamp("2026-11-20 09:00", tz="UTC")
     assert when("") is None and when(None) is None
+
+
+def _bottleneck_funnel() -> pd.DataFrame:
+    rows = []
+    for icp, meeting in (("saas", 40), ("fintech", 38), ("retail", 4)):
+        rows.append(
+            {
+                "dimension": "icp",
+                "group": icp,
+                "leads": 400,
+                "contacted": 400,
+                "replied": 100,
+                "meeting": meeting,
+                "deal": meeting // 2,
+                "won": meeting // 4,
+                "contacted_rate": 1.0,
+                "replied_rate": 0.25,
+                "meeting_rate": meeting / 100,
+                "deal_rate": 0.5,
+                "won_rate": 0.5,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for column in PipelineFunnel.to_schema().columns:
+        if column not in frame:
+            frame[column] = float("nan")
+    return frame[list(PipelineFunnel.to_schema().columns)]
+
+
+def test_the_bottleneck_summary_comes_from_claude_once_and_states_only_the_findings_figures(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.sqlite"
+    resources = {
+        **build_vendor_resources(sandbox_state=state, environ={}),
+        "pipeline_store": PipelineStoreResource(path=str(tmp_path / "store.sqlite")),
+        "insights_settings": InsightsSettings(summarize_with_claude=True),
+    }
+
+    @dg.asset(name="pipeline_funnel", partitions_def=daily_partitions)
+    def stand_in() -> pd.DataFrame:
+        return _bottleneck_funnel()
+
+    day = daily_partitions.get_partition_keys()[-1]
+    runs = [
+        dg.materialize([stand_in, pipeline_bottlenecks], partition_key=day, resources=resources)
+        for _ in range(2)
+    ]
+    frame = runs[0].output_for_node("pipeline_bottlenecks")
+    assert list(frame["subject"]) == ["icp=retail: replied -> meeting"]
+    findings = [Finding(**row) for row in frame.to_dict("records")]
+    sources = []
+    for run in runs:
+        metadata = run.asset_materializations_for_node("pipeline_bottlenecks")[0].metadata
+        sources.append(metadata["summary_source"].value)
+        summary = metadata["summary"].value
+        assert isinstance(summary, str) and summary
+        if sources[-1] != "rules":
+            assert unsupported_numbers(summary, findings) == set()
+    # One paid call: the re-run reads Claude's answer from the cache (or refuses it again for free).
+    assert Sandbox.at(state).store.totals("anthropic").calls == 1
+    assert sources[0] in ("claude", "rules") and sources[1] in ("cached", "rules")
