@@ -32,7 +32,6 @@ from resources.sandbox.hubspot.values import (
     _iso,
 )
 
-
 #: The property types and names `_check_value` checks; any other value is stored as written.
 _CHECKED_TYPES = frozenset({"enumeration", "number", "bool", "date", "datetime"})
 _CHECKED_NAMES = frozenset({"hubspot_owner_id", "email"})
