@@ -497,10 +497,19 @@ def crm_sync_results(
     crm = hubspot.get_client()
     calls_before = crm.stats.total_calls
     now = datetime.now(UTC)
+
+    def prepare_contacts() -> ContactPlan:
+        plan = plan_contacts(pipeline_store, qualified_leads, part.icp)
+        if plan.ours:
+            # The notes' key property too (a few calls, each waiting on the one before): `sync_contacts`
+            # then finds it made.
+            ensure_effect_key_property(crm, pipeline_store, "notes")
+        return plan
+
     with ThreadPoolExecutor(max_workers=1) as background:
-        # The contacts are worked out (seconds of CPU for tens of thousands of leads, and local reads
-        # only) while the schema and company calls wait on HubSpot.
-        planned = background.submit(plan_contacts, pipeline_store, qualified_leads, part.icp)
+        # The contacts are worked out (a second of CPU for ten thousand leads, and local reads only) while
+        # the schema and company calls wait on HubSpot.
+        planned = background.submit(prepare_contacts)
         created_properties = ensure_schema(crm, pipeline_store) if len(qualified_leads) else 0
         company_rows, company_ids = sync_companies(
             crm, pipeline_store, qualified_leads, lookup_unknown=config.recheck_domains

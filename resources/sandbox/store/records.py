@@ -36,12 +36,20 @@ class RecordStore(StoreBase):
 
     def exists(self, ns: str, id: str, *, unless: str | None = None) -> bool:
         """Whether a record is stored; with `unless`, only when that top-level field of its data is not true.
-        Asked of SQLite (`json_extract`): no record is decoded."""
+        Asked of SQLite: no record is decoded.
+
+        A record `put` wrote whose last member is `"<unless>": false` (HubSpot records end in `"archived":
+        false`) ends in exactly that text: an unescaped quote after `, ` starts a key, and the last `}` closes
+        the record, so it is answered from the text's end without parsing the JSON (`json_extract` parses
+        all of it); any other record is asked of `json_extract`."""
+        field_name = unless or "id"
+        tail = f', "{field_name}": false}}'
         row = (
             self._conn()
             .execute(
-                "SELECT json_extract(data, ?) FROM records WHERE ns = ? AND id = ?",
-                (f"$.{unless or 'id'}", ns, id),
+                "SELECT CASE WHEN substr(data, ?) = ? THEN 0 ELSE json_extract(data, ?) END "
+                "FROM records WHERE ns = ? AND id = ?",
+                (-len(tail), tail, f"$.{field_name}", ns, id),
             )
             .fetchone()
         )
