@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -199,11 +199,7 @@ def sync_companies(
     """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
     Returns the result rows and the company id of every domain that has one."""
     firsts = leads.dropna(subset=["domain"]).drop_duplicates("domain")
-    # to_dict types record keys Hashable; these columns are str.
-    wanted = {
-        row["domain"]: company_properties(row)
-        for row in cast(list[dict[str, Any]], firsts.to_dict("records"))
-    }
+    wanted = {row["domain"]: company_properties(row) for row in _records(_columns(firsts))}
     known = {
         d: i for d, i in zip(firsts["domain"], firsts["crm_company_id"], strict=True) if isinstance(i, str)
     }
@@ -368,7 +364,7 @@ def complete(row: Mapping[str, Any], needs_note: bool) -> bool:
 @dataclass
 class ContactPlan:
     """What the contact phase will write, worked out from the leads and the local store alone (no HubSpot
-    call), so it can be prepared while the company phase waits on HubSpot.
+    call), column by column: for ten thousand leads this is CPU the first batch waits on.
 
     `wanted` and `hashes` are per email the properties the product writes and their hash; `changed` the
     emails not yet completely synced with these properties, in lead order; `first` the first-sight ledger
@@ -412,8 +408,6 @@ def sync_contacts(
     icp: str,
     now: datetime,
     partition: str | None = None,
-    *,
-    plan: ContactPlan | None = None,
 ) -> list[dict[str, Any]]:
     """Contacts upserted by email (only those not yet completely synced with these properties), associated
     to their company and, when the product brought them into HubSpot, given a timeline note.
@@ -425,15 +419,16 @@ def sync_contacts(
 
     Each batch of 100 goes through its three calls on its own, several batches at a time, so a batch's
     notes need not wait for every other batch's upsert: the calls fill the rate-limit window instead of
-    queueing behind each phase. `plan` is `plan_contacts(store, leads, icp)` when the caller made it already.
+    queueing behind each phase.
     """
-    if plan is None:
-        plan = plan_contacts(store, leads, icp)
+    plan = plan_contacts(store, leads, icp)
     wanted, by_email, state, changed, ours = plan.wanted, plan.by_email, plan.state, plan.changed, plan.ours
+    # A set: asking a list of ten thousand emails about each of ten thousand leads took seconds.
+    to_write = set(changed)
     rows: dict[str, dict[str, Any]] = {
         email: _row("contact", email, by_email[email]["prospect_id"], "unchanged", state[email].hubspot_id)
         for email in wanted
-        if email not in changed
+        if email not in to_write
     }
     chunks = [changed[i : i + BATCH_SIZE] for i in range(0, len(changed), BATCH_SIZE)]
     workers = max(1, min(crm.max_concurrency, len(chunks)))
@@ -498,23 +493,10 @@ def crm_sync_results(
     calls_before = crm.stats.total_calls
     now = datetime.now(UTC)
 
-    def prepare_contacts() -> ContactPlan:
-        plan = plan_contacts(pipeline_store, qualified_leads, part.icp)
-        if plan.ours:
-            # The notes' key property too (a few calls, each waiting on the one before): `sync_contacts`
-            # then finds it made.
-            ensure_effect_key_property(crm, pipeline_store, "notes")
-        return plan
-
-    with ThreadPoolExecutor(max_workers=1) as background:
-        # The contacts are worked out (a second of CPU for ten thousand leads, and local reads only) while
-        # the schema and company calls wait on HubSpot.
-        planned = background.submit(prepare_contacts)
-        created_properties = ensure_schema(crm, pipeline_store) if len(qualified_leads) else 0
-        company_rows, company_ids = sync_companies(
-            crm, pipeline_store, qualified_leads, lookup_unknown=config.recheck_domains
-        )
-        plan = planned.result()
+    created_properties = ensure_schema(crm, pipeline_store) if len(qualified_leads) else 0
+    company_rows, company_ids = sync_companies(
+        crm, pipeline_store, qualified_leads, lookup_unknown=config.recheck_domains
+    )
     contact_rows = sync_contacts(
         crm,
         pipeline_store,
@@ -523,7 +505,6 @@ def crm_sync_results(
         part.icp,
         now,
         partition=context.partition_key,
-        plan=plan,
     )
     frame = pd.DataFrame(company_rows + contact_rows, columns=CRM_SYNC_COLUMNS)
     frame["note_created"] = frame["note_created"].astype(bool)
