@@ -291,10 +291,14 @@ class VendorHttpClient:
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
 
         def attempt() -> httpx.Response:
+            # The body is encoded before the limiter's slot is taken, so the slot's time is when the
+            # request leaves: the vendor counts it on arrival, and encoding a large batch after taking the
+            # slot would let two requests a window apart arrive closer than the window.
+            request = self._http.build_request(method, path, json=json, params=clean_params, headers=headers)
             acquire(limits)
             self.stats.calls[name] += 1
             try:
-                response = self._http.request(method, path, json=json, params=clean_params, headers=headers)
+                response = self._http.send(request)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 raise ServerError(
                     f"could not connect ({type(exc).__name__})", vendor=self.vendor, endpoint=name

@@ -86,6 +86,14 @@ class CrmObject(HubSpotModel):
         return self.get("domain")
 
 
+class BatchWriteBody(HubSpotModel):
+    """The body of a batch write answer as the client reads it: the records, parsed and validated straight
+    from the response bytes, and the per-input StandardErrors left raw (see `_record_errors`)."""
+
+    results: list[CrmObject] | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
 class RecordError(HubSpotModel):
     """One failed input of a batch call, mapped back to the input it belongs to.
 

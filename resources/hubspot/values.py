@@ -6,6 +6,7 @@ No HTTP: the area modules use these to build request bodies.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,9 +45,11 @@ def property_value(value: Any) -> str:
 
 
 def properties_of(values: Mapping[str, Any]) -> dict[str, str]:
-    return {str(k): property_value(v) for k, v in values.items()}
+    # Most values are strings already (`property_value` would return them as they are).
+    return {str(k): v if type(v) is str else property_value(v) for k, v in values.items()}
 
 
+@functools.lru_cache(maxsize=1024)
 def hs_timestamp(moment: datetime) -> str:
     """UTC ISO-8601 with a Z, which `hs_timestamp` accepts as well as epoch ms."""
     value = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -20,6 +20,8 @@ import pandas as pd
 from resources.pipeline_store.database import Database, Row, from_utc_iso, to_utc_iso, utc_now
 
 CHUNK = 500
+#: How a detail is stored (sorted keys); one encoder for every row rather than one per `json.dumps` call.
+_DETAIL = json.JSONEncoder(sort_keys=True, default=str)
 COLUMNS = ["kind", "key", "status", "detail", "partition", "at"]
 
 
@@ -54,7 +56,7 @@ class ActionLedger:
             "ON CONFLICT (kind, key) DO UPDATE SET status = excluded.status, detail = excluded.detail, "
             '"partition" = excluded."partition", at = excluded.at',
             [
-                (kind, key, status, json.dumps(dict(detail), sort_keys=True, default=str), partition, stamp)
+                (kind, key, status, _DETAIL.encode(dict(detail)), partition, stamp)
                 for key, (status, detail) in sorted(rows.items())
             ],
         )

@@ -8,6 +8,8 @@ themselves live in the vendors; these tables only remember the product's side of
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,15 +17,19 @@ from operator import itemgetter
 
 import pandas as pd
 
-from resources.pipeline_store.cache import cache_key
 from resources.pipeline_store.database import Database, from_utc_iso, to_utc_iso, utc_now
 
 CHUNK = 500
 
 
+#: `cache_key`'s canonical JSON, with one encoder for every call (`json.dumps` with options builds a new
+#: one each time, which costs more than encoding a small property mapping).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def properties_hash(properties: Mapping[str, object]) -> str:
-    """A stable hash of a property mapping (order-insensitive)."""
-    return cache_key(dict(properties))
+    """A stable hash of a property mapping (order-insensitive): `cache_key(dict(properties))`."""
+    return hashlib.sha256(_CANONICAL.encode(dict(properties)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

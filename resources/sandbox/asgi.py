@@ -13,6 +13,7 @@ requests in parallel. Vendor behaviour belongs in the vendor modules; in-process
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -95,6 +96,8 @@ class VendorApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
+        # Rate limits count the request from here, not from when a worker thread got to it.
+        arrived = time.time()
         body, gone = await _read_body(receive)
         if gone:
             return
@@ -112,9 +115,12 @@ class VendorApp:
             ),
             body=body,
         )
-        response = await anyio.to_thread.run_sync(
-            self.sandbox.handle, self.vendor, request, limiter=self.limiter
-        )
+
+        def handle() -> SimResponse:
+            with self.sandbox.store.arrived(arrived):
+                return self.sandbox.handle(self.vendor, request)
+
+        response = await anyio.to_thread.run_sync(handle, limiter=self.limiter)
         if response.hang_seconds is not None and not await _wait_or_disconnect(
             receive, response.hang_seconds
         ):

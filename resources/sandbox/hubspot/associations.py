@@ -57,11 +57,14 @@ class AssociationsApi(HubSpotRecords):
             started = _iso(self.store.now())
             inputs = self._batch_inputs(req, ASSOCIATION_BATCH_LIMIT)
             results, errors = [], []
+            # Which records are live, per (type, id): this route writes associations only, so what was
+            # live for one pair is live for the next (many contacts of a batch share a company).
+            live: dict[tuple[str, str], bool] = {}
             with self.store.transaction():
                 for item in inputs:
                     from_id = str((item.get("from") or {}).get("id") or "")
                     to_id = str((item.get("to") or {}).get("id") or "")
-                    problem = self._missing_ends(from_type, from_id, to_type, to_id)
+                    problem = self._missing_ends(from_type, from_id, to_type, to_id, live=live)
                     if problem:
                         errors.append(problem)
                         continue
@@ -82,9 +85,25 @@ class AssociationsApi(HubSpotRecords):
 
         return self._guarded(run)
 
-    def _missing_ends(self, from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any] | None:
+    def _missing_ends(
+        self,
+        from_type: str,
+        from_id: str,
+        to_type: str,
+        to_id: str,
+        *,
+        live: dict[tuple[str, str], bool] | None = None,
+    ) -> dict[str, Any] | None:
+        """The StandardError of a pair one of whose records does not exist (None when both do). `live`
+        remembers the answers across the pairs of one request that writes no records."""
         for kind, object_id in ((from_type, from_id), (to_type, to_id)):
-            if not self._live(kind, object_id):
+            if live is None:
+                found = self._live(kind, object_id)
+            elif (kind, object_id) in live:
+                found = live[(kind, object_id)]
+            else:
+                found = live[(kind, object_id)] = self._live(kind, object_id)
+            if not found:
                 return _standard_error(
                     "VALIDATION_ERROR",
                     f"No {SINGULAR[kind].lower()} with ID {object_id} exists",

@@ -63,51 +63,30 @@ class ObjectsApi(HubSpotRecords):
         partial = all(traces) and len(set(traces)) == len(traces)
         rate = self.store.faults(self.vendor).partial_failure_rate
 
-        targets: list[dict[str, Any] | None] = []
-        keys: list[str] = []
-        if action == "upsert":
-            unique = self._unique_properties(object_type)
-            for item in inputs:
-                id_property = item.get("idProperty") or req.arg("idProperty")
-                if id_property and id_property != "hs_object_id" and id_property not in unique:
-                    raise _Failure(
-                        400,
-                        "VALIDATION_ERROR",
-                        f"Unable to perform update/upsert by non-unique {TYPE_IDS[object_type]} property "
-                        f"{id_property}",
-                    )
-                value = str(item.get("id") or "").strip()
-                if id_property == "email":
-                    value = value.lower()
-                record = self._find_by(object_type, id_property, value) if value else None
-                targets.append(record)
-                keys.append(f"record:{record['id']}" if record else f"new:{id_property}:{value.lower()}")
-        elif action == "update":
-            for item in inputs:
-                id_property = item.get("idProperty") or req.arg("idProperty")
-                value = str(item.get("id") or "").strip()
-                record = self._find_by(object_type, id_property, value) if value else None
-                targets.append(record)
-                keys.append(f"record:{record['id']}" if record else f"missing:{value}")
-        else:
-            targets = [None] * len(inputs)
-            keys = [f"input:{n}" for n in range(len(inputs))]
-        seen = Counter(keys)
-        duplicates = sorted({str(inputs[n].get("id")) for n, k in enumerate(keys) if seen[k] > 1})
-        if duplicates:
-            raise _Failure(
-                400,
-                "VALIDATION_ERROR",
-                f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique",
-            )
-
         results: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
+        # The lookups run inside the write transaction: what they found is still true when the inputs are
+        # written (no other writer can come in between), which lets `_write_one` skip looking an email up
+        # a second time.
         with self.store.transaction():
+            targets, keys, looked_up = self._batch_targets(req, object_type, action, inputs)
+            seen = Counter(keys)
+            duplicates = sorted({str(inputs[n].get("id")) for n, k in enumerate(keys) if seen[k] > 1})
+            if duplicates:
+                raise _Failure(
+                    400,
+                    "VALIDATION_ERROR",
+                    f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique",
+                )
+            # Emails a write of this batch gave or took away: a lookup made before it is stale for them.
+            touched: set[str] = set()
             for n, item in enumerate(inputs):
                 trace = item.get("objectWriteTraceId")
+                known = looked_up[n]
+                if known is not None and known[0] in touched:
+                    known = None
                 try:
-                    record = self._write_one(object_type, action, item, targets[n], rate)
+                    record = self._write_one(object_type, action, item, targets[n], rate, known=known)
                 except _Failure as failure:
                     if not partial:
                         raise
@@ -122,6 +101,11 @@ class ObjectsApi(HubSpotRecords):
                         )
                     )
                     continue
+                if object_type == "contacts":
+                    for was in (targets[n], record):
+                        email = (was or {}).get("properties", {}).get("email")
+                        if email:
+                            touched.add(str(email).strip().lower())
                 created = targets[n] is None
                 written = list(DEFAULT_PROPERTIES[object_type])
                 written += [p for p in (item.get("properties") or {}) if p not in written]
@@ -137,6 +121,45 @@ class ObjectsApi(HubSpotRecords):
         body = self._batch_body(results, errors, started)
         return self._batch_response(req, body, ok=201 if action == "create" else 200)
 
+    def _batch_targets(
+        self, req: SimRequest, object_type: str, action: str, inputs: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any] | None], list[str], list[tuple[str, dict[str, Any] | None] | None]]:
+        """Per input: the record it updates (None: it creates one), its key for the duplicate check, and,
+        for contacts looked up by email, `(email, what that lookup found)`."""
+        targets: list[dict[str, Any] | None] = []
+        keys: list[str] = []
+        looked_up: list[tuple[str, dict[str, Any] | None] | None] = [None] * len(inputs)
+        if action == "upsert":
+            unique = self._unique_properties(object_type)
+            for n, item in enumerate(inputs):
+                id_property = item.get("idProperty") or req.arg("idProperty")
+                if id_property and id_property != "hs_object_id" and id_property not in unique:
+                    raise _Failure(
+                        400,
+                        "VALIDATION_ERROR",
+                        f"Unable to perform update/upsert by non-unique {TYPE_IDS[object_type]} property "
+                        f"{id_property}",
+                    )
+                value = str(item.get("id") or "").strip()
+                if id_property == "email":
+                    value = value.lower()
+                record = self._find_by(object_type, id_property, value) if value else None
+                if value and object_type == "contacts" and id_property == "email":
+                    looked_up[n] = (value, record)
+                targets.append(record)
+                keys.append(f"record:{record['id']}" if record else f"new:{id_property}:{value.lower()}")
+        elif action == "update":
+            for item in inputs:
+                id_property = item.get("idProperty") or req.arg("idProperty")
+                value = str(item.get("id") or "").strip()
+                record = self._find_by(object_type, id_property, value) if value else None
+                targets.append(record)
+                keys.append(f"record:{record['id']}" if record else f"missing:{value}")
+        else:
+            targets = [None] * len(inputs)
+            keys = [f"input:{n}" for n in range(len(inputs))]
+        return targets, keys, looked_up
+
     def _write_one(
         self,
         object_type: str,
@@ -144,7 +167,11 @@ class ObjectsApi(HubSpotRecords):
         item: Mapping[str, Any],
         target: dict[str, Any] | None,
         rate: float,
+        *,
+        known: tuple[str, dict[str, Any] | None] | None = None,
     ) -> dict[str, Any]:
+        """Validate and write one input. `known` is `(email, the live contact with it)` when the caller
+        looked that email up in this transaction and nothing written since changed the answer."""
         if rate > 0:
             ident = item.get("id") or json.dumps(item.get("properties") or {}, sort_keys=True)
             if _fraction(f"{self.store.seed}:{object_type}:{ident}") < rate:
@@ -178,7 +205,11 @@ class ObjectsApi(HubSpotRecords):
                     ]
                 )
         if object_type == "contacts" and props.get("email"):
-            other = self._find_by("contacts", "email", props["email"] or "")
+            email = props["email"] or ""
+            if known is not None and known[0] == email.strip().lower():
+                other = known[1]
+            else:
+                other = self._find_by("contacts", "email", email)
             if other is not None and (target is None or other["id"] != target["id"]):
                 raise _Failure(409, "CONFLICT", f"Contact already exists. Existing ID: {other['id']}")
         associations = self._check_associations(object_type, item.get("associations"))

@@ -32,6 +32,10 @@ from resources.sandbox.hubspot.values import (
     _iso,
 )
 
+#: The property types and names `_check_value` checks; any other value is stored as written.
+_CHECKED_TYPES = frozenset({"enumeration", "number", "bool", "date", "datetime"})
+_CHECKED_NAMES = frozenset({"hubspot_owner_id", "email"})
+
 
 class HubSpotRecords(HubSpotPortal):
     """The record layer over the portal."""
@@ -127,6 +131,11 @@ class HubSpotRecords(HubSpotPortal):
                 out[name] = None
                 continue
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            if spec["type"] not in _CHECKED_TYPES and name not in _CHECKED_NAMES:
+                # Text and phone values of other properties are taken as they come (`_check_value` has
+                # nothing to say about them): most of what a batch writes.
+                out[name] = text
+                continue
             problem = self._check_value(object_type, spec, name, text)
             if problem:
                 problems.append(problem)

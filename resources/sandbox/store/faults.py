@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,13 +113,29 @@ class FaultStore(StoreBase):
 
     # --- server-side rate limits ------------------------------------------------------------------
 
+    @contextmanager
+    def arrived(self, at: float) -> Iterator[None]:
+        """Count the rate-limit hits this thread makes inside the block at `at`, when the request arrived
+        (the socket server stamps it before the request waits for a worker thread and the write lock)."""
+        before = getattr(self._local, "arrived", None)
+        self._local.arrived = at
+        try:
+            yield
+        finally:
+            self._local.arrived = before
+
     def hit(self, bucket: str, limit: int, window_seconds: float) -> tuple[bool, int, float]:
         """Count a request against a sliding window shared by every process.
 
         Returns (allowed, remaining, seconds until the oldest request in the window leaves it).
         A refused request is not counted, as real vendors do not count 429s against the window.
+
+        A request is counted when it arrived (see `arrived`), as the vendor's edge counts it: counted when
+        its turn for the write lock came, a request that queued behind others' writes would land in the
+        window later than one sent after it that did not, and a client pacing its sends exactly at the
+        limit would be refused.
         """
-        now = time.time()
+        now = getattr(self._local, "arrived", None) or time.time()
         start = now - window_seconds
         with self.transaction() as db:
             db.execute("DELETE FROM hits WHERE bucket = ? AND ts <= ?", (bucket, start))

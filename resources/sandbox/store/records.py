@@ -36,12 +36,20 @@ class RecordStore(StoreBase):
 
     def exists(self, ns: str, id: str, *, unless: str | None = None) -> bool:
         """Whether a record is stored; with `unless`, only when that top-level field of its data is not true.
-        Asked of SQLite (`json_extract`): no record is decoded."""
+        Asked of SQLite: no record is decoded.
+
+        A record `put` wrote whose last member is `"<unless>": false` (HubSpot records end in `"archived":
+        false`) ends in exactly that text: an unescaped quote after `, ` starts a key, and the last `}` closes
+        the record, so it is answered from the text's end without parsing the JSON (`json_extract` parses
+        all of it); any other record is asked of `json_extract`."""
+        field_name = unless or "id"
+        tail = f', "{field_name}": false}}'
         row = (
             self._conn()
             .execute(
-                "SELECT json_extract(data, ?) FROM records WHERE ns = ? AND id = ?",
-                (f"$.{unless or 'id'}", ns, id),
+                "SELECT CASE WHEN substr(data, ?) = ? THEN 0 ELSE json_extract(data, ?) END "
+                "FROM records WHERE ns = ? AND id = ?",
+                (-len(tail), tail, f"$.{field_name}", ns, id),
             )
             .fetchone()
         )
@@ -84,10 +92,22 @@ class RecordStore(StoreBase):
             "ON CONFLICT (ns) DO UPDATE SET value = value + 1 RETURNING value"
         )
         conn = self._conn()
-        if conn.in_transaction:
+        if not conn.in_transaction:
+            with self.transaction() as db:
+                return int(db.execute(sql, (ns, start)).fetchone()[0])
+        # Inside a transaction (which holds the write lock, so no other writer moves the sequence) the
+        # first id comes from SQLite and the next ones are counted here; the transaction writes the last
+        # one back before it commits. A batch of 100 creates costs one statement instead of 100.
+        counted: dict[str, list[int]] | None = getattr(self._local, "sequences", None)
+        if counted is None:
             return int(conn.execute(sql, (ns, start)).fetchone()[0])
-        with self.transaction() as db:
-            return int(db.execute(sql, (ns, start)).fetchone()[0])
+        entry = counted.get(ns)
+        if entry is None:
+            value = int(conn.execute(sql, (ns, start)).fetchone()[0])
+            counted[ns] = [value, value]
+            return value
+        entry[0] += 1
+        return entry[0]
 
     def once(self, name: str) -> bool:
         """True the first time `name` is claimed in this state file (for one-off seeding)."""
