@@ -14,7 +14,8 @@ import pytest
 
 from resources.hubspot.client import HubSpotClient
 from sales_assets.common.partitions import outbound_partitions
-from sales_assets.outbound.crm_sync import CONTACT_PROPERTIES, crm_sync_results
+from sales_assets.outbound.crm_properties import CONTACT_PROPERTIES
+from sales_assets.outbound.crm_sync import crm_sync_results
 
 DAY = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
 PARTITION = f"{DAY}|revops_saas"

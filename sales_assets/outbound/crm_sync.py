@@ -1,7 +1,8 @@
 """`crm_sync_results`: qualified leads and their companies written to HubSpot without duplicates, with the
 product's intelligence in custom properties and a timeline note on each new contact.
 
-What belongs here: the write-side CRM asset and the mapping from a lead row to HubSpot properties. Every
+What belongs here: the write-side CRM asset (the mapping from a lead row to HubSpot properties is
+`crm_properties.py`'s). Every
 write is a batch of 100 (companies created or updated by domain, contacts upserted by email, associations,
 notes); a record whose properties are what the product last wrote is not written again (the sync state in
 the local store), so a re-run costs nothing and changes nothing. A 207 partial failure fails the records
@@ -11,7 +12,7 @@ systemic failure and fails loudly.
 
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
 # definition time to find the context and the resources.
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ import pandas as pd
 from pydantic import Field
 
 from resources.hubspot.client import BATCH_SIZE, HubSpotClient
-from resources.hubspot.models import NoteInput, PropertyDefinition, RecordError
+from resources.hubspot.models import NoteInput, RecordError
 from resources.hubspot.resource import HubSpotResource
 from resources.pipeline_store import PipelineStoreResource, SyncRecord, properties_hash
 from sales_assets.common.effects import create_once, ensure_effect_key_property
@@ -31,27 +32,18 @@ from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
 from sales_assets.common.schemas import table_schema
+from sales_assets.outbound.crm_properties import (
+    CONTACT_PROPERTIES,
+    PROPERTY_GROUP,
+    PROPERTY_GROUP_LABEL,
+    company_properties,
+    contact_properties,
+    lead_columns,
+    lead_records,
+    note_body,
+)
 from sales_assets.outbound.schemas import CrmSyncResults
 
-PROPERTY_GROUP = "sales_pipeline"
-PROPERTY_GROUP_LABEL = "Sales pipeline"
-LEAD_SOURCE = "sales-pipeline (Explorium)"
-#: The custom contact properties the product writes, created (in their own group) when missing.
-CONTACT_PROPERTIES: tuple[PropertyDefinition, ...] = tuple(
-    PropertyDefinition.model_validate({"groupName": PROPERTY_GROUP, **spec})
-    for spec in (
-        {"name": "sp_pain_points", "label": "Pain hypotheses", "fieldType": "textarea"},
-        {"name": "sp_personalization_hooks", "label": "Personalization hooks", "fieldType": "textarea"},
-        {"name": "sp_why_now", "label": "Why now", "fieldType": "textarea"},
-        {"name": "sp_icp_score", "label": "ICP score", "type": "number", "fieldType": "number"},
-        {"name": "sp_data_quality", "label": "Data quality", "type": "number", "fieldType": "number"},
-        {"name": "sp_lead_source", "label": "Lead source", "fieldType": "text"},
-        {"name": "sp_icp_profile", "label": "ICP profile", "fieldType": "text"},
-        {"name": "sp_enriched_at", "label": "Enriched at", "type": "datetime", "fieldType": "date"},
-        {"name": "sp_linkedin_url", "label": "LinkedIn", "fieldType": "text"},
-        {"name": "sp_prospect_id", "label": "Explorium prospect id", "fieldType": "text"},
-    )
-)
 SCHEMA_KEY = "contacts:" + properties_hash({p.name: p.create_body() for p in CONTACT_PROPERTIES})
 CRM_SYNC_COLUMNS = list(CrmSyncResults.to_schema().columns)
 #: Reason suffix of a contact that is written but not complete (association or note missing).
@@ -61,117 +53,6 @@ CONTACT_KIND = "crm_contact"
 #: Companies whose create was sent: a re-run looks these domains up before creating any of them again.
 COMPANY_KIND = "crm_company"
 NOTE_KIND = "crm_note"
-
-
-def _text_items(items: Any) -> str:
-    """Intelligence items as lines: "text (confidence, source)"."""
-    if not isinstance(items, list | tuple):
-        return ""
-    return "\n".join(
-        f"{i['text']} ({i['confidence']:.2f}, {i['source']})" for i in items if isinstance(i, dict)
-    )
-
-
-def _clean_value(value: Any) -> str | None:
-    """HubSpot takes strings; a missing value is None, so it is left out rather than blanking what a rep
-    typed."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
-        return None
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
-
-
-def _clean(properties: Mapping[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in properties.items():
-        text = _clean_value(value)
-        if text is not None:
-            out[key] = text
-    return out
-
-
-def _columns(leads: pd.DataFrame) -> dict[str, list[Any]]:
-    """Each column as a list of Python values: what `to_dict("records")` gives row by row, column by column
-    (one pass per column instead of one dict per row)."""
-    return {str(name): leads.iloc[:, i].tolist() for i, name in enumerate(leads.columns)}
-
-
-def _records(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
-    """The rows of `_columns` as dicts."""
-    names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
-def _epoch_ms(value: Any) -> int | None:
-    # HubSpot datetime properties take epoch milliseconds (or ISO 8601); milliseconds are unambiguous.
-    return int(pd.Timestamp(value).timestamp() * 1000) if pd.notna(value) else None
-
-
-def contact_properties(columns: Mapping[str, list[Any]], icp: str) -> list[dict[str, str]]:
-    """What the product writes on each lead's contact (identity, company and the intelligence fields), for
-    leads given as `_columns`: built column by column, each value cleaned once."""
-    rows = len(next(iter(columns.values()), []))
-    if not rows:
-        return []
-
-    def optional(name: str) -> list[Any]:
-        return columns.get(name) or [None] * rows
-
-    def cleaned(values: Iterable[Any]) -> list[str | None]:
-        return [_clean_value(v) for v in values]
-
-    # In the order HubSpot is sent them; `columns[...]` for what every lead must have.
-    spec: list[tuple[str, list[str | None]]] = [
-        ("email", cleaned(columns["email"])),
-        ("firstname", cleaned(optional("first_name"))),
-        ("lastname", cleaned(optional("last_name"))),
-        ("jobtitle", cleaned(optional("job_title"))),
-        ("company", cleaned(optional("company_name"))),
-        ("website", cleaned(optional("website"))),
-        ("phone", cleaned(optional("phone"))),
-        ("sp_pain_points", cleaned(map(_text_items, optional("pain_hypotheses")))),
-        ("sp_personalization_hooks", cleaned(map(_text_items, optional("personalization_hooks")))),
-        ("sp_why_now", cleaned(optional("why_now"))),
-        ("sp_icp_score", cleaned(map(float, columns["icp_score"]))),
-        ("sp_data_quality", cleaned(map(float, columns["data_quality"]))),
-        ("sp_lead_source", [_clean_value(LEAD_SOURCE)] * rows),
-        ("sp_icp_profile", [_clean_value(icp)] * rows),
-        ("sp_enriched_at", cleaned(map(_epoch_ms, optional("enriched_at")))),
-        ("sp_linkedin_url", cleaned(optional("linkedin_url"))),
-        ("sp_prospect_id", cleaned(columns["prospect_id"])),
-    ]
-    names = [name for name, _ in spec]
-    return [
-        {name: value for name, value in zip(names, row, strict=True) if value is not None}
-        for row in zip(*(values for _, values in spec), strict=True)
-    ]
-
-
-def company_properties(lead: Mapping[str, Any]) -> dict[str, str]:
-    # HubSpot's `industry` is an enumeration of its own labels: LinkedIn categories would be refused.
-    return _clean(
-        {
-            "name": lead.get("company_name"),
-            "domain": lead.get("domain"),
-            "website": lead.get("website"),
-            "city": lead.get("city"),
-            "country": (lead.get("country_code") or "").upper() or None,
-        }
-    )
-
-
-def note_body(lead: Mapping[str, Any], icp: str) -> str:
-    """The timeline note on a new contact: why the pipeline picked them, with sources."""
-    lines = [
-        f"Added by the sales pipeline (ICP profile {icp}).",
-        f"ICP score {float(lead['icp_score']):.2f}, contact score {float(lead['contact_score']):.2f}, "
-        f"data quality {float(lead['data_quality']):.2f}.",
-    ]
-    if lead.get("why_now"):
-        lines.append(f"Why now: {lead['why_now']}")
-    pains = _text_items(lead.get("pain_hypotheses"))
-    if pains:
-        lines.append("Pain hypotheses:\n" + pains)
-    return "\n".join(lines)
 
 
 def _reason(error: RecordError) -> str:
@@ -199,7 +80,7 @@ def sync_companies(
     """Companies by domain: created when HubSpot has none, updated when what the product writes changed.
     Returns the result rows and the company id of every domain that has one."""
     firsts = leads.dropna(subset=["domain"]).drop_duplicates("domain")
-    wanted = {row["domain"]: company_properties(row) for row in _records(_columns(firsts))}
+    wanted = {row["domain"]: company_properties(row) for row in lead_records(lead_columns(firsts))}
     known = {
         d: i for d, i in zip(firsts["domain"], firsts["crm_company_id"], strict=True) if isinstance(i, str)
     }
@@ -383,8 +264,8 @@ class ContactPlan:
 
 def plan_contacts(store: PipelineStoreResource, leads: pd.DataFrame, icp: str) -> ContactPlan:
     """The `ContactPlan` of `leads` (see `sync_contacts`)."""
-    columns = _columns(leads)
-    records = _records(columns)
+    columns = lead_columns(leads)
+    records = lead_records(columns)
     wanted = {r["email"]: props for r, props in zip(records, contact_properties(columns, icp), strict=True)}
     hashes = {email: properties_hash(props) for email, props in wanted.items()}
     state = store.crm_sync.get_many("contacts", wanted)
