@@ -28,13 +28,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     running = current_stack()
     if report.failed and running is not None:
         report.sections.append(("production stack logs", running.log_tails()))
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests on the production stack run last and together, topology first (its form lead waits on
-    the sandbox's earlier leads, so it goes first), then the browser: the stack, started by the first of
-    them and stopped when the session ends, never runs beside the rest of the suite."""
-    on_stack = [item for item in items if "stack" in getattr(item, "fixturenames", ())]
-    others = [item for item in items if "stack" not in getattr(item, "fixturenames", ())]
-    on_stack.sort(key=lambda item: 0 if item.get_closest_marker("topology") else 1)
-    items[:] = others + on_stack
