@@ -11,12 +11,13 @@ from dagster_graphql import DagsterGraphQLClient
 from topology.stack import Stack, current_stack, shared_stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def stack(pytestconfig: pytest.Config) -> Stack:
+    # Per test, over the one running stack: a test after the stack was stopped gets a new one.
     return shared_stack(pytestconfig)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def graphql(stack: Stack) -> DagsterGraphQLClient:
     return DagsterGraphQLClient("127.0.0.1", port_number=stack.web_port, timeout=60)
 

@@ -511,9 +511,9 @@ def shared_stack(config: pytest.Config) -> Stack:
 
 
 def stop_shared_stack() -> None:
-    """Stop the session's stack and remove its folder (again: nothing); the tests conftest calls it after
-    the last test on the stack, pytest's cleanup when the session ends."""
-    stack = _shared.get("stack")
+    """Stop the session's stack and remove its folder (again: nothing; the next `shared_stack` starts a new
+    one); the tests conftest calls it after the last test on the stack, pytest's cleanup at the end."""
+    stack = _shared.pop("stack", None)
     if stack is not None:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
