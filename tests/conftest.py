@@ -98,3 +98,81 @@ def _make_env(root: Path, icp_file: Path | None = None) -> Env:
 def make_env() -> Callable[..., Env]:
     """A factory of outbound environments: sandbox, store and Dagster instance under one folder."""
     return _make_env
+
+
+#: Where each test runs under pytest-xdist (`-n 2 --dist loadscope` in pyproject's addopts, with the
+#: scheduler below): every test of a file on one worker, so module- and session-scoped fixtures are built
+#: once; the tests under these folders share one worker: topology and browser (the production stack, one
+#: per worker, `topology/stack.py`), contracts (their recorded traffic is session-scoped), chaos (one fork
+#: server and one set of base states).
+_SHARED_FOLDERS = {
+    "topology": "production-stack",
+    "browser": "production-stack",
+    "contracts": "contracts",
+    "chaos": "chaos",
+}
+
+
+def xdist_group(nodeid: str) -> str:
+    """The group of a test id (`tests/chaos/test_chaos.py::test_x` -> `chaos`): a pure function of the id,
+    because that is all xdist's scheduler gets."""
+    path = nodeid.split("::", 1)[0]
+    parts = path.split("/")
+    return _SHARED_FOLDERS.get(parts[1], path) if len(parts) > 2 else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's scope scheduling, with `xdist_group` as the scope: a group's tests go to one worker, in order.
+    (`--dist loadgroup` would do it from marks, but xdist 3.8 sets the group on a test id pytest 9.2 no
+    longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return GroupScheduling(config, log)
+
+
+def _uses_stack(item: pytest.Item) -> bool:
+    return "stack" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The order in which the groups (above) are handed out (pyproject sets `--no-loadscope-reorder`): the
+    production stack's first, topology before browser (the topology form lead waits on the sandbox's
+    earlier leads, so it goes first), then the groups holding a slow test, then the rest, so the two workers
+    finish at about the same time. A group's tests stay together and in their file's order, also without
+    xdist. The stack is stopped after the last test on it (`pytest_runtest_teardown`), so it never runs
+    beside the rest of the suite."""
+    groups = {id(item): xdist_group(item.nodeid) for item in items}
+    rank: dict[str, int] = {}
+    for item in items:
+        group = groups[id(item)]
+        if _uses_stack(item):
+            weight = 0
+        elif item.get_closest_marker("slow") is not None:
+            weight = 1
+        else:
+            weight = 2
+        rank[group] = min(rank.get(group, weight), weight)
+    first_seen = {group: n for n, group in reversed(list(enumerate(groups[id(i)] for i in items)))}
+
+    def key(item: pytest.Item) -> tuple[int, int, int]:
+        # Within the stack's group: what does not use the stack, then topology, then browser.
+        on_stack = (1 if item.get_closest_marker("topology") else 2) if _uses_stack(item) else 0
+        return (rank[groups[id(item)]], first_seen[groups[id(item)]], on_stack)
+
+    items.sort(key=key)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop the session's production stack once the last test on it is done: its daemon keeps ticking
+    sensors and schedules, which the rest of this worker's tests need not share the cores with. A later
+    test on the stack would start a new one (`topology.stack.shared_stack`)."""
+    if _uses_stack(item) and (nextitem is None or not _uses_stack(nextitem)):
+        from topology.stack import stop_shared_stack
+
+        stop_shared_stack()

@@ -45,13 +45,13 @@ def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -
             str(port),
             "--exit-after-startup",
             "--timeout",
-            "240",
+            "360",
         ],
         cwd=ROOT,
         env=_env(home),
         capture_output=True,
         text=True,
-        timeout=400,
+        timeout=570,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert (home / "dagster.yaml").exists()

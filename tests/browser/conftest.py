@@ -37,8 +37,9 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def stack(pytestconfig: pytest.Config) -> Stack:
+    # Per test, over the one running stack: a test after the stack was stopped gets a new one.
     return shared_stack(pytestconfig)
 
 

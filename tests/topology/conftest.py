@@ -11,12 +11,13 @@ from dagster_graphql import DagsterGraphQLClient
 from topology.stack import Stack, current_stack, shared_stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def stack(pytestconfig: pytest.Config) -> Stack:
+    # Per test, over the one running stack: a test after the stack was stopped gets a new one.
     return shared_stack(pytestconfig)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def graphql(stack: Stack) -> DagsterGraphQLClient:
     return DagsterGraphQLClient("127.0.0.1", port_number=stack.web_port, timeout=60)
 
@@ -28,13 +29,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     running = current_stack()
     if report.failed and running is not None:
         report.sections.append(("production stack logs", running.log_tails()))
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests on the production stack run last and together, topology first (its form lead waits on
-    the sandbox's earlier leads, so it goes first), then the browser: the stack, started by the first of
-    them and stopped when the session ends, never runs beside the rest of the suite."""
-    on_stack = [item for item in items if "stack" in getattr(item, "fixturenames", ())]
-    others = [item for item in items if "stack" not in getattr(item, "fixturenames", ())]
-    on_stack.sort(key=lambda item: 0 if item.get_closest_marker("topology") else 1)
-    items[:] = others + on_stack

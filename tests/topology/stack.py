@@ -6,8 +6,8 @@ three Dagster processes of the production split against it, each started from th
 `dagster.yaml` and `workspace.yaml`: the gRPC code server, `dagster-webserver` and `dagster-daemon`. Every
 process logs to a file; `Stack.log_tails()` is what the conftests print when a test fails.
 
-One stack per pytest session, shared by tests/topology and tests/browser (`shared_stack`), stopped and
-removed when the session ends.
+One stack per pytest session (per xdist worker: the tests on it share one worker, see tests/conftest.py),
+shared by tests/topology and tests/browser (`shared_stack`), stopped and removed after the last test on it.
 """
 
 from __future__ import annotations
@@ -501,17 +501,22 @@ def shared_stack(config: pytest.Config) -> Stack:
     if "stack" not in _shared:
         root = Path(tempfile.mkdtemp(prefix=f"sales-topology-{getpass.getuser()}-"))
         try:
-            _shared["stack"] = stack = start_stack(root, shared_postgres(config))
+            _shared["stack"] = start_stack(root, shared_postgres(config))
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise
 
-        def cleanup() -> None:
-            stack.stop()
-            shutil.rmtree(root, ignore_errors=True)
-
-        config.add_cleanup(cleanup)
+        config.add_cleanup(stop_shared_stack)
     return _shared["stack"]
+
+
+def stop_shared_stack() -> None:
+    """Stop the session's stack and remove its folder (again: nothing; the next `shared_stack` starts a new
+    one); the tests conftest calls it after the last test on the stack, pytest's cleanup at the end."""
+    stack = _shared.pop("stack", None)
+    if stack is not None:
+        stack.stop()
+        shutil.rmtree(stack.root, ignore_errors=True)
 
 
 def current_stack() -> Stack | None:
