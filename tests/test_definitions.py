@@ -15,9 +15,9 @@ from resources.sandbox import Sandbox
 from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.common.seller import VARIABLES as SELLER_VARIABLES
 from sales_assets.common.seller import live_required_variables
-from sales_assets.definitions import build_definitions, default_resources, defs
+from sales_assets.definitions import build_definitions, defs
 from sales_assets.operations.vendor_status import vendor_status
-from sales_assets.startup import STARTUP_JOBS, startup_runs
+from sales_assets.startup import STARTUP_JOBS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,21 +105,6 @@ def test_refused_credentials_fail_the_asset_naming_the_variable(sandbox_path: Pa
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert "HUBSPOT_ACCESS_TOKEN" in str(failure.event_specific_data.error)
-
-
-@pytest.mark.slow
-def test_startup_runs_run_in_process(sandbox_path: Path, tmp_path: Path) -> None:
-    """The vendor check and today's outbound run of every ICP, as `sales-pipeline run` starts them."""
-    resources = default_resources(
-        sandbox_state=sandbox_path, store_path=tmp_path / "store.sqlite", environ={}
-    )
-    local = build_definitions(resources=resources)
-    runs = startup_runs()
-    assert {r.job for r in runs} == set(STARTUP_JOBS)
-    assert {r.partition_key.split("|")[1] for r in runs if r.partition_key} == set(ICP_PROFILES)
-    for run in runs:
-        result = local.resolve_job_def(run.job).execute_in_process(partition_key=run.partition_key)
-        assert result.success, run
 
 
 def test_vendor_limits_are_pools_not_run_tags() -> None:

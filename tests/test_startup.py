@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from sales_assets.common.partitions import ICP_PROFILES
 from sales_assets.startup import STARTUP_JOBS, startup_runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,9 @@ def test_up_serves_the_ui_and_the_daemon_runs_the_startup_jobs(tmp_path: Path) -
 
 
 def test_run_executes_the_startup_jobs_in_process(tmp_path: Path) -> None:
+    """The vendor check and today's outbound run of every ICP, each run and reported as succeeded."""
     home = tmp_path / "home"
+    started = datetime.now(UTC)
     result = subprocess.run(
         [sys.executable, "-m", "sales_assets.cli", "run"],
         cwd=ROOT,
@@ -91,4 +94,11 @@ def test_run_executes_the_startup_jobs_in_process(tmp_path: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert "succeeded" in result.stderr
+    runs = next(
+        runs for runs in (startup_runs(started), startup_runs()) if runs[-1].partition_key in result.stderr
+    )
+    assert {run.job for run in runs} == set(STARTUP_JOBS)
+    assert {run.partition_key.split("|")[1] for run in runs if run.partition_key} == set(ICP_PROFILES)
+    for run in runs:
+        label = f"{run.job} [{run.partition_key}]" if run.partition_key else run.job
+        assert f"{label}: succeeded" in result.stderr, result.stderr[-4000:]
