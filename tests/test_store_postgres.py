@@ -5,14 +5,18 @@ twice. Each test has a schema of its own on the session's PostgreSQL server (`po
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
+import threading
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from resources.billing import Billed
 from resources.pipeline_store import (
     SCHEMA_VERSION,
     ActionLedger,
@@ -26,12 +30,20 @@ from resources.pipeline_store import (
 )
 from resources.pipeline_store.claims import SpendClaims
 from resources.pipeline_store.erasure import erase_person
+from resources.pipeline_store.spend import OPEN
 from sales_assets.common.spend import PaidCalls
 
 pytestmark = pytest.mark.slow
 
 RUNS = 8
 ITEMS = [f"prospect-{n:03d}" for n in range(120)]
+
+
+def _dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(done.stdout)
 
 
 def test_every_table_works_on_postgres_in_the_store_schema(postgres_store_url: str) -> None:
@@ -232,3 +244,40 @@ def test_runs_of_one_partition_at_once_never_spend_past_its_budget(
     assert [run.exitcode for run in runs] == [0] * RUNS
     ledger = SpendLedger(open_database(postgres_store_url))
     assert len(bill.read_text().splitlines()) == ledger.spent(partition="2026-12-01|icp0") == 20
+
+
+def test_a_row_that_commits_below_the_newest_id_while_the_report_is_read_makes_the_reconciliation_wait(
+    postgres_store_url: str,
+) -> None:
+    """Postgres hands out ids at insert, not at commit: a call another run wrote first (id N) may commit
+    after one written later (N + 1), and after the reconciliation read the newest id. Its charge may be in
+    the vendor's report; read as the lost call's, it would be attributed to that call."""
+    db = open_database(postgres_store_url)
+    ledger = SpendLedger(db)
+    inserted, commit, committed = threading.Event(), threading.Event(), threading.Event()
+
+    def another_run() -> None:
+        # This thread's own connection: its row stays invisible to the main thread until it commits.
+        with db.transaction():
+            ledger.open("anthropic", "POST /v1/messages", estimate_in=900, estimate_out=80)
+            inserted.set()
+            commit.wait(30)
+        committed.set()
+
+    thread = threading.Thread(target=another_run)
+    thread.start()
+    assert inserted.wait(30)
+    lost = ledger.open("anthropic", "POST /v1/messages", estimate_in=900, estimate_out=80)
+    db.execute("UPDATE spend SET pid = ? WHERE id = ?", (_dead_pid(), lost))
+
+    def billed_while_the_other_run_commits(start: datetime, end: datetime) -> Billed:
+        commit.set()
+        assert committed.wait(30)
+        # Both calls were billed: 700 tokens in each.
+        return Billed({"tokens_in": 1400.0, "tokens_out": 120.0})
+
+    found = ledger.reconcile("anthropic", billed_while_the_other_run_commits)
+    thread.join(30)
+    assert found.waiting and found.rows == 0
+    assert ledger.entries()["state"].tolist() == [OPEN, OPEN]
+    db.close()

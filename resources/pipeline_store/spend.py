@@ -248,8 +248,17 @@ class SpendLedger:
         """
         moment = now or utc_now()
         # Rows up to `last` are what this reconciliation knows; any row written later and before the
-        # vendor's report was taken may or may not be in it, so it waits (see below).
-        last = int(self.db.query("SELECT COALESCE(MAX(id), 0) FROM spend")[0][0])
+        # vendor's report was taken may or may not be in it, so it waits (see below). On Postgres ids are
+        # handed out when a row is inserted, not when it commits, so a row below `last` can still become
+        # visible later: `seen` counts this vendor's rows in the same snapshot as `last`.
+        last, seen = (
+            int(value or 0)
+            for value in self.db.query(
+                "SELECT COALESCE(MAX(id), 0), SUM(CASE WHEN vendor = ? AND cached = 0 THEN 1 ELSE 0 END) "
+                "FROM spend",
+                (vendor,),
+            )[0]
+        )
         rows = self.db.query(
             "SELECT * FROM spend WHERE vendor = ? AND cached = 0 AND state IN (?, ?) AND id <= ? ORDER BY id",
             (vendor, OPEN, UNSURE, last),
@@ -273,13 +282,18 @@ class SpendLedger:
         if report.through is not None and report.through < min(moment, newest + CALL_BOUND):
             return Reconciliation(waiting=True)
         taken = utc_now()
-        late = self.db.query(
-            "SELECT COUNT(*) FROM spend WHERE vendor = ? AND cached = 0 AND id > ? AND at < ?",
-            (vendor, last, to_utc_iso(taken)),
-        )[0][0]
-        if late:
-            # A call of another run or thread began while the report was read: its charge may be in the
-            # report and not in the ledger, or the reverse. The next settle or run tries again.
+        later, known = (
+            int(value or 0)
+            for value in self.db.query(
+                "SELECT SUM(CASE WHEN id > ? AND at < ? THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN id <= ? THEN 1 ELSE 0 END) FROM spend WHERE vendor = ? AND cached = 0",
+                (last, to_utc_iso(taken), last, vendor),
+            )[0]
+        )
+        if later or known != seen:
+            # A call of another run or thread began while the report was read, or one written before
+            # `last` committed since: its charge may be in the report and not in the ledger, or the
+            # reverse. The next settle or run tries again.
             return Reconciliation(waiting=True)
         ids = [int(row["id"]) for row in due]
         marks = ",".join("?" * len(ids))
