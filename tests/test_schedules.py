@@ -12,7 +12,12 @@ import pytest
 from sales_assets.common.icp import IcpConfigError, RunSchedule, parse_icp_profiles
 from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
 from sales_assets.definitions import build_definitions
-from sales_assets.engagement.defs import campaign_stats_job, campaign_stats_schedule
+from sales_assets.engagement.defs import (
+    campaign_stats_job,
+    campaign_stats_schedule,
+    out_of_office_job,
+    out_of_office_schedule,
+)
 from sales_assets.outbound.defs import (
     outbound_daily_job,
     outbound_schedule,
@@ -102,6 +107,11 @@ def test_stats_run_the_day_that_ended_and_reverification_weekly() -> None:
     assert stats.name == "campaign_stats_daily" and stats.cron_schedule == "15 0 * * *"
     assert request_at(stats, datetime(2026, 11, 23, 0, 15, tzinfo=UTC)).partition_key == "2026-11-22"
 
+    returns = out_of_office_schedule(out_of_office_job)
+    assert returns.cron_schedule == "30 5 * * *" and returns.name == "out_of_office_returns_daily"
+    request = request_at(returns, datetime(2026, 11, 23, 5, 30, tzinfo=UTC))
+    assert request.partition_key == "2026-11-23" and request.run_key == "2026-11-23"
+
     weekly = reverification_schedule(reverification_job)
     assert weekly.cron_schedule == "0 5 * * 1" and weekly.name == "email_reverification_weekly"
     request = request_at(weekly, datetime(2026, 11, 23, 5, tzinfo=UTC))
@@ -115,6 +125,7 @@ def test_the_code_location_binds_every_schedule_to_its_job() -> None:
         assert by_name[f"outbound_daily_{icp}"] == "outbound_daily_job"
     assert by_name["campaign_stats_daily"] == "campaign_stats_job"
     assert by_name["email_reverification_weekly"] == "email_reverification_job"
+    assert by_name["out_of_office_returns_daily"] == "out_of_office_returns_job"
     assert "campaign_safety_sensor" in {s.name for s in repo.sensor_defs}
     for job in ("campaign_stats_job", "email_reverification_job", "campaign_safety_job"):
         assert repo.get_job(job) is not None

@@ -1,6 +1,6 @@
 """The engagement stage's definitions: the reply assets with the sensor and job that run a day of them, the
-suppression list with its hourly sync, the daily campaign statistics with their schedule, and the campaign
-safety sensor with the pause job it requests.
+daily resumption of leads back from an absence, the suppression list with its hourly sync, the daily
+campaign statistics with their schedule, and the campaign safety sensor with the pause job it requests.
 
 What belongs here: every asset, check, job, schedule and sensor of `sales_assets/engagement/`, gathered in
 `defs()`, and `settings()`, the stage's own settings resources. The sensors are declared here (name, job,
@@ -22,6 +22,7 @@ from sales_assets.common.campaigns import EnrollmentSettings
 from sales_assets.common.schedules import JobLike, tick_time
 from sales_assets.engagement.activities import lemlist_activities
 from sales_assets.engagement.checks import engagement_checks
+from sales_assets.engagement.out_of_office import out_of_office_returns
 from sales_assets.engagement.recommendations import RecommendationSettings, campaign_recommendations
 from sales_assets.engagement.replies import reply_classifications
 from sales_assets.engagement.reply_actions import reply_actions
@@ -38,6 +39,8 @@ from sales_assets.engagement.suppression import suppression_list
 
 #: Campaign statistics of the day that just ended, once it is over (UTC).
 STATS_CRON = "15 0 * * *"
+#: Leads back from an absence resumed early in their day (UTC), before the day's sending hours.
+RETURNS_CRON = "30 5 * * *"
 
 #: The reply side: a day of lemlist activities, their labels, and what was done about them.
 REPLY_ASSETS = [lemlist_activities, reply_classifications, reply_actions]
@@ -62,6 +65,33 @@ suppression_schedule = dg.ScheduleDefinition(
     cron_schedule="23 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
+
+out_of_office_job = dg.define_asset_job(
+    "out_of_office_returns_job",
+    selection=dg.AssetSelection.assets(out_of_office_returns),
+    description="Resume in lemlist the leads paused for an out-of-office reply whose return day has come.",
+)
+
+
+def out_of_office_schedule(
+    job: "JobLike", *, cron: str = RETURNS_CRON, timezone: str = "UTC"
+) -> dg.ScheduleDefinition:
+    """The day's returns, resumed early that day."""
+
+    @dg.schedule(
+        name="out_of_office_returns_daily",
+        cron_schedule=cron,
+        execution_timezone=timezone,
+        job=job,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Leads whose out-of-office return day has come, resumed in lemlist.",
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        day = tick_time(context).date().isoformat()
+        return dg.RunRequest(run_key=day, partition_key=day)
+
+    return _schedule
+
 
 campaign_stats_job = dg.define_asset_job(
     "campaign_stats_job",
@@ -133,10 +163,26 @@ def campaign_safety_sensor(
 def defs() -> dg.Definitions:
     """The engagement stage, without resources."""
     return dg.Definitions(
-        assets=[*REPLY_ASSETS, suppression_list, campaign_stats, campaign_recommendations],
+        assets=[
+            *REPLY_ASSETS,
+            out_of_office_returns,
+            suppression_list,
+            campaign_stats,
+            campaign_recommendations,
+        ],
         asset_checks=[*engagement_checks(), *stats_checks()],
-        jobs=[engagement_replies_job, suppression_job, campaign_stats_job, campaign_safety_job],
-        schedules=[suppression_schedule, campaign_stats_schedule(campaign_stats_job)],
+        jobs=[
+            engagement_replies_job,
+            out_of_office_job,
+            suppression_job,
+            campaign_stats_job,
+            campaign_safety_job,
+        ],
+        schedules=[
+            suppression_schedule,
+            campaign_stats_schedule(campaign_stats_job),
+            out_of_office_schedule(out_of_office_job),
+        ],
         sensors=[replies_sensor, campaign_safety_sensor],
     )
 

@@ -4,8 +4,9 @@ suppression list, and the pandera model `ReplyActions` of the rows it returns.
 What belongs here: the side effects, each recorded in the action ledger (`resources/pipeline_store/
 actions.py`) by activity id, so a re-run of the day (after a failure, or killed half-way) creates no second
 task and repeats no lemlist call: suppression, lemlist's unsubscribe list (one address through lemlist's
-single-value POST, several through its bulk POST, one call) and its interested / not-interested marks (a
-mark is checked against the lead's state in lemlist when an earlier attempt may have sent it), the soft
+single-value POST, several through its bulk POST, one call), its interested / not-interested marks (a
+mark is checked against the lead's state in lemlist when an earlier attempt may have sent it) and the pause
+of a lead who is out of office (resumed by `out_of_office.py`'s asset on the return day), the soft
 bounce count, deliverability alerts (logged and recorded), HubSpot contacts and lead statuses, referral
 candidates, and tasks created once through `create_once`. What each label leads to is `reply_plans.py`'s.
 """
@@ -25,6 +26,7 @@ from resources.hubspot.models import CrmObject, TaskInput
 from resources.pipeline_store import PipelineStoreResource
 from sales_assets.common.effects import create_once
 from sales_assets.common.metadata import is_missing
+from sales_assets.engagement.out_of_office import record_pause, resume_on
 from sales_assets.engagement.reply_plans import (
     ACTIONS,
     Plan,
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 STATUSES = ("done", "already_done", "partial", "failed", "skipped")
 TASK_KIND = "reply_task"
 LEMLIST_KIND = "reply_lemlist"
+#: lemlist calls sent again harmlessly, unlike the interested marks, which are activities.
+IDEMPOTENT_CALLS = ("unsubscribe", "pause")
 ALERT_KIND = "deliverability_alert"
 #: Soft bounces by activity id, with the address and when: the count behind a repeated-soft suppression.
 SOFT_BOUNCE_KIND = "soft_bounce"
@@ -217,12 +221,14 @@ class ReplyActionRun:
         for r in todo:
             out[r["activity_id"]]["lemlist_call"] = plans[r["activity_id"]].lemlist_call
             if r["activity_id"] in done and done[r["activity_id"]].status == "done":
+                if plans[r["activity_id"]].lemlist_call == "pause":
+                    out[r["activity_id"]]["status"] = "already_done"
                 continue
             pending.append(r)
         unsubscribes = [r for r in pending if plans[r["activity_id"]].lemlist_call == "unsubscribe"]
         if len(unsubscribes) > 1 and self._bulk_unsubscribe(unsubscribes):
             pending = [r for r in pending if plans[r["activity_id"]].lemlist_call != "unsubscribe"]
-        marks = [r for r in pending if plans[r["activity_id"]].lemlist_call != "unsubscribe"]
+        marks = [r for r in pending if plans[r["activity_id"]].lemlist_call not in IDEMPOTENT_CALLS]
         # A mark is an activity in lemlist, not idempotent: an earlier attempt that sent it and crashed, or
         # lost the answer, left an intent; the lead's state in lemlist tells whether it was taken.
         unsure = {r["activity_id"] for r in marks if r["activity_id"] in done}
@@ -246,6 +252,8 @@ class ReplyActionRun:
                 if call == "unsubscribe":
                     # One address: lemlist's single-value POST (idempotent, so a re-run is harmless).
                     self.lemlist.add_unsubscribe(r["email"])
+                elif call == "pause":
+                    self._pause(r, out[r["activity_id"]])
                 elif call == "interested":
                     self.lemlist.mark_interested(r["email"], campaign_id=r.get("campaign_id"))
                 else:
@@ -269,6 +277,25 @@ class ReplyActionRun:
             self.store.actions.record(
                 LEMLIST_KIND, r["activity_id"], "done", {"call": call}, partition=self.partition
             )
+
+    def _pause(self, row: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """Pause the lead's sequence in its campaign until the person is back, and remember it so
+        `out_of_office_returns` resumes it on that day (pausing twice is harmless in lemlist)."""
+        back = resume_on(
+            row.get("return_date"),
+            pd.Timestamp(row["created_at"]).to_pydatetime(),
+            self.settings.out_of_office_days,
+        )
+        self.lemlist.pause_lead(row["email"], campaign_id=row.get("campaign_id"))
+        record_pause(
+            self.store,
+            email=str(row["email"]),
+            campaign_id=row.get("campaign_id"),
+            back=back,
+            activity_id=str(row["activity_id"]),
+            partition=self.partition,
+        )
+        out.update(status="done", detail=f"out of office: sequence paused until {back.isoformat()}")
 
     def _marks_taken(self, rows: list[dict[str, Any]], plans: Mapping[str, Plan]) -> set[str]:
         """The activity ids whose interested / not-interested mark lemlist already shows on the lead."""

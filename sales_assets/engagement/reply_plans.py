@@ -9,8 +9,9 @@ suppression source, the lead status (forward, never back), the owner and the Hub
   gets a task to reach out;
 - unsubscribe / not_interested / wrong_person / bounce_hard: the suppression list, plus lemlist's unsubscribe
   list (or its not-interested mark) so no campaign mails them again;
-- out_of_office: nothing is suppressed (the return date is kept on the row); policy_block: a deliverability
-  alert, never a suppression: the mailbox exists;
+- out_of_office: the lead's sequence is paused in lemlist until the return date (`out_of_office.py`
+  resumes it), never suppressed; policy_block: a deliverability alert, never a suppression: the mailbox
+  exists;
 - bounce_soft (a temporary failure, or a bounce the rules were not sure of): counted; the address is
   suppressed at its second soft bounce within 30 days (`ReplySettings`), never at its first;
 - anything the rules were unsure of and Claude could not label: a review task, no suppression.
@@ -30,7 +31,7 @@ from sales_assets.common.text import spreadsheet_safe, spreadsheet_safe_lines
 from sales_assets.engagement.activities import BOUNCE, UNSUBSCRIBE
 from sales_assets.engagement.settings import LEMLIST_UNSUBSCRIBE_LABELS, ReplySettings
 
-ACTIONS = ("task", "referral", "suppress", "alert", "review", "soft_bounce", "none")
+ACTIONS = ("task", "referral", "suppress", "pause", "alert", "review", "soft_bounce", "none")
 # Lead statuses in the order a conversation moves forward; a reply never moves a contact back.
 _STATUS_RANK = {"NEW": 0, "ATTEMPTED_TO_CONTACT": 1, "CONNECTED": 2, "OPEN_DEAL": 3}
 _BODY_LIMIT = 3000
@@ -43,7 +44,7 @@ class Plan:
     action: str
     suppress: bool = False
     task: bool = False
-    lemlist_call: str | None = None  # "unsubscribe" | "interested" | "not_interested"
+    lemlist_call: str | None = None  # "unsubscribe" | "interested" | "not_interested" | "pause"
     detail: str = ""
 
 
@@ -69,7 +70,8 @@ def plan_action(label: str, activity_type: str, needs_review: bool) -> Plan:
     if label == "bounce_soft":
         return Plan("soft_bounce", detail="soft bounce counted: a second one within the window suppresses")
     if label == "out_of_office":
-        return Plan("none", detail="out of office: not suppressed")
+        # lemlist does not stop a sequence on an auto-reply: the follow-ups wait until the person is back.
+        return Plan("pause", lemlist_call="pause", detail="out of office: sequence paused, not suppressed")
     return Plan("none", detail=f"{label}: nothing to do")
 
 

@@ -35,6 +35,11 @@ class ReplySettings(dg.ConfigurableResource):
         "of) within `soft_bounce_window_days` that put it on the suppression list, as the big senders do.",
     )
     soft_bounce_window_days: int = Field(default=30, description="The window of `soft_bounces_to_suppress`.")
+    out_of_office_days: int = Field(
+        default=7,
+        description="Days a lead's sequence stays paused after an out-of-office reply that names no return "
+        "date (with one, it resumes on that day).",
+    )
     task_due_hours: dict[str, float] = Field(
         default={"meeting_request": 1, "interested": 2, "question": 4, "referral": 24, "review": 24},
         description="Hours from the reply to the due time of the owner's task, per label.",
