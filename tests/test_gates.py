@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import pandas as pd
 import pytest
 
-from sales_assets.common.icp import Gates
+from sales_assets.common.icp import Gates, IcpProfilesResource
+from sales_assets.common.partitions import ICP_PROFILES, outbound_partitions
+from sales_assets.outbound.checks import scored_companies_icp_gate
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,
@@ -101,3 +104,90 @@ def test_verify_parses_addresses_the_entry_missed() -> None:
     frame = leads({"email": "Bad..Address@acme.com"})  # status says valid: the entry was bypassed
     assert not lead_gate_failures(frame, Gates())["email_syntax"].any()
     assert lead_gate_failures(frame, Gates(), verify=True)["email_syntax"].all()
+
+
+# --- the company gate, as the blocking check runs it --------------------------------------------------
+
+
+def _company(**overrides: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "business_id": "b0",
+        "company_name": "Acme",
+        "icp_score": 0.9,
+        "domain": "acme.com",
+        "crm_lifecyclestage": None,
+        "selected": True,
+    }
+    return {**row, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ({"icp_score": 0.74}, "under the ICP threshold"),
+        ({"domain": None}, "no domain"),
+        ({"crm_lifecyclestage": "customer"}, "already a customer"),
+        ({"crm_lifecyclestage": "opportunity"}, "an open opportunity"),
+    ],
+)
+def test_the_company_gate_blocks_a_selected_company_that_fails_it(bad: dict[str, object], why: str) -> None:
+    icp = sorted(ICP_PROFILES)[0]
+    threshold = ICP_PROFILES[icp].gates.min_icp_score
+    frame = pd.DataFrame(
+        [
+            _company(),
+            # The same failing company, not selected for contact search: not the gate's concern.
+            _company(business_id="b1", selected=False, **bad),
+            _company(business_id="b2", **bad),
+        ]
+    )
+    if "icp_score" in bad:
+        frame.loc[frame["business_id"] != "b0", "icp_score"] = threshold - 0.01
+
+    @dg.asset(name="scored_companies", partitions_def=outbound_partitions)
+    def crafted() -> pd.DataFrame:
+        return frame
+
+    day = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
+    result = dg.materialize(
+        [crafted, scored_companies_icp_gate],
+        partition_key=f"{day}|{icp}",
+        resources={"icp_profiles": IcpProfilesResource()},
+        raise_on_error=False,
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed, why
+    assert evaluation.metadata["failing_rows"].value == 1, why
+    assert "b2" in evaluation.metadata["failing_preview"].value
+
+
+def test_the_company_gate_passes_companies_that_meet_it() -> None:
+    icp = sorted(ICP_PROFILES)[0]
+    frame = pd.DataFrame([_company(), _company(business_id="b1", crm_lifecyclestage="lead")])
+
+    @dg.asset(name="scored_companies", partitions_def=outbound_partitions)
+    def crafted() -> pd.DataFrame:
+        return frame
+
+    day = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
+    result = dg.materialize(
+        [crafted, scored_companies_icp_gate],
+        partition_key=f"{day}|{icp}",
+        resources={"icp_profiles": IcpProfilesResource()},
+    )
+    assert [e.passed for e in result.get_asset_check_evaluations()] == [True]
+
+
+def test_catch_all_and_unknown_addresses_are_held_back_not_sent() -> None:
+    """DESIGN section 4: catch-all and unknown are held back; only a deliverable address passes."""
+    frame = leads(
+        {"email": "v@acme.com", "email_status": "valid"},
+        {"email": "c@acme.com", "email_status": "catch-all"},
+        {"email": "u@acme.com", "email_status": "unknown"},
+    )
+    failures = lead_gate_failures(frame, Gates())
+    assert failures["deliverable_email"].tolist() == [False, True, True]
+    assert gate_details(frame, failures, Gates()).tolist()[1:] == [
+        "catch-all address held back",
+        "unverifiable address held back",
+    ]

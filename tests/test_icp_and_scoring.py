@@ -20,7 +20,13 @@ from sales_assets.common.icp import (
     load_icp_profiles,
     parse_icp_profiles,
 )
-from sales_assets.outbound.scoring import contact_components, data_quality, intent_components, title_match
+from sales_assets.outbound.scoring import (
+    SENIORITY_SCORE,
+    contact_components,
+    data_quality,
+    intent_components,
+    title_match,
+)
 
 GOOD = """\
 profiles:
@@ -53,9 +59,33 @@ def test_the_shipped_profiles_load() -> None:
 
 
 def test_defaults_follow_the_design() -> None:
+    """DESIGN section 4's numbers, each one: a profile that sets none of them gets exactly these."""
     profile = parse_icp_profiles(GOOD)["demo"]
     assert (profile.gates.min_icp_score, profile.gates.min_data_quality) == (0.75, 0.70)
-    assert profile.signal_weights.funding == 0.90 and profile.signal_weights.media == 0.60
+    assert profile.weights.model_dump() == {
+        "fit": 0.35,
+        "intent": 0.35,
+        "reachability": 0.20,
+        "freshness": 0.10,
+    }
+    assert profile.signal_weights.model_dump() == {
+        "funding": 0.90,
+        "expansion": 0.85,
+        "new_product": 0.80,
+        "hiring": 0.75,
+        "regulatory": 0.70,
+        "partnership": 0.65,
+        "media": 0.60,
+    }
+    assert profile.contact_weights.model_dump() == {
+        "title": 0.40,
+        "seniority": 0.30,
+        "verified_email": 0.20,
+        "linkedin": 0.10,
+    }
+    # Seniority: C-level 1.0, VP 0.9, Director 0.8, Manager 0.6, IC 0.4 (Explorium's job levels).
+    design = {"c-suite": 1.0, "vice president": 0.9, "director": 0.8, "manager": 0.6, "non-managerial": 0.4}
+    assert {level: SENIORITY_SCORE[level] for level in design} == design
 
 
 @pytest.mark.parametrize(
