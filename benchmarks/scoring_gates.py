@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sales_assets.common.icp import load_icp_profiles
-from sales_assets.outbound.contacts import REACHABILITY_WEIGHTS, reachability
+from sales_assets.outbound.contacts import reachability
 from sales_assets.outbound.gates import (
     failed_gates,
     first_failed_gate,
@@ -134,9 +134,9 @@ def vectorised(frame: pd.DataFrame, profile) -> pd.DataFrame:
     out = frame.copy(deep=False)
     for column, values in contact_components(frame, profile).items():
         out[column] = values
-    out["reachability_score"] = reachability(out)
+    out["reachability_score"] = reachability(out, profile.reachability_weights)
     out["icp_score"] = icp_score(out, profile)
-    out["data_quality"] = data_quality(out)
+    out["data_quality"] = data_quality(out, profile.data_quality_weights)
     failures = lead_gate_failures(out, profile.gates)
     out["drop_reason"] = first_failed_gate(failures)
     out["failed_gates"] = failed_gates(failures)
@@ -160,6 +160,7 @@ def _r4(x: float) -> float:
 def row_loop(frame: pd.DataFrame, profile) -> list[dict]:
     """The same figures, one row at a time, the way a script without a dataframe would write them."""
     gates, wc, w = profile.gates, profile.contact_weights, profile.weights
+    wr, wq = profile.reachability_weights, profile.data_quality_weights
     targets = [title_words(t) for t in profile.titles]
     rows = []
     for record in frame.to_dict("records"):
@@ -176,9 +177,9 @@ def row_loop(frame: pd.DataFrame, profile) -> list[dict]:
         )
         confidence = EMAIL_CONFIDENCE.get(record["email_status"], 0.0)
         reach = _r4(
-            REACHABILITY_WEIGHTS["email"] * confidence
-            + REACHABILITY_WEIGHTS["phone"] * (record["phone"] is not None)
-            + REACHABILITY_WEIGHTS["linkedin"] * (record["linkedin_url"] is not None)
+            wr.email * confidence
+            + wr.phone * (record["phone"] is not None)
+            + wr.linkedin * (record["linkedin_url"] is not None)
         )
         icp = _r4(
             w.fit * record["fit_score"]
@@ -193,9 +194,9 @@ def row_loop(frame: pd.DataFrame, profile) -> list[dict]:
             1 for c in COMPANY_FIELDS if record.get(c) is not None and str(record[c]).strip()
         )
         quality = _r4(
-            0.4 * contact_filled / len(CONTACT_FIELDS)
-            + 0.4 * company_filled / len(COMPANY_FIELDS)
-            + 0.2 * confidence
+            wq.contact_fields * contact_filled / len(CONTACT_FIELDS)
+            + wq.company_fields * company_filled / len(COMPANY_FIELDS)
+            + wq.provider_confidence * confidence
         )
         rows.append(
             {

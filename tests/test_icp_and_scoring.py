@@ -83,6 +83,12 @@ def test_defaults_follow_the_design() -> None:
         "verified_email": 0.20,
         "linkedin": 0.10,
     }
+    assert profile.data_quality_weights.model_dump() == {
+        "contact_fields": 0.40,
+        "company_fields": 0.40,
+        "provider_confidence": 0.20,
+    }
+    assert profile.reachability_weights.model_dump() == {"email": 0.70, "phone": 0.15, "linkedin": 0.15}
     # Seniority: C-level 1.0, VP 0.9, Director 0.8, Manager 0.6, IC 0.4 (Explorium's job levels).
     design = {"c-suite": 1.0, "vice president": 0.9, "director": 0.8, "manager": 0.6, "non-managerial": 0.4}
     assert {level: SENIORITY_SCORE[level] for level in design} == design
@@ -116,6 +122,8 @@ def test_bad_files_name_the_line_profile_and_field(change, line, field, words) -
 def test_weights_must_add_up_and_yaml_errors_carry_a_line() -> None:
     with pytest.raises(IcpConfigError, match=r"line 13: profile 'demo', field 'weights'.*add up to 1.1"):
         parse_icp_profiles(GOOD + "    weights: {fit: 0.45}\n", "icp.yaml")
+    with pytest.raises(IcpConfigError, match=r"field 'reachability_weights'.*add up to 0.9"):
+        parse_icp_profiles(GOOD + "    reachability_weights: {email: 0.6}\n", "icp.yaml")
     with pytest.raises(IcpConfigError, match=r"icp.yaml, line 4: not valid YAML"):
         parse_icp_profiles("profiles:\n  demo:\n    industries: [a\n  x: }", "icp.yaml")
     with pytest.raises(IcpConfigError, match="cannot read"):
@@ -326,3 +334,8 @@ def test_contact_score_and_data_quality() -> None:
     quality = data_quality(contacts)
     assert quality[0] == pytest.approx(1.0)
     assert quality[1] == pytest.approx(0.4 * 3 / 6 + 0.4 * 4 / 6 + 0.2 * 0.5, abs=1e-4)
+    # The weights are the profile's: a profile that trusts the provider more scores the same row so.
+    weights = "{contact_fields: 0.3, company_fields: 0.3, provider_confidence: 0.4}"
+    weighted = parse_icp_profiles(GOOD + f"    data_quality_weights: {weights}\n")["demo"]
+    quality = data_quality(contacts, weighted.data_quality_weights)
+    assert quality[1] == pytest.approx(0.3 * 3 / 6 + 0.3 * 4 / 6 + 0.4 * 0.5, abs=1e-4)

@@ -171,6 +171,33 @@ class ContactWeights(_Strict):
         return self
 
 
+class DataQualityWeights(_Strict):
+    """Data quality = contact fields 40 + company fields 40 + provider confidence 20, over 100 (DESIGN
+    section 4)."""
+
+    contact_fields: Share = 0.40
+    company_fields: Share = 0.40
+    provider_confidence: Share = 0.20
+
+    @model_validator(mode="after")
+    def _total(self) -> DataQualityWeights:
+        _sums_to_one(self)
+        return self
+
+
+class ReachabilityWeights(_Strict):
+    """A lead's reachability: how sure its email is, and a phone and a LinkedIn profile as second routes."""
+
+    email: Share = 0.70
+    phone: Share = 0.15
+    linkedin: Share = 0.15
+
+    @model_validator(mode="after")
+    def _total(self) -> ReachabilityWeights:
+        _sums_to_one(self)
+        return self
+
+
 class Gates(_Strict):
     """Thresholds of the blocking gates."""
 
@@ -235,6 +262,8 @@ class IcpProfile(_Strict):
     fit_weights: FitWeights = Field(default_factory=FitWeights)
     signal_weights: SignalWeights = Field(default_factory=SignalWeights)
     contact_weights: ContactWeights = Field(default_factory=ContactWeights)
+    data_quality_weights: DataQualityWeights = Field(default_factory=DataQualityWeights)
+    reachability_weights: ReachabilityWeights = Field(default_factory=ReachabilityWeights)
     # When the daily outbound run of this profile starts (`outbound_schedule`, sales_assets/outbound/defs.py).
     schedule: RunSchedule = Field(default_factory=RunSchedule)
 

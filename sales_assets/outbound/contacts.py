@@ -25,7 +25,7 @@ from resources.explorium.models import (
 from resources.explorium.pricing import FETCH_RECORD, contacts_price
 from resources.explorium.resource import ExploriumResource
 from resources.pipeline_store import PipelineStoreResource
-from sales_assets.common.icp import IcpProfile, IcpProfilesResource
+from sales_assets.common.icp import IcpProfile, IcpProfilesResource, ReachabilityWeights
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.retry import VENDOR_STEP_RETRY
@@ -48,8 +48,6 @@ CONTACT_COLUMNS = list(CompanyContacts.to_schema().columns)
 ENRICHED_COLUMNS = list(EnrichedContacts.to_schema().columns)
 #: Explorium takes at most 300 values in one filter.
 FILTER_VALUES = 300
-#: Reachability of a lead: how sure the email is, and whether there is a second way to reach them.
-REACHABILITY_WEIGHTS = {"email": 0.7, "phone": 0.15, "linkedin": 0.15}
 
 
 def prospect_filters(profile: IcpProfile, business_ids: list[str]) -> ProspectFilters:
@@ -143,13 +141,14 @@ def contact_details(details: dict[str, Any] | None) -> dict[str, Any]:
     return {"email": email, "email_status": status, "phone": phone}
 
 
-def reachability(frame: pd.DataFrame) -> pd.Series:
-    """0..1: the email's confidence, plus a phone and a LinkedIn profile as second routes."""
-    w = REACHABILITY_WEIGHTS
+def reachability(frame: pd.DataFrame, weights: ReachabilityWeights | None = None) -> pd.Series:
+    """0..1: the email's confidence, plus a phone and a LinkedIn profile as second routes, weighted (the
+    profile's `reachability_weights`)."""
+    w = weights or ReachabilityWeights()
     return (
-        w["email"] * frame["email_status"].map(EMAIL_CONFIDENCE).fillna(0.0)
-        + w["phone"] * present(frame["phone"])
-        + w["linkedin"] * present(frame["linkedin_url"])
+        w.email * frame["email_status"].map(EMAIL_CONFIDENCE).fillna(0.0)
+        + w.phone * present(frame["phone"])
+        + w.linkedin * present(frame["linkedin_url"])
     ).round(4)
 
 
@@ -348,9 +347,9 @@ def enriched_contacts(
     ]
     frame = frame.merge(scored_companies[company_cols], on="business_id", how="left", validate="many_to_one")
     frame = frame.join(contact_components(frame, profile)[["email_score", "contact_score"]])
-    frame["reachability_score"] = reachability(frame)
+    frame["reachability_score"] = reachability(frame, profile.reachability_weights)
     frame["icp_score"] = icp_score(frame, profile).clip(0, 1)
-    frame["data_quality"] = data_quality(frame)
+    frame["data_quality"] = data_quality(frame, profile.data_quality_weights)
 
     intel = derive_intelligence(
         frame[["business_id", "department", "job_title", "first_name"]],

@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from sales_assets.common.icp import IcpProfile
+from sales_assets.common.icp import DataQualityWeights, IcpProfile
 
 #: Seniority score by Explorium job level (DESIGN: C-level 1.0, VP 0.9, Director 0.8, Manager 0.6, IC 0.4).
 SENIORITY_SCORE: dict[str, float] = {
@@ -205,10 +205,14 @@ def _filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     return pd.Series(filled / len(columns), index=frame.index)
 
 
-def data_quality(contacts: pd.DataFrame) -> pd.Series:
-    """Contact fields 40 + company fields 40 + provider confidence 20, over 100, as 0..1."""
+def data_quality(contacts: pd.DataFrame, weights: DataQualityWeights | None = None) -> pd.Series:
+    """Contact fields, company fields and provider confidence, weighted (by default 40 + 40 + 20, over
+    100), as 0..1."""
+    w = weights or DataQualityWeights()
     confidence = contacts["email_status"].map(EMAIL_CONFIDENCE).fillna(0.0)
     score = (
-        0.4 * _filled(contacts, CONTACT_FIELDS) + 0.4 * _filled(contacts, COMPANY_FIELDS) + 0.2 * confidence
+        w.contact_fields * _filled(contacts, CONTACT_FIELDS)
+        + w.company_fields * _filled(contacts, COMPANY_FIELDS)
+        + w.provider_confidence * confidence
     )
     return score.round(4)
