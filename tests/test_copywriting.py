@@ -34,6 +34,7 @@ from sales_assets.common.copy_models import EmailCopy, OutreachCopy
 from sales_assets.common.lead_facts import lead_facts
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import SellerSettings, sandbox_seller
+from sales_assets.outbound.copy_budget import lead_cost_bound, split_by_budget
 from sales_assets.outbound.copy_checks import outreach_copy_checks
 from sales_assets.outbound.copy_prompt import build_prompt, retry_message, user_message
 from sales_assets.outbound.copy_settings import CopySettings
@@ -252,6 +253,7 @@ def test_copy_for_each_lead_passes_the_lint_and_names_only_given_facts(written: 
     assert {name: e.passed for name, e in checks(written.first).items()} == {
         "schema": True,
         "held_back_share": True,
+        "within_claude_budget": True,
     }
 
 
@@ -423,6 +425,60 @@ def test_a_batch_still_running_when_the_step_fails_is_picked_up_not_paid_twice(
         assert [b.id for b in client.list_batches()] == [result.metadata["batch_id"]]
     spend = env.spend()
     assert len(spend) == 3 and set(spend["endpoint"]) == {BATCH_ENDPOINT}
+
+
+def _bounds(env: Env, frame: pd.DataFrame, settings: CopySettings) -> list[float]:
+    """Each lead's cost bound, as the asset computes it."""
+    client = env.resources["anthropic"].get_client()
+    writer = CopyWriter(client, settings, SELLER, on_paid=lambda *_: None)
+    system_sha = hashlib.sha256(settings.system_prompt(SELLER).encode()).hexdigest()
+    prompts = [build_prompt(row, settings, SELLER, system_sha) for row in frame.to_dict("records")]
+    return [
+        lead_cost_bound(settings.copy_model, writer.request_bytes(p), settings.max_tokens, via_batch=False)
+        for p in prompts
+    ]
+
+
+def test_the_claude_budget_stops_the_writing_before_it_is_passed_and_says_so(env: Env) -> None:
+    frame = pd.DataFrame([lead(n) for n in range(5)])
+    bounds = _bounds(env, frame, CopySettings())
+    budget = bounds[0] + bounds[1] + bounds[2] / 2
+    result = env.run(frame, downstream=True, daily_budget_usd=budget)
+    # Over budget is not a failure: the leads it covered go on downstream, the rest wait, visibly.
+    assert result.success
+    out = copy_of(result)
+    assert out["status"].tolist() == ["written", "written", "over_budget", "over_budget", "over_budget"]
+    assert out.loc[2:, "subject"].isna().all() and out.loc[2:, "cost_usd"].eq(0).all()
+    assert out.loc[2, "hold_reason"].startswith("the partition's Claude budget ($")
+    OutreachCopy.validate(out)
+    spent = env.store.ledger.spent_usd(partition=PARTITION, vendor="anthropic")
+    assert 0 < spent <= budget
+    assert env.usage()[MESSAGES_ENDPOINT].calls == 2
+    found = checks(result)
+    assert found["held_back_share"].passed and found["schema"].passed
+    warning = found["within_claude_budget"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert warning.metadata["over_budget"].value == 3
+    assert materialization(result)["over_budget"] == 3
+
+    # With the budget raised, a re-run writes the rest and does not pay again for the two it wrote.
+    again = copy_of(env.run(frame, daily_budget_usd=budget + sum(bounds)))
+    assert again["status"].tolist() == ["cached", "cached", "written", "written", "written"]
+    assert env.usage()[MESSAGES_ENDPOINT].calls == 5
+    # No budget at all: nothing is held for it.
+    assert (copy_of(env.run(frame, daily_budget_usd=None))["status"] == "cached").all()
+
+
+def test_the_cost_bound_is_above_what_a_lead_really_costs(env: Env) -> None:
+    frame = pd.DataFrame([lead(n) for n in range(3)])
+    bounds = _bounds(env, frame, CopySettings())
+    out = copy_of(env.run(frame))
+    assert (out["status"] == "written").all()
+    # The first lead writes the cached system prompt, the dearest; each bound is above its lead's cost.
+    assert all(cost < bound for cost, bound in zip(out["cost_usd"], bounds, strict=True))
+    assert split_by_budget(["a", "b", "c"], [1.0, 5.0, 1.0], 6.5) == (["a", "b"], ["c"])
+    # A cheaper lead after one that does not fit does not jump the queue.
+    assert split_by_budget(["a", "b", "c"], [1.0, 9.0, 1.0], 6.5) == (["a"], ["b", "c"])
 
 
 def test_an_unknown_model_fails_before_any_call(env: Env) -> None:

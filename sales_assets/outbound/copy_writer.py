@@ -8,6 +8,7 @@ answers of an ended Message Batch. Every paid call is reported (`on_paid`) and e
 (`copywriting.py`).
 """
 
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -109,6 +110,17 @@ class CopyWriter:
             )
             for lead in leads
         ]
+
+    def request_bytes(self, lead: LeadPrompt) -> int:
+        """The size of the lead's first request as sent: what bounds its input tokens from above."""
+        params = self.client.message_params(
+            model=self.settings.copy_model,
+            system=self.system_blocks("1h"),
+            messages=lead.text,
+            max_tokens=self.settings.max_tokens,
+            output_schema=EmailCopy,
+        )
+        return len(json.dumps(params, default=str).encode())
 
     def message(self, messages: str | list[dict[str, Any]]) -> Attempt:
         """One Messages call. The API refusing this request is this lead's failure; anything systemic

@@ -39,6 +39,7 @@ from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.seller import SellerSettings
+from sales_assets.outbound.copy_budget import within_budget
 from sales_assets.outbound.copy_prompt import PROMPT_VERSION, LeadPrompt, build_prompt
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT, CopyWriter, Outcome, Spend
@@ -225,7 +226,17 @@ def write_outreach_copy(
             send=spend.create_message,
             forget=spend.forget,
         )
-        if via_batch:
+        spent = pipeline_store.ledger.spent_usd(partition=part.key, vendor="anthropic")
+        to_write, over = within_budget(writer, to_write, settings, spent, via_batch=via_batch)
+        for lead in over:
+            reason = (
+                f"the partition's Claude budget (${settings.daily_budget_usd:g}, ${spent:.4f} spent) would "
+                "be passed: not written, not enrolled"
+            )
+            outcomes[lead.key] = Outcome(copy=None, status="over_budget", hold_reason=reason)
+        if over:
+            context.log.warning(f"{len(over)} leads not written: {outcomes[over[0].key].hold_reason}")
+        if to_write and via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})
             requests = writer.batch_requests(to_write)
             # Recorded before it is sent and found again after a crash or a lost answer: one paid batch
@@ -249,7 +260,7 @@ def write_outreach_copy(
                 )
             outcomes.update(writer.write_batch(to_write, batch_id))
             cache.put(BATCH_NAMESPACE, batch_key, {"batch_id": batch_id, "consumed": True})
-        else:
+        elif to_write:
             outcomes.update(writer.write_each(to_write))
 
     frame = copy_frame(leads, outcomes, settings.copy_model)
