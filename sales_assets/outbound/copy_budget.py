@@ -1,52 +1,82 @@
-"""The Claude budget of a partition's copy: which of the leads to write the day's budget can pay for,
-decided before any of them is written.
+"""The Claude budget of a partition's copy (`CopySettings.daily_budget_usd`): no call is sent that could take
+the partition's copy spend past it.
 
-What belongs here: `lead_cost_bound`, the most one lead's copy can cost, and `split_by_budget`, which keeps
-the leads (in order) whose bounds fit in what is left of the budget. The budget is
-`CopySettings.daily_budget_usd`; what the partition already spent is the spend ledger's (its uncached
-Claude rows, `SpendLedger.spent_usd`).
+What belongs here: `call_cost_bound`, the most one Messages request can cost; `BudgetGate`, which lets a
+call go only when what was spent, plus the most every call in flight can cost, plus its own most, stays
+within the budget, and counts each call at its real cost once answered; and `split_by_budget`, which picks
+the leads a Message Batch can pay for before it is sent (a batch is paid as a whole, so its leads are
+counted at their bounds). What the partition spent before the run is the spend ledger's
+(`SpendLedger.spent_usd` over this asset's uncached rows).
 
-Why a bound rather than a guess: the cost of an answer is known only after it is paid, and a budget must
-not be passed. The bound takes the request's bytes as input tokens (no tokenizer makes more tokens than the
-text has bytes) at the dearest input rate (a cache write), `max_tokens` of output, and the one retry the
-writer may make, whose input also carries the first answer. Real copy costs far less (the system prompt is
-read from the cache, most leads pass at the first answer), so the price of never passing the budget is
-leads held over that would have fit.
+Why a bound: the cost of an answer is known only after it is paid, and a budget must not be passed. The
+bound takes the request's bytes as input tokens (no tokenizer makes more tokens than the text has bytes) at
+the dearest input rate (a cache write) and `max_tokens` of output. Messages calls are gated one by one, so
+the budget is used up to about one call's bound; a batch's leads are counted at their bounds, several times
+what copy really costs, so a budget that stops a batch short holds leads that would have fit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from resources.claude.pricing import price_for
 
-if TYPE_CHECKING:
-    from sales_assets.outbound.copy_prompt import LeadPrompt
-    from sales_assets.outbound.copy_settings import CopySettings
-    from sales_assets.outbound.copy_writer import CopyWriter
-
-#: Input bytes a retry adds besides the first answer: the lint's findings and the instruction to fix them.
-RETRY_EXTRA_BYTES = 2_000
-#: Message Batches bill at half price; the writer's retries go through the Messages API at full price.
+#: Message Batches bill at half price.
 BATCH_DISCOUNT = 0.5
+#: `hold_reason` of a lead the budget stopped (the partition's figures follow it).
+OVER_BUDGET = "the partition's Claude budget would be passed"
 T = TypeVar("T")
 
 
-def lead_cost_bound(model: str, request_bytes: int, max_tokens: int, *, via_batch: bool) -> float:
-    """The most one lead's copy can cost in USD: the first request (half price in a batch) and one retry."""
-    price = price_for(model)
+def call_cost_bound(params: Mapping[str, Any], *, via_batch: bool = False) -> float:
+    """The most a Messages request (`ClaudeClient.message_params`) can cost in USD."""
+    price = price_for(str(params["model"]))
     dearest_input = max(price.input, price.cache_write_5m, price.cache_write_1h)
-    first = request_bytes * dearest_input + max_tokens * price.output
-    # The retry's input is the first request, the first answer (at most `max_tokens` tokens, counted four
-    # times over should it tokenize differently when read back) and the lint's findings.
-    retry = (request_bytes + max_tokens * 4 + RETRY_EXTRA_BYTES) * dearest_input + max_tokens * price.output
-    return ((BATCH_DISCOUNT if via_batch else 1.0) * first + retry) / 1_000_000
+    request_bytes = len(json.dumps(params, default=str).encode())
+    dollars = (request_bytes * dearest_input + int(params["max_tokens"]) * price.output) / 1_000_000
+    return dollars * (BATCH_DISCOUNT if via_batch else 1.0)
+
+
+class BudgetGate:
+    """The budget of one asset run, spent call by call (thread-safe: the writer sends on a few threads).
+    Without a budget every call goes."""
+
+    def __init__(self, budget: float | None, spent: float) -> None:
+        self.budget, self.spent = budget, spent
+        self.reserved = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self, bound: float) -> bool:
+        """Hold `bound` for a call about to be sent; False (and nothing held) if it could pass the budget."""
+        with self._lock:
+            if self.budget is not None and self.spent + self.reserved + bound > self.budget + 1e-12:
+                return False
+            self.reserved += bound
+            return True
+
+    def settle(self, bound: float, cost: float) -> None:
+        """A held call is over: its real cost replaces what was held (a call that failed without an answer
+        may still have been billed, so it is counted at its bound)."""
+        with self._lock:
+            self.reserved -= bound
+            self.spent += cost
+
+    def add(self, cost: float) -> None:
+        """Spend that was paid outside the gate (a batch's answers)."""
+        with self._lock:
+            self.spent += cost
+
+    def reason(self) -> str:
+        with self._lock:
+            return f"{OVER_BUDGET} (${self.budget:g}; ${self.spent:.4f} spent): not written, not enrolled"
 
 
 def split_by_budget(items: Sequence[T], bounds: Sequence[float], left: float) -> tuple[list[T], list[T]]:
-    """The items, in order, whose bounds fit in `left` dollars, and the rest (everything after the first
-    that does not fit: the order is the leads' preference, and a later, cheaper lead does not jump it)."""
+    """The items, in order, whose bounds fit in `left` dollars, and the rest (everything from the first that
+    does not fit: the order is the leads' preference, and a later, cheaper lead does not jump it)."""
     kept: list[T] = []
     for position, (item, bound) in enumerate(zip(items, bounds, strict=True)):
         if bound > left + 1e-12:
@@ -54,24 +84,3 @@ def split_by_budget(items: Sequence[T], bounds: Sequence[float], left: float) ->
         kept.append(item)
         left -= bound
     return kept, []
-
-
-def within_budget(
-    writer: CopyWriter,
-    leads: Sequence[LeadPrompt],
-    settings: CopySettings,
-    spent: float,
-    *,
-    via_batch: bool,
-) -> tuple[list[LeadPrompt], list[LeadPrompt]]:
-    """The leads to write now and those the partition's budget (`daily_budget_usd`, less what it `spent`)
-    cannot cover, each lead counted at its `lead_cost_bound`."""
-    if settings.daily_budget_usd is None or not leads:
-        return list(leads), []
-    bounds = [
-        lead_cost_bound(
-            settings.copy_model, writer.request_bytes(lead), settings.max_tokens, via_batch=via_batch
-        )
-        for lead in leads
-    ]
-    return split_by_budget(leads, bounds, settings.daily_budget_usd - spent)

@@ -40,10 +40,11 @@ class CopySettings(dg.ConfigurableResource):
     daily_budget_usd: float | None = Field(
         default=25.0,
         ge=0,
-        description="Most a partition (one ICP, one day) spends on Claude for copy, in USD. Before writing, "
-        "each lead is counted at the most its copy can cost (`copy_budget.py`); the leads past the budget "
-        "are `over_budget` and not enrolled. A re-run after raising it writes them (copy already written "
-        "is cached, not paid again). None: no budget.",
+        description="Most a partition (one ICP, one day) spends on Claude for copy, in USD. A call goes "
+        "only if its most (`copy_budget.py`) still fits beside what was spent and what is in flight; a "
+        "batch takes only the leads whose bounds fit. Leads the budget stops are `over_budget` and not "
+        "enrolled; a re-run after raising it writes them (copy already written is cached, not paid "
+        "again). None: no budget.",
     )
     max_concurrent_requests: int = Field(
         default=4, description="Messages calls in flight at once (under the client's rate limiter)."
