@@ -34,6 +34,7 @@ from sales_assets.common.copy_models import EmailCopy, OutreachCopy
 from sales_assets.common.lead_facts import lead_facts
 from sales_assets.common.partitions import outbound_partitions
 from sales_assets.common.seller import SellerSettings, sandbox_seller
+from sales_assets.outbound.copy_budget import call_cost_bound, split_by_budget
 from sales_assets.outbound.copy_checks import outreach_copy_checks
 from sales_assets.outbound.copy_prompt import build_prompt, retry_message, user_message
 from sales_assets.outbound.copy_settings import CopySettings
@@ -252,6 +253,7 @@ def test_copy_for_each_lead_passes_the_lint_and_names_only_given_facts(written: 
     assert {name: e.passed for name, e in checks(written.first).items()} == {
         "schema": True,
         "held_back_share": True,
+        "within_claude_budget": True,
     }
 
 
@@ -423,6 +425,80 @@ def test_a_batch_still_running_when_the_step_fails_is_picked_up_not_paid_twice(
         assert [b.id for b in client.list_batches()] == [result.metadata["batch_id"]]
     spend = env.spend()
     assert len(spend) == 3 and set(spend["endpoint"]) == {BATCH_ENDPOINT}
+
+
+def _bounds(env: Env, frame: pd.DataFrame, settings: CopySettings, *, via_batch: bool = False) -> list[float]:
+    """Each lead's first request's cost bound, as the asset computes it."""
+    client = env.resources["anthropic"].get_client()
+    writer = CopyWriter(client, settings, SELLER, on_paid=lambda *_: None)
+    system_sha = hashlib.sha256(settings.system_prompt(SELLER).encode()).hexdigest()
+    prompts = [build_prompt(row, settings, SELLER, system_sha) for row in frame.to_dict("records")]
+    ttl = "1h" if via_batch else "5m"
+    return [
+        call_cost_bound(client.message_params(**writer.params(p.text, ttl=ttl)), via_batch=via_batch)
+        for p in prompts
+    ]
+
+
+def test_the_claude_budget_stops_the_calls_before_it_is_passed_and_says_so(env: Env) -> None:
+    frame = pd.DataFrame([lead(n) for n in range(8)])
+    bounds = _bounds(env, frame, CopySettings())
+    budget = 1.5 * bounds[0]
+    # One call at a time, so which leads the budget reaches does not depend on the threads' timing.
+    result = env.run(frame, downstream=True, daily_budget_usd=budget, max_concurrent_requests=1)
+    # Over budget is not a failure: the leads it covered go on downstream, the rest wait, visibly.
+    assert result.success
+    out = copy_of(result)
+    statuses = out["status"].tolist()
+    written = statuses.count("written")
+    # Calls are counted at their real cost once answered, so more leads fit than their bounds would allow
+    # (one), and the rest are over budget, in order.
+    assert written >= 2 and statuses == ["written"] * written + ["over_budget"] * (8 - written), statuses
+    over = out[out["status"] == "over_budget"]
+    assert over["subject"].isna().all() and over["cost_usd"].eq(0).all() and over["attempts"].eq(0).all()
+    assert over["hold_reason"].str.startswith("the partition's Claude budget would be passed ($").all()
+    OutreachCopy.validate(out)
+    spent = env.store.ledger.spent_usd(partition=PARTITION, vendor="anthropic")
+    assert 0 < spent <= budget
+    assert spent == pytest.approx(out["cost_usd"].sum(), abs=1e-6)
+    assert env.usage()[MESSAGES_ENDPOINT].calls == written
+    found = checks(result)
+    assert found["held_back_share"].passed and found["schema"].passed
+    warning = found["within_claude_budget"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert warning.metadata["over_budget"].value == 8 - written
+    assert materialization(result)["over_budget"] == 8 - written
+
+    # With the budget raised, a re-run writes the rest and does not pay again for what it wrote.
+    again = copy_of(env.run(frame, daily_budget_usd=budget + sum(bounds)))
+    assert again["status"].tolist() == ["cached"] * written + ["written"] * (8 - written)
+    assert env.usage()[MESSAGES_ENDPOINT].calls == 8
+    # No budget at all: nothing is held for it.
+    assert (copy_of(env.run(frame, daily_budget_usd=None))["status"] == "cached").all()
+
+
+def test_a_batch_takes_only_the_leads_whose_bounds_fit(env: Env, instant_batches: None) -> None:
+    frame = pd.DataFrame([lead(n) for n in range(4)])
+    settings = {"batch_threshold": 2, "batch_poll_seconds": 0.01}
+    bounds = _bounds(env, frame, CopySettings(**settings), via_batch=True)
+    budget = bounds[0] + bounds[1] + bounds[2] / 2
+    out = copy_of(env.run(frame, daily_budget_usd=budget, **settings))
+    assert out["status"].tolist() == ["written", "written", "over_budget", "over_budget"]
+    assert out.loc[:1, "via_batch"].all()
+    assert env.usage()[BATCH_ENDPOINT].calls == 1
+    assert env.store.ledger.spent_usd(partition=PARTITION, vendor="anthropic") <= budget
+
+
+def test_the_cost_bound_is_above_what_a_call_really_costs(env: Env) -> None:
+    frame = pd.DataFrame([lead(n) for n in range(3)])
+    bounds = _bounds(env, frame, CopySettings())
+    out = copy_of(env.run(frame))
+    assert (out["status"] == "written").all() and (out["attempts"] == 1).all()
+    # The first lead writes the system prompt's cache, the dearest call; each stays under its bound.
+    assert all(cost < bound for cost, bound in zip(out["cost_usd"], bounds, strict=True))
+    assert split_by_budget(["a", "b", "c"], [1.0, 5.0, 1.0], 6.5) == (["a", "b"], ["c"])
+    # A cheaper lead after one that does not fit does not jump the queue.
+    assert split_by_budget(["a", "b", "c"], [1.0, 9.0, 1.0], 6.5) == (["a"], ["b", "c"])
 
 
 def test_an_unknown_model_fails_before_any_call(env: Env) -> None:

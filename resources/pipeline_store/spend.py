@@ -359,6 +359,12 @@ class SpendLedger:
         """Credits actually spent (rows with cached=False) matching every filter given."""
         return self._sum(False, partition=partition, vendor=vendor, since=since, asset=asset)
 
+    def spent_usd(self, *, partition: str | None = None, vendor: str | None = None) -> float:
+        """Dollars actually spent (uncached rows' `cost_usd`: Claude's settled calls and batch results)."""
+        where, params = _filters(cached=False, partition=partition, vendor=vendor)
+        rows = self.db.query(f"SELECT COALESCE(SUM(cost_usd), 0.0) FROM spend {where}", params)
+        return float(rows[0][0])
+
     def saved(
         self,
         *,

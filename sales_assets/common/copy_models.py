@@ -11,7 +11,10 @@ import pandera.pandas as pa
 from pandera.typing import Series
 from pydantic import BaseModel, ConfigDict, Field
 
-STATUSES = ("written", "cached", "held_back")
+#: `over_budget`: not written this run, the ICP's daily Claude budget would have been passed (written later).
+STATUSES = ("written", "cached", "held_back", "over_budget")
+#: Statuses that carry no copy and say why in `hold_reason`.
+NOT_WRITTEN = ("held_back", "over_budget")
 
 
 class EmailCopy(BaseModel):
@@ -62,9 +65,9 @@ class OutreachCopy(pa.DataFrameModel):
         strict = True
         coerce = False
 
-    @pa.dataframe_check(error="copy present exactly when not held back, a reason exactly when held back")
+    @pa.dataframe_check(error="copy present exactly when written or cached, a reason exactly when not")
     def copy_matches_status(cls, frame: pd.DataFrame) -> pd.Series:
-        held = frame["status"] == "held_back"
+        held = frame["status"].isin(NOT_WRITTEN)
         texts = frame[["subject", "body", "follow_up_subject", "follow_up_body"]].notna().all(axis=1)
         return (held == ~texts) & (held == frame["hold_reason"].notna())
 

@@ -62,6 +62,8 @@ def judge_copy(copy: pd.DataFrame, leads: pd.DataFrame, seller: SellerSettings) 
         facts[(str(lead["icp"]), str(lead["prospect_id"]))] = copy_support(found, untrusted, seller)
     rows = []
     for row in _records(copy):
+        if row["status"] == "over_budget":
+            continue  # not written (the partition's Claude budget ran out): nothing to judge
         support = facts.get((str(row["icp"]), str(row["prospect_id"])))
         held = row["status"] == "held_back"
         texts = [] if held else [str(row[p]) for p in COPY_PARTS if not is_missing(row[p])]

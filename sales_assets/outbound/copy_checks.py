@@ -1,5 +1,7 @@
-"""The blocking checks of `outreach_copy`: its pandera schema, and `held_back_share`, which stops everything
-downstream when more than `max_held_back_share` of a partition's leads was held back (something systemic).
+"""The checks of `outreach_copy`: its pandera schema, and `held_back_share`, which stops everything
+downstream when more than `max_held_back_share` of a partition's leads was held back (something systemic),
+both blocking; and `within_claude_budget`, a warning with the leads the partition's Claude budget left
+without copy.
 """
 
 # No `from __future__ import annotations` in asset modules: Dagster reads the parameter annotations at
@@ -54,6 +56,29 @@ def held_back_share(
     )
 
 
+@dg.asset_check(
+    asset=outreach_copy,
+    name="within_claude_budget",
+    blocking=False,
+    partitions_def=outbound_partitions,
+    description="Warns, with the rows, when the partition's Claude budget (`daily_budget_usd`) left leads "
+    "without copy: they are not enrolled until a run with budget left writes them.",
+)
+def within_claude_budget(outreach_copy: pd.DataFrame) -> dg.AssetCheckResult:
+    over = outreach_copy[outreach_copy["status"] == "over_budget"]
+    return dg.AssetCheckResult(
+        passed=over.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "over_budget": len(over),
+            "preview": dg.MetadataValue.md(
+                markdown_table(over, columns=["prospect_id", "email", "hold_reason"])
+            ),
+        },
+    )
+
+
 def outreach_copy_checks() -> list[dg.AssetChecksDefinition]:
-    """The blocking checks of `outreach_copy`: its pandera schema and the held-back share."""
-    return [schema_check("outreach_copy", OutreachCopy), held_back_share]
+    """The blocking checks of `outreach_copy` (its pandera schema and the held-back share) and the budget
+    warning."""
+    return [schema_check("outreach_copy", OutreachCopy), held_back_share, within_claude_budget]

@@ -37,6 +37,15 @@ class CopySettings(dg.ConfigurableResource):
         "partition's leads is held back.",
     )
     max_tokens: int = Field(default=1024, description="Output token limit of one answer.")
+    daily_budget_usd: float | None = Field(
+        default=25.0,
+        ge=0,
+        description="Most a partition (one ICP, one day) spends on Claude for copy, in USD. A call goes "
+        "only if its most (`copy_budget.py`) still fits beside what was spent and what is in flight; a "
+        "batch takes only the leads whose bounds fit. Leads the budget stops are `over_budget` and not "
+        "enrolled; a re-run after raising it writes them (copy already written is cached, not paid "
+        "again). None: no budget.",
+    )
     max_concurrent_requests: int = Field(
         default=4, description="Messages calls in flight at once (under the client's rate limiter)."
     )

@@ -19,6 +19,7 @@ from resources.errors import RecordValidationError
 from sales_assets.common.copy_lint import lint_copy
 from sales_assets.common.copy_models import EmailCopy
 from sales_assets.common.seller import SellerSettings
+from sales_assets.outbound.copy_budget import BudgetGate, call_cost_bound
 from sales_assets.outbound.copy_prompt import LeadPrompt, retry_message
 from sales_assets.outbound.copy_settings import CopySettings
 
@@ -47,10 +48,11 @@ class Spend:
 
 @dataclass
 class Attempt:
-    """One answer (or the error in its place)."""
+    """One answer (or the error in its place; `over_budget`: not sent, the budget would have been passed)."""
 
     result: MessageResult | None = None
     error: str | None = None
+    over_budget: bool = False
 
 
 @dataclass
@@ -79,6 +81,7 @@ class CopyWriter:
         on_written: Callable[[LeadPrompt, Outcome], None] | None = None,
         send: Callable[..., MessageResult] | None = None,
         forget: Callable[[MessageResult | None], None] | None = None,
+        gate: BudgetGate | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
@@ -89,6 +92,8 @@ class CopyWriter:
         self.send = send or client.create_message
         # Answers of a held-back lead are not to be reused: the next run gives it a fresh try.
         self.forget = forget
+        # The partition's Claude budget: each Messages call goes only if its most still fits.
+        self.gate = gate
 
     def system_blocks(self, ttl: str) -> list[dict[str, Any]]:
         # A batch may take longer than the 5-minute default to reach every request: its cache lives 1 h.
@@ -98,31 +103,41 @@ class CopyWriter:
     def batch_requests(self, leads: Sequence[LeadPrompt]) -> list[BatchRequest]:
         return [
             BatchRequest(
-                custom_id=lead.key,
-                params=self.client.message_params(
-                    model=self.settings.copy_model,
-                    system=self.system_blocks("1h"),
-                    messages=lead.text,
-                    max_tokens=self.settings.max_tokens,
-                    output_schema=EmailCopy,
-                ),
+                custom_id=lead.key, params=self.client.message_params(**self.params(lead.text, ttl="1h"))
             )
             for lead in leads
         ]
 
+    def params(self, messages: str | list[dict[str, Any]], *, ttl: str = "5m") -> dict[str, Any]:
+        """The arguments of one request (`ttl`: how long the system prompt's cache lives; 1 h in a batch)."""
+        return {
+            "model": self.settings.copy_model,
+            "system": self.system_blocks(ttl),
+            "messages": messages,
+            "max_tokens": self.settings.max_tokens,
+            "output_schema": EmailCopy,
+        }
+
     def message(self, messages: str | list[dict[str, Any]]) -> Attempt:
-        """One Messages call. The API refusing this request is this lead's failure; anything systemic
-        (auth, outage after the retries) raises."""
+        """One Messages call, if the budget allows it. The API refusing this request is this lead's
+        failure; anything systemic (auth, outage after the retries) raises."""
+        params = self.params(messages)
+        bound = 0.0
+        if self.gate is not None:
+            bound = call_cost_bound(self.client.message_params(**params))
+            if not self.gate.reserve(bound):
+                return Attempt(error=self.gate.reason(), over_budget=True)
+        # Until an answer says what it cost, the call counts at its bound (a lost answer may be billed).
+        cost = bound
         try:
-            result = self.send(
-                model=self.settings.copy_model,
-                system=self.system_blocks("5m"),
-                messages=messages,
-                max_tokens=self.settings.max_tokens,
-                output_schema=EmailCopy,
-            )
+            result = self.send(**params)
+            cost = result.cost_usd
         except RecordValidationError as exc:
+            cost = 0.0  # refused before it was processed: not billed
             return Attempt(error=f"request refused: {exc.message}")
+        finally:
+            if self.gate is not None:
+                self.gate.settle(bound, cost)
         self.on_paid(MESSAGES_ENDPOINT, result)
         return Attempt(result=result)
 
@@ -137,7 +152,10 @@ class CopyWriter:
         return copy, lint_copy(copy, lead.support)
 
     def finish(self, lead: LeadPrompt, first: Attempt, *, via_batch: bool) -> Outcome:
-        """Check the first answer; retry once through Messages with what failed; hold back after that."""
+        """Check the first answer; retry once through Messages with what failed; hold back after that. A
+        call the budget stopped leaves the lead `over_budget`."""
+        if first.over_budget:
+            return Outcome(copy=None, status="over_budget", hold_reason=first.error, via_batch=via_batch)
         outcome = Outcome(copy=None, status="held_back", attempts=1, via_batch=via_batch)
         if first.result is not None:
             outcome.spend.add(first.result)
@@ -149,6 +167,12 @@ class CopyWriter:
                 messages.append({"role": "assistant", "content": first.result.text or "(no answer)"})
                 messages.append({"role": "user", "content": retry_message(problems)})
             retry = self.message(messages)
+            if retry.over_budget:
+                outcome.status = "over_budget"
+                outcome.hold_reason = f"the first answer failed ({'; '.join(problems)}); retry: {retry.error}"
+                if self.forget is not None:
+                    self.forget(first.result)
+                return outcome
             outcome.attempts = 2
             if retry.result is not None:
                 outcome.spend.add(retry.result)
@@ -186,6 +210,8 @@ class CopyWriter:
                 firsts[lead.key] = Attempt(error="no result in the batch")
             elif found.succeeded and found.message is not None:
                 self.on_paid(BATCH_ENDPOINT, found.message)
+                if self.gate is not None:
+                    self.gate.add(found.message.cost_usd)
                 firsts[lead.key] = Attempt(result=found.message)
             else:
                 firsts[lead.key] = Attempt(error=f"batch request {found.result_type}: {found.error}")

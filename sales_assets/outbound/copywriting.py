@@ -32,13 +32,14 @@ from resources.claude.resource import AnthropicResource
 from resources.errors import VendorError
 from resources.pipeline_store import PipelineStoreResource, cache_key
 from sales_assets.common.batches import adopted_matches, create_batch_once, forget
-from sales_assets.common.claude_spend import ClaudeSpend
+from sales_assets.common.claude_spend import VENDOR, ClaudeSpend
 from sales_assets.common.copy_lint import lint_copy
 from sales_assets.common.copy_models import COLUMNS, INT_COLUMNS, STATUSES, EmailCopy, OutreachCopy
 from sales_assets.common.metadata import markdown_table
 from sales_assets.common.partitions import OutboundPartition, outbound_partitions
 from sales_assets.common.schemas import table_schema
 from sales_assets.common.seller import SellerSettings
+from sales_assets.outbound.copy_budget import BudgetGate, call_cost_bound, split_by_budget
 from sales_assets.outbound.copy_prompt import PROMPT_VERSION, LeadPrompt, build_prompt
 from sales_assets.outbound.copy_settings import CopySettings
 from sales_assets.outbound.copy_writer import BATCH_ENDPOINT, MESSAGES_ENDPOINT, CopyWriter, Outcome, Spend
@@ -214,6 +215,10 @@ def write_outreach_copy(
     to_write = [lead for lead in unique if lead.key not in outcomes]
     via_batch = len(to_write) > settings.batch_threshold
     batch_id: str | None = None
+    # What this partition's copy already cost (earlier runs), against its Claude budget.
+    gate = BudgetGate(
+        settings.daily_budget_usd, pipeline_store.ledger.spent_usd(partition=part.key, vendor=VENDOR)
+    )
     if to_write:
         client = anthropic.get_client()
         writer = CopyWriter(
@@ -224,8 +229,19 @@ def write_outreach_copy(
             on_written=on_written,
             send=spend.create_message,
             forget=spend.forget,
+            gate=gate,
         )
-        if via_batch:
+        if via_batch and settings.daily_budget_usd is not None:
+            # A batch is paid as a whole: its leads are those whose bounds fit in what is left.
+            bounds = [
+                call_cost_bound(client.message_params(**writer.params(lead.text, ttl="1h")), via_batch=True)
+                for lead in to_write
+            ]
+            to_write, over = split_by_budget(to_write, bounds, settings.daily_budget_usd - gate.spent)
+            outcomes.update(
+                {x.key: Outcome(copy=None, status="over_budget", hold_reason=gate.reason()) for x in over}
+            )
+        if to_write and via_batch:
             batch_key = cache_key({"model": settings.copy_model, "leads": sorted(x.key for x in to_write)})
             requests = writer.batch_requests(to_write)
             # Recorded before it is sent and found again after a crash or a lost answer: one paid batch
@@ -249,7 +265,7 @@ def write_outreach_copy(
                 )
             outcomes.update(writer.write_batch(to_write, batch_id))
             cache.put(BATCH_NAMESPACE, batch_key, {"batch_id": batch_id, "consumed": True})
-        else:
+        elif to_write:
             outcomes.update(writer.write_each(to_write))
 
     frame = copy_frame(leads, outcomes, settings.copy_model)
@@ -259,6 +275,9 @@ def write_outreach_copy(
     tokens = int(
         frame[["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"]].sum().sum()
     )
+    unpaid = frame[frame["status"] == "over_budget"]
+    if len(unpaid):
+        context.log.warning(f"{len(unpaid)} of {rows} leads not written: {unpaid['hold_reason'].iloc[0]}")
     held = frame[frame["status"] == "held_back"]
     if len(held):
         context.log.warning(f"{len(held)} of {rows} leads held back; first: {held['hold_reason'].iloc[0]}")
