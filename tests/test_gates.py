@@ -121,6 +121,23 @@ def _company(**overrides: object) -> dict[str, object]:
     return {**row, **overrides}
 
 
+def _company_gate(frame: pd.DataFrame, icp: str) -> list[dg.AssetCheckEvaluation]:
+    """The blocking company gate run over `frame` as the ICP's `scored_companies` of the latest day."""
+
+    @dg.asset(name="scored_companies", partitions_def=outbound_partitions)
+    def crafted() -> pd.DataFrame:
+        return frame
+
+    day = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
+    result = dg.materialize(
+        [crafted, scored_companies_icp_gate],
+        partition_key=f"{day}|{icp}",
+        resources={"icp_profiles": IcpProfilesResource()},
+        raise_on_error=False,
+    )
+    return result.get_asset_check_evaluations()
+
+
 @pytest.mark.parametrize(
     ("bad", "why"),
     [
@@ -144,18 +161,7 @@ def test_the_company_gate_blocks_a_selected_company_that_fails_it(bad: dict[str,
     if "icp_score" in bad:
         frame.loc[frame["business_id"] != "b0", "icp_score"] = threshold - 0.01
 
-    @dg.asset(name="scored_companies", partitions_def=outbound_partitions)
-    def crafted() -> pd.DataFrame:
-        return frame
-
-    day = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
-    result = dg.materialize(
-        [crafted, scored_companies_icp_gate],
-        partition_key=f"{day}|{icp}",
-        resources={"icp_profiles": IcpProfilesResource()},
-        raise_on_error=False,
-    )
-    (evaluation,) = result.get_asset_check_evaluations()
+    (evaluation,) = _company_gate(frame, icp)
     assert not evaluation.passed, why
     assert evaluation.metadata["failing_rows"].value == 1, why
     assert "b2" in evaluation.metadata["failing_preview"].value
@@ -165,17 +171,7 @@ def test_the_company_gate_passes_companies_that_meet_it() -> None:
     icp = sorted(ICP_PROFILES)[0]
     frame = pd.DataFrame([_company(), _company(business_id="b1", crm_lifecyclestage="lead")])
 
-    @dg.asset(name="scored_companies", partitions_def=outbound_partitions)
-    def crafted() -> pd.DataFrame:
-        return frame
-
-    day = outbound_partitions.get_partition_keys()[-1].keys_by_dimension["day"]
-    result = dg.materialize(
-        [crafted, scored_companies_icp_gate],
-        partition_key=f"{day}|{icp}",
-        resources={"icp_profiles": IcpProfilesResource()},
-    )
-    assert [e.passed for e in result.get_asset_check_evaluations()] == [True]
+    assert [e.passed for e in _company_gate(frame, icp)] == [True]
 
 
 def test_catch_all_and_unknown_addresses_are_held_back_not_sent() -> None:
